@@ -1,0 +1,92 @@
+"""The connector contract: the only face of a POS the rest of Intake sees.
+
+Every method is blocking and thread-safe enough to be called from one worker thread at a time; the GUI
+calls them only from workers. Errors are the classes in `pos.errors`, nothing else escapes (httpx
+exceptions, KeyError on a missing field and the like are translated at the boundary).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from intake_gui.domain.models import (
+    HistoryRow,
+    Location,
+    Package,
+    PosKind,
+    Product,
+    ReceiveDraft,
+    Room,
+    SellableItem,
+    Vendor,
+)
+
+ProgressFn = Callable[[int, int], None]
+"""(done, total) — total is 0 when unknown. Called from the worker thread."""
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What this POS lets Intake do, so the UI offers exactly that and says why the rest is missing."""
+
+    receive: bool = True
+    verify_packages: bool = True
+    verify_history: bool = True
+    verify_sellable: bool = True
+    count: bool = True
+    move: bool = False
+    move_hint: str = ""
+    """Where to do the move by hand when `move` is False."""
+
+
+class PosConnector(ABC):
+    kind: PosKind
+    capabilities: Capabilities = Capabilities()
+
+    @abstractmethod
+    def login(self) -> None:
+        """Establish (or reuse a cached) session. Raises AuthenticationError on bad credentials."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the HTTP client."""
+
+    @property
+    def user_name(self) -> str:
+        """The logged-in user, for the audit trail."""
+        return ""
+
+    @abstractmethod
+    def locations(self) -> list[Location]: ...
+
+    @abstractmethod
+    def vendors(self, location: Location) -> list[Vendor]: ...
+
+    @abstractmethod
+    def rooms(self, location: Location) -> list[Room]: ...
+
+    @abstractmethod
+    def products(self, location: Location, progress: ProgressFn | None = None) -> list[Product]: ...
+
+    @abstractmethod
+    def receive(self, draft: ReceiveDraft) -> int:
+        """Send the receive; return the POS's receipt id (Dutchie: ReceiveInventoryHistoryId).
+
+        Raises OutcomeUnknown when the request may have landed but the answer was lost; callers
+        reconcile through `receipt_history` before anything is sent again.
+        """
+
+    @abstractmethod
+    def packages_for_receipt(self, location: Location, receipt_id: int) -> list[Package]: ...
+
+    @abstractmethod
+    def receipt_history(self, location: Location, start: datetime, end: datetime) -> list[HistoryRow]:
+        """Receives between two store-local wall times (naive datetimes)."""
+
+    @abstractmethod
+    def sellable_inventory(
+        self, location: Location, skus: Iterable[str] | None = None
+    ) -> list[SellableItem]:
+        """Stock a customer could buy now; filtered to `skus` when given (the POS may still return all)."""
