@@ -411,12 +411,17 @@ class ReceivingService:
     # ---- verify -------------------------------------------------------------------------------------
 
     def _sellable(self, location: Location, skus: list[str]) -> dict[str, Decimal]:
+        return self._sellable_read(location, skus)[0]
+
+    def _sellable_read(self, location: Location, skus: list[str]) -> tuple[dict[str, Decimal], int]:
+        """Our SKUs' sellable totals, and how many rows the whole read had (0 hints at room access)."""
         wanted = set(skus)
         totals: dict[str, Decimal] = {}
-        for item in self.ctx.connector.sellable_inventory(location, skus):
+        items = self.ctx.connector.sellable_inventory(location, skus)
+        for item in items:
             if item.sku in wanted:
                 totals[item.sku] = totals.get(item.sku, Decimal(0)) + item.quantity
-        return totals
+        return totals, len(items)
 
     def verify(
         self,
@@ -446,7 +451,10 @@ class ReceivingService:
             "history", "history", lambda: tuple(self._history_rows(draft, receipt_id, submitted_at))
         )
         if caps.verify_sellable:
-            read("sellable_after", "sellable", lambda: self._sellable(loc, skus))
+            read("sellable_read", "sellable", lambda: self._sellable_read(loc, skus))
+            sellable = fields.pop("sellable_read")
+            fields["sellable_after"] = sellable[0] if sellable else None
+            fields["sellable_location_rows"] = sellable[1] if sellable else None
         else:
             fields.update(sellable_after=None, sellable_failure=ReadFailure.NOT_SUPPORTED)
         rooms = {draft.room.room_id: draft.room}
@@ -463,7 +471,7 @@ class ReceivingService:
             sellable_supported=caps.verify_sellable,
             **fields,
         )
-        report = diagnose(evidence).model_copy(update={"attempt": attempt})
+        report = diagnose(evidence, attempt=attempt)
         self.ctx.journal.mark_verified(draft.draft_id, report.to_json(), report.all_green)
         self._event(
             draft.draft_id,
