@@ -469,15 +469,21 @@ def _windows(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
 
 
 def cmd_history(ctx: Any, args: argparse.Namespace, out: Output) -> int:
+    from intake_gui.domain.date_windows import zone
     from intake_gui.services.history import HistoryService, export_csv
 
     loc = _location(ctx, args.loc)
-    until = args.until or date.today()
+    until = args.until or datetime.now(zone(loc.timezone)).date()  # "today" at the store
     if until < args.since:
         raise CliError("--until is before --since.")
     start = datetime.combine(args.since, datetime.min.time())
     end = datetime.combine(until + timedelta(days=1), datetime.min.time())
-    entries = HistoryService(ctx).history(loc, start, end)
+    entries = HistoryService(ctx).history(
+        loc,
+        start,
+        end,
+        progress=lambda done, total: total > 1 and out.info(f"Read {done}/{total} windows"),
+    )
     if args.csv:
         if args.csv == "-":
             import tempfile

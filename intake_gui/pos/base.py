@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from intake_gui.domain.models import (
     HistoryRow,
@@ -29,6 +30,28 @@ ProgressFn = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
+class Credentials:
+    """A POS login. The password is kept out of repr so a logged or printed object never leaks it."""
+
+    username: str
+    password: str = field(repr=False)
+
+
+class SessionCache(Protocol):
+    """Where a connector keeps a session id between runs (the store layer backs it with the keyring).
+
+    Reusing a session saves a login per start and keeps the password off the wire; the connector
+    clears the entry as soon as the POS refuses it.
+    """
+
+    def load(self, key: str) -> str | None: ...
+
+    def save(self, key: str, value: str) -> None: ...
+
+    def clear(self, key: str) -> None: ...
+
+
+@dataclass(frozen=True)
 class Capabilities:
     """What this POS lets Intake do, so the UI offers exactly that and says why the rest is missing."""
 
@@ -40,6 +63,8 @@ class Capabilities:
     move: bool = False
     move_hint: str = ""
     """Where to do the move by hand when `move` is False."""
+    receive_hint: str = ""
+    """Why receiving is unavailable and where to do it instead, when `receive` is False."""
 
 
 class PosConnector(ABC):
@@ -82,7 +107,9 @@ class PosConnector(ABC):
     def packages_for_receipt(self, location: Location, receipt_id: int) -> list[Package]: ...
 
     @abstractmethod
-    def receipt_history(self, location: Location, start: datetime, end: datetime) -> list[HistoryRow]:
+    def receipt_history(
+        self, location: Location, start: datetime, end: datetime
+    ) -> list[HistoryRow]:
         """Receives between two store-local wall times (naive datetimes)."""
 
     @abstractmethod

@@ -28,7 +28,7 @@ class AuthenticationError(PosError):
 
 
 class PermissionDenied(PosError):
-    """"User is not permitted": this login lacks a permission. Not fatal for intake."""
+    """ "User is not permitted": this login lacks a permission. Not fatal for intake."""
 
     user_message = "This login is not permitted to use that part of the POS."
 
@@ -44,7 +44,9 @@ class InvalidRequest(PosError):
 
 
 class RateLimited(PosError):
-    user_message = "The POS is limiting how fast we can ask (60 requests a minute). Waiting a moment."
+    user_message = (
+        "The POS is limiting how fast we can ask (60 requests a minute). Waiting a moment."
+    )
     retryable = True
 
     def __init__(self, message: str = "", *, retry_after: float = 5.0, **kw: str) -> None:
@@ -85,7 +87,9 @@ class RequestTimeout(ConnectionFailed):
 class OutcomeUnknown(PosError):
     """A write whose answer was lost after it may have reached the POS. Never re-send before reconciling."""
 
-    user_message = "The receive was sent but the answer was lost. Intake will check whether it landed."
+    user_message = (
+        "The receive was sent but the answer was lost. Intake will check whether it landed."
+    )
 
     def __init__(self, message: str = "", *, cause: PosError | None = None, **kw: str) -> None:
         super().__init__(message, **kw)

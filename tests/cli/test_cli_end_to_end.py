@@ -1,0 +1,196 @@
+"""The `intake` CLI against the embedded sandbox it starts itself: the course's final assessment, end to end."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from intake_gui.cli import EXIT_NOT_FOUND, EXIT_NOT_GREEN, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, main
+
+TOMMY = "3B4791"
+
+
+def run(capsys, *argv):
+    code = main(["--json", *argv])
+    out, err = capsys.readouterr()
+    return code, (json.loads(out) if out.strip() else None), err
+
+
+def second_product(capsys):
+    code, products, _ = run(
+        capsys, "products", "--loc", "1989", "--search", "blue dream", "--limit", "1"
+    )
+    assert code == EXIT_OK
+    return products[0]["sku"]
+
+
+def test_final_assessment_all_green(capsys):
+    code, locations, err = run(capsys, "locations")
+    assert code == EXIT_OK and len(locations) >= 18
+    assert "SANDBOX" in err
+    other = second_product(capsys)
+    code, result, err = run(
+        capsys,
+        "receive",
+        "--loc",
+        "1989",
+        "--vendor",
+        "39195",
+        "--room",
+        "24772",
+        "--title",
+        "Final assessment",
+        "--line",
+        f"{TOMMY}=3",
+        "--line",
+        f"{other}=3",
+    )
+    assert code == EXIT_OK, err
+    assert result["all_green"] is True
+    assert {k: v["state"] for k, v in result["lights"].items()} == {
+        "packages": "green",
+        "history": "green",
+        "sellable": "green",
+    }
+    receipt = result["receipt_id"]
+    code, again, _ = run(capsys, "verify", "--loc", "1989", "--receipt", str(receipt))
+    assert code == EXIT_OK and again["all_green"]
+    since = (date.today() - timedelta(days=3)).isoformat()
+    code, rows, _ = run(capsys, "history", "--loc", "1989", "--since", since)
+    assert code == EXIT_OK
+    mine = [r for r in rows if r["receipt_id"] == receipt]
+    assert mine and mine[0]["clerk"] == "trainer" and mine[0]["verification"] == "all green"
+
+
+def test_non_sellable_room_packages_and_history_green_sellable_not(capsys):
+    other = second_product(capsys)
+    code, _, err = run(
+        capsys,
+        "receive",
+        "--loc",
+        "1989",
+        "--vendor",
+        "39195",
+        "--room",
+        "24773",
+        "--title",
+        "Into the vault",
+        "--line",
+        f"{TOMMY}=3",
+        "--line",
+        f"{other}=3",
+    )
+    assert code == EXIT_USAGE and "not sellable" in err
+    code, result, _ = run(
+        capsys,
+        "receive",
+        "--loc",
+        "1989",
+        "--vendor",
+        "39195",
+        "--room",
+        "24773",
+        "--title",
+        "Into the vault",
+        "--line",
+        f"{TOMMY}=3",
+        "--line",
+        f"{other}=3",
+        "--allow-non-sellable",
+        "--verify-timeout",
+        "0",
+    )
+    assert code == EXIT_NOT_GREEN
+    states = {k: v["state"] for k, v in result["lights"].items()}
+    assert states == {"packages": "green", "history": "green", "sellable": "red"}
+    assert (
+        "Vault"
+        in result["lights"]["sellable"]["headline"] + result["lights"]["sellable"]["what_happened"]
+    )
+
+
+def test_location_without_rooms_is_refused_with_the_course_explanation(capsys):
+    code, rooms, _ = run(capsys, "rooms", "--loc", "2862")
+    assert code == EXIT_OK and rooms == []
+    code, _, err = run(
+        capsys,
+        "receive",
+        "--loc",
+        "2862",
+        "--vendor",
+        "1",
+        "--room",
+        "1",
+        "--title",
+        "t",
+        "--line",
+        f"{TOMMY}=1",
+    )
+    assert code in (EXIT_REFUSED, EXIT_NOT_FOUND)
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        (f"{TOMMY}=0", "greater than zero"),
+        (f"{TOMMY}=-2", "greater than zero"),
+        (f"{TOMMY}=lots", "not a quantity"),
+        (f"{TOMMY}=nan", "finite"),
+        (f"{TOMMY}=1e9", "larger than"),
+        ("=3", "SKU=QTY"),
+        (f"{TOMMY}=3@-1", "zero or more"),
+    ],
+)
+def test_bad_quantities_get_a_clear_message_and_nothing_is_sent(capsys, line, message):
+    code, _, err = run(
+        capsys,
+        "receive",
+        "--loc",
+        "1989",
+        "--vendor",
+        "39195",
+        "--room",
+        "24772",
+        "--title",
+        "t",
+        "--line",
+        line,
+    )
+    assert code == EXIT_USAGE
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_unknown_product_and_vendor(capsys):
+    code, _, err = run(
+        capsys,
+        "receive",
+        "--loc",
+        "1989",
+        "--vendor",
+        "39195",
+        "--room",
+        "24772",
+        "--title",
+        "t",
+        "--line",
+        "NOSUCHSKU=1",
+    )
+    assert code == EXIT_NOT_FOUND and "NOSUCHSKU" in err
+    code, _, err = run(
+        capsys,
+        "receive",
+        "--loc",
+        "1989",
+        "--vendor",
+        "1",
+        "--room",
+        "24772",
+        "--title",
+        "t",
+        "--line",
+        f"{TOMMY}=1",
+    )
+    assert code == EXIT_NOT_FOUND and "vendor" in err

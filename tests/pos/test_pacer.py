@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from intake_gui.pos.pacer import Pacer, shared_pacer
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_burst_up_to_rate_then_waits_for_oldest_to_age_out() -> None:
+    clock = FakeClock()
+    pacer = Pacer(5, clock=clock, sleep=clock.sleep)
+    for _ in range(5):
+        assert pacer.acquire() == 0.0
+    assert clock.slept == []
+    waited = pacer.acquire()
+    assert waited == pytest.approx(60.0)
+    assert clock.now == pytest.approx(1060.0)
+
+
+def test_rolling_window_not_fixed_buckets() -> None:
+    clock = FakeClock()
+    pacer = Pacer(2, clock=clock, sleep=clock.sleep)
+    pacer.acquire()  # t=1000
+    clock.now += 30
+    pacer.acquire()  # t=1030
+    clock.now += 31  # t=1061: the first slot aged out, the second has not
+    assert pacer.acquire() == 0.0
+    assert pacer.acquire() == pytest.approx(29.0)  # waits for the t=1030 slot (until 1090)
+
+
+def test_never_more_than_rate_in_any_minute() -> None:
+    clock = FakeClock()
+    pacer = Pacer(7, clock=clock, sleep=clock.sleep)
+    stamps = []
+    for i in range(40):
+        pacer.acquire()
+        stamps.append(clock.now)
+        clock.now += 0.5 if i % 3 else 4.0
+    for i, t in enumerate(stamps):
+        in_window = [s for s in stamps[i:] if s < t + 60.0]
+        assert len(in_window) <= 7
+
+
+def test_zero_disables_everything() -> None:
+    clock = FakeClock()
+    pacer = Pacer(0, clock=clock, sleep=clock.sleep)
+    pacer.note_retry_after(30)
+    for _ in range(500):
+        assert pacer.acquire() == 0.0
+    assert clock.slept == []
+    assert not pacer.enabled
+
+
+def test_retry_after_holds_every_caller() -> None:
+    clock = FakeClock()
+    pacer = Pacer(100, clock=clock, sleep=clock.sleep)
+    pacer.acquire()
+    pacer.note_retry_after(12.5)
+    assert pacer.acquire() == pytest.approx(12.5)
+    assert pacer.acquire() == 0.0  # the block is over, budget remains
+    pacer.note_retry_after(-3)  # nonsense is ignored
+    assert pacer.acquire() == 0.0
+
+
+def test_negative_rate_is_refused() -> None:
+    with pytest.raises(ValueError):
+        Pacer(-1)
+
+
+def test_threads_share_the_budget() -> None:
+    """Real threads, real clock: 12 threads at 10/min: ten go at once, exactly two must wait."""
+    lock = threading.Lock()
+    waits: list[float] = []
+    slept: list[float] = []
+
+    def fake_sleep(seconds: float) -> None:
+        with lock:
+            slept.append(seconds)
+        raise TimeoutError  # stop the waiter instead of sleeping a minute
+
+    pacer = Pacer(10, sleep=fake_sleep)
+
+    def worker() -> None:
+        try:
+            waited = pacer.acquire()
+        except TimeoutError:
+            return
+        with lock:
+            waits.append(waited)
+
+    threads = [threading.Thread(target=worker) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5)
+    assert waits == [0.0] * 10
+    assert len(slept) == 2
+    assert all(50 < s <= 60 for s in slept)
+
+
+def test_shared_pacer_is_one_per_key_and_takes_the_latest_rate() -> None:
+    key = f"test-{time.monotonic_ns()}"
+    a = shared_pacer(key, 60)
+    b = shared_pacer(key, 30)
+    assert a is b
+    assert a.rate_per_minute == 30
+    assert shared_pacer(key + "-other", 60) is not a
