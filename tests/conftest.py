@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import keyring
 import keyring.backend
 import pytest
+
+if TYPE_CHECKING:
+    from intake_gui.sandbox import EmbeddedSandbox, SandboxConfig
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _SESSION_TMP = Path(tempfile.mkdtemp(prefix="intake-tests-"))
@@ -57,3 +62,35 @@ def intake_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("INTAKE_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def sandbox_factory(tmp_path: Path) -> Iterator[Callable[..., EmbeddedSandbox]]:
+    """Start Dutchie sandboxes on 127.0.0.1 (ephemeral ports); all are stopped when the test ends.
+
+    Call it as `sandbox_factory(SandboxConfig(...), data_dir=..., extra_mounts=...)`; without a data_dir each
+    sandbox gets a fresh one under tmp_path. Pass the same data_dir again to test a restart.
+    """
+    from intake_gui.sandbox import EmbeddedSandbox
+
+    started: list[EmbeddedSandbox] = []
+
+    def start(
+        config: SandboxConfig | None = None, *, data_dir: Path | None = None, **kwargs: Any
+    ) -> EmbeddedSandbox:
+        box = EmbeddedSandbox(
+            data_dir or tmp_path / f"sandbox-{len(started)}", config=config, **kwargs
+        )
+        box.start()
+        started.append(box)
+        return box
+
+    yield start
+    for box in reversed(started):
+        box.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_factory: Callable[..., EmbeddedSandbox]) -> EmbeddedSandbox:
+    """A started Dutchie sandbox with default settings (60 requests a minute, 17,000 products)."""
+    return sandbox_factory()
