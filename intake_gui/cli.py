@@ -323,15 +323,16 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     lines_spec = [parse_line(s) for s in args.line]
     setup = SetupService(ctx)
     loc = _location(ctx, args.loc)
-    vendor = next((v for v in setup.vendors(loc) if v.vendor_id == args.vendor), None)
-    if vendor is None:
-        raise CliError(f"Location {loc.loc_id} has no vendor {args.vendor}.", EXIT_NOT_FOUND)
     rooms = setup.rooms(loc)
     if not rooms:
         from intake_gui.domain.diagnosis import no_rooms_explanation
 
         d = no_rooms_explanation(loc)
         raise CliError(f"{d.headline} {d.what_to_do}", EXIT_REFUSED)
+    # Rooms before the vendor: a location without rooms cannot receive at all, whatever the vendor.
+    vendor = next((v for v in setup.vendors(loc) if v.vendor_id == args.vendor), None)
+    if vendor is None:
+        raise CliError(f"Location {loc.loc_id} has no vendor {args.vendor}.", EXIT_NOT_FOUND)
     room = next((r for r in rooms if r.room_id == args.room), None)
     if room is None:
         raise CliError(f"Location {loc.loc_id} has no room {args.room}.", EXIT_NOT_FOUND)
