@@ -167,11 +167,15 @@ def cmd_sandbox(args: argparse.Namespace, out: Output) -> int:
     config = SandboxConfig(
         rate_limit_per_minute=args.rate_limit, visibility_delay_s=args.visibility_delay
     )
-    out.info(
-        f"Intake sandbox on http://127.0.0.1:{args.port}/api/  (data: {data_dir}; "
-        f"training login: {TRAINING_USER})  Ctrl+C stops it."
-    )
-    serve_forever(data_dir, args.port, config)
+    from intake_gui.services.sandbox_mounts import extra_mounts
+
+    def ready(base_url: str) -> None:
+        out.info(
+            f"Intake sandbox on {base_url}  (BLAZE under /blaze/, IndicaOnline under /indica/; "
+            f"data: {data_dir}; training login: {TRAINING_USER})  Ctrl+C stops it."
+        )
+
+    serve_forever(data_dir, args.port, config, extra_mounts=extra_mounts(data_dir), on_ready=ready)
     return EXIT_OK
 
 

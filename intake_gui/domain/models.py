@@ -96,7 +96,11 @@ def parse_quantity(value: object) -> Decimal:
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("Quantity must be a finite number.")
     try:
-        qty = Decimal(str(value).strip().replace(",", "")) if not isinstance(value, Decimal) else value
+        qty = (
+            Decimal(str(value).strip().replace(",", ""))
+            if not isinstance(value, Decimal)
+            else value
+        )
     except (InvalidOperation, ValueError):
         raise ValueError(f"“{value}” is not a quantity. Type a number such as 3 or 3.5.") from None
     if not qty.is_finite():
@@ -192,7 +196,9 @@ class ReceiveDraft(_Model):
     def _title(cls, v: str) -> str:
         v = " ".join(v.split())
         if not v:
-            raise ValueError("Give the receive a title (for example the invoice or manifest number).")
+            raise ValueError(
+                "Give the receive a title (for example the invoice or manifest number)."
+            )
         if len(v) > TITLE_MAX:
             raise ValueError(f"The title is {len(v)} characters; keep it to {TITLE_MAX}.")
         return v
@@ -230,7 +236,11 @@ class ReceiveDraft(_Model):
         for ln in self.lines:
             if ln.room_id is None:
                 out.append(f"Line {ln.sku} has no room.")
-            if ln.expected is not None and ln.quantity != ln.expected and not ln.variance_reason.strip():
+            if (
+                ln.expected is not None
+                and ln.quantity != ln.expected
+                and not ln.variance_reason.strip()
+            ):
                 kind = "over" if ln.quantity > ln.expected else "short"
                 out.append(
                     f"{ln.sku} is {kind} (expected {ln.expected}, counted {ln.quantity}): give a reason."

@@ -1,0 +1,117 @@
+"""Logging in and recognising a session, the Backoffice way.
+
+Both login forms answer a wrong password with HTTP 200, Result false — and echo the request, password
+included, as the real server does. That echo is deliberate: it is what a client must never log.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from intake_gui.sandbox.catalog import LSP_ID
+from intake_gui.sandbox.runtime import SandboxRuntime
+from intake_gui.sandbox.seed import (
+    AZ_LOC_ID,
+    LOCATIONS_BY_ID,
+    ORG_ID,
+    USERS,
+    USERS_BY_ID,
+    SandboxUser,
+)
+from intake_gui.sandbox.store import SessionRow
+from intake_gui.sandbox.wire import as_int, envelope, json_response, refusal
+
+COOKIE = "LLSession"
+BAD_CREDENTIALS = "Invalid username or password"
+SESSION_EXPIRED = "Session expired"
+SESSION_INVALID = "Invalid session. Please log in again."
+EMPLOYEE_APP_ID = 2
+
+
+def _user(name: Any, password: Any) -> SandboxUser | None:
+    user = USERS.get(str(name or "").strip().lower())
+    if user is None or password != user.password:
+        return None
+    return user
+
+
+def _open_session(runtime: SandboxRuntime, user: SandboxUser, loc_id: int) -> Response:
+    session_id = secrets.token_hex(16)
+    runtime.store.add_session(session_id, user.user_id, loc_id, time.time())
+    data = {
+        "SessionId": session_id,
+        "UserId": user.user_id,
+        "OrgId": ORG_ID,
+        "LspId": LSP_ID,
+        "LocId": loc_id,
+        "UserName": user.user_name,
+        "FullName": user.full_name,
+    }
+    return json_response(
+        envelope(data), headers={"Set-Cookie": f"{COOKIE}={session_id}; HttpOnly; Path=/"}
+    )
+
+
+def user_login(runtime: SandboxRuntime, request: Request, body: dict[str, Any]) -> Response:
+    """`user/login`: {Username, Password, RememberMe} with header `appname: Backoffice`."""
+    appname = request.headers.get("appname", "").strip()
+    if not appname:
+        return refusal("Missing appname")
+    if appname.lower() != "backoffice":
+        return refusal(f"Unknown appname '{appname}'")
+    user = _user(body.get("Username"), body.get("Password"))
+    if user is None:
+        return refusal(BAD_CREDENTIALS, data=body)
+    return _open_session(runtime, user, AZ_LOC_ID)
+
+
+def employee_login(runtime: SandboxRuntime, request: Request, body: dict[str, Any]) -> Response:
+    """`posv3/user/EmployeeLogin`: {UserName, Password, AppId: 2, LocId, LspId}; the session's default
+    store is the LocId given."""
+    user = _user(body.get("UserName"), body.get("Password"))
+    if user is None:
+        return refusal(BAD_CREDENTIALS, data=body)
+    if as_int(body.get("AppId")) != EMPLOYEE_APP_ID:
+        return refusal(f"Invalid AppId: expected {EMPLOYEE_APP_ID}.")
+    loc_id = as_int(body.get("LocId"))
+    if loc_id not in LOCATIONS_BY_ID or as_int(body.get("LspId")) != LSP_ID:
+        return refusal("Location not found")
+    return _open_session(runtime, user, loc_id)
+
+
+def authenticate(
+    runtime: SandboxRuntime, request: Request, body: dict[str, Any]
+) -> tuple[SessionRow, SandboxUser] | None:
+    """The session a call belongs to: cookie and body SessionId must agree, the session must be alive,
+    and the body's session block must name its user, org and LSP and carry a LocId."""
+    cookie = request.cookies.get(COOKIE)
+    if not cookie or body.get("SessionId") != cookie:
+        return None
+    row = runtime.store.get_session(cookie)
+    if row is None:
+        return None
+    if time.time() - row.created_at >= runtime.config.session_ttl_s:
+        runtime.store.drop_session(cookie)
+        return None
+    user = USERS_BY_ID.get(row.user_id)
+    if (
+        user is None
+        or as_int(body.get("UserId")) != row.user_id
+        or as_int(body.get("OrgId")) != ORG_ID
+        or as_int(body.get("LspId")) != LSP_ID
+        or as_int(body.get("LocId")) is None
+    ):
+        return None
+    return row, user
+
+
+def session_failure(runtime: SandboxRuntime) -> Response:
+    """Alternately 401 "Session expired" and 200 "Invalid session": clients must handle both."""
+    if runtime.session_form.next_is_first():
+        return json_response({"Result": False, "Message": SESSION_EXPIRED}, 401)
+    return refusal(SESSION_INVALID)
