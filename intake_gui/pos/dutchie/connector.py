@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from enum import Enum, auto
 from typing import Any, TypeVar
@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import ValidationError
 
+from intake_gui.domain.date_windows import split_range
 from intake_gui.domain.models import (
     HistoryRow,
     Location,
@@ -301,17 +302,14 @@ class DutchieConnector(PosConnector):
         end_local = to_store_local(end, location.timezone)
         assert start_local is not None and end_local is not None
         found: dict[int, HistoryRow] = {}
-        cursor = start_local
-        while cursor < end_local:
-            upto = min(cursor + timedelta(days=HISTORY_MAX_DAYS), end_local)
+        for w_start, w_end in split_range(start_local, end_local, HISTORY_MAX_DAYS):
             payload = {
                 "LocId": location.loc_id,
-                "StartDate": wire_datetime(cursor),
-                "EndDate": wire_datetime(upto),
+                "StartDate": wire_datetime(w_start),
+                "EndDate": wire_datetime(w_end),
             }
             for row in self._rows(self.endpoints.history, location, payload, WireHistoryRow):
                 found[row.receipt_id] = row.to_domain(location.timezone)
-            cursor = upto
         return sorted(found.values(), key=lambda r: (r.received_at, r.receipt_id))
 
     def sellable_inventory(
