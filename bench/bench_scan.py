@@ -11,7 +11,6 @@ scroll and repaint whole). Target: p99 < 8 ms. Writes bench/out/scan.json.
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import random
@@ -23,7 +22,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QTableView, QVBoxLayout, QWidget
 
@@ -49,24 +48,6 @@ class TimedView(QTableView):
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
         self.painted_at = time.perf_counter()
-
-
-def shield_none_refcount() -> bool:
-    """Work around PySide6 6.12.0 on Python < 3.12: every call of a void Qt method from Python drops one
-    reference to None, every bool result one to True/False (the wheels assume 3.12's immortal objects). A few thousand scans exhaust None's
-    count and the interpreter aborts ("none_dealloc"). Detect the leak; if present, give None a huge count
-    so this benchmark can finish. The app itself needs a real fix (pin PySide6 != 6.12.0 or Python 3.12+)."""
-    if sys.version_info >= (3, 12):
-        return False
-    probe = QObject()
-    before = sys.getrefcount(None)
-    for _ in range(64):
-        probe.setObjectName("probe")
-    if before - sys.getrefcount(None) < 64:
-        return False
-    for immortal in (None, True, False):  # bool results leak the same way
-        ctypes.c_ssize_t.from_address(id(immortal)).value += 1 << 40
-    return True
 
 
 def key(text: str, ts: int) -> QKeyEvent:
@@ -162,13 +143,11 @@ def measure(app: QApplication, size: int) -> dict[str, object]:
 
 def main() -> dict[str, object]:
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    shielded = shield_none_refcount()
     results = [measure(app, 17_000), measure(app, 200_000)]
     result = {
         "benchmark": "scan_to_line",
         "python": sys.version.split()[0],
         "platform": os.environ.get("QT_QPA_PLATFORM", ""),
-        "pyside6_none_refcount_workaround": shielded,
         "results": results,
         "target_p99_ms": TARGET_P99_MS,
         "meets_target": all(
