@@ -142,7 +142,13 @@ class HistoryService:
         else:
             draft = self._draft_from_pos(location, entry)
             submitted_at = from_store_local(entry.row.received_at, location.timezone)
-        return receiving.verify(draft, receipt_id, baseline=None, submitted_at=submitted_at)
+        return receiving.verify(
+            draft,
+            receipt_id,
+            baseline=None,
+            submitted_at=submitted_at,
+            record=journal_entry is not None,
+        )
 
     def _draft_from_pos(self, location: Location, entry: HistoryEntry) -> ReceiveDraft:
         """Expected lines for a receive Intake did not make: what the POS says it created."""

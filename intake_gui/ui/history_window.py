@@ -1,0 +1,845 @@
+"""The supervisors' History window: what was received, by whom, and whether it was proved to have landed.
+
+It reads the POS's receive history for a store and a date range (in windows the POS accepts, with a progress bar),
+joins every row with the journal (clerk, station, last verification), and lets a supervisor filter, group by vendor
+or store day, chart the range, export what is visible to CSV, and drill into one receipt for its packages, a fresh
+three-light check, its audit trail and a printable report. It also opens the catalog sync dashboard.
+
+Backoffice times are store-local wall times: the window shows the store's zone beside every date it shows and
+computes "today" and "this month" in the store's calendar, not the station's.
+
+Everything that touches the POS or the disk runs on workers (`ui.workers`); the window only reacts to results, and a
+result that arrives after a newer request was made is dropped, so a slow read can never overwrite a fresh one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_gui.domain import date_windows
+from intake_gui.domain.models import Location
+from intake_gui.services.history import HistoryEntry, HistoryService, export_csv
+from intake_gui.services.setup import SetupService
+from intake_gui.ui.history_chart import HistoryChart
+from intake_gui.ui.history_model import (
+    Column,
+    Grouping,
+    HistoryFilterProxy,
+    HistoryTreeModel,
+    error_words,
+    format_quantity,
+    totals,
+    verification_words,
+    zone_label,
+)
+from intake_gui.ui.receipt_dialog import ReceiptDialog
+from intake_gui.ui.report_pdf import ReceiptDetails, report_file_name, save_report_for
+from intake_gui.ui.sync_status import CatalogRefreshScheduler, SyncStatusDialog, context_of
+from intake_gui.ui.theme import app_icon, repolish
+from intake_gui.ui.workers import PROGRESS, start_worker
+
+log = logging.getLogger(__name__)
+
+FILTER_DELAY_MS = 150
+"""Typing pauses this long before the filter (and the chart) follow: no redraw per keystroke."""
+
+
+class Preset(Enum):
+    TODAY = "Today"
+    LAST_7_DAYS = "Last 7 days"
+    THIS_MONTH = "This month"
+    CUSTOM = "Custom range"
+
+
+_PRESET_FN = {
+    Preset.TODAY: date_windows.today,
+    Preset.LAST_7_DAYS: date_windows.last_7_days,
+    Preset.THIS_MONTH: date_windows.this_month,
+}
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class HistoryWindow(QMainWindow):
+    """Receive history for supervisors. `services` is the GUI's AppServices (or a bare AppContext)."""
+
+    locations_loaded = Signal(list)
+    loaded = Signal(list)
+    """The HistoryEntry list of the latest completed read."""
+    load_failed = Signal(str)
+    exported = Signal(object, int)
+    """(Path, rows written) of a CSV export."""
+    export_failed = Signal(str)
+    report_saved = Signal(object)
+    report_failed = Signal(str)
+    receipt_opened = Signal(object)
+    """The ReceiptDialog just opened (tests and screenshots drive it)."""
+
+    def __init__(
+        self,
+        services: Any,
+        parent: QWidget | None = None,
+        *,
+        scheduler: CatalogRefreshScheduler | None = None,
+        now: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.ctx = context_of(services)
+        self.history = HistoryService(self.ctx)
+        self.setup = SetupService(self.ctx)
+        self.scheduler = scheduler
+        self._now = now
+        self.locations: list[Location] = []
+        self.range: tuple[datetime, datetime] | None = None
+        """The wall-time range of the rows on screen (not of a read still in flight)."""
+        self.range_location: Location | None = None
+        self._generation = 0
+        self._closed = False
+        self._receipts: dict[tuple[int, int], ReceiptDialog] = {}
+        self.sync_dialog: SyncStatusDialog | None = None
+
+        self.setWindowTitle(f"Intake — History — {self.ctx.station}")
+        self.setWindowIcon(app_icon())
+        self.resize(1320, 800)
+
+        self.model = HistoryTreeModel()
+        self.proxy = HistoryFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(self._build_range_row())
+        layout.addLayout(self._build_zone_row())
+        layout.addLayout(self._build_filter_row())
+        self.message = QLabel("")
+        self.message.setObjectName("status_line")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        layout.addWidget(self.message)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_table(), "Receives")
+        self.chart = HistoryChart()
+        self.tabs.addTab(self.chart, "Chart")
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self._build_status_bar()
+        self._build_menus()
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+        # A new range or grouping resets the model; a filter change calls _views_changed itself. Sorting
+        # changes neither the rows nor the totals, so it redraws nothing.
+        self.proxy.modelReset.connect(self._views_changed)
+
+        if scheduler is not None:
+            scheduler.failed.connect(self._sync_failed)
+            scheduler.synced.connect(self._sync_ok)
+            if scheduler.consecutive_failures:
+                self._sync_failed(scheduler.last_error)
+        self.preset_combo.blockSignals(True)
+        self.preset_combo.setCurrentIndex(self.preset_combo.findData(Preset.LAST_7_DAYS))
+        self.preset_combo.blockSignals(False)
+        self._apply_preset(Preset.LAST_7_DAYS)
+        QTimer.singleShot(0, self.load_locations)
+
+    # ---- building ------------------------------------------------------------------------------------
+
+    def _build_range_row(self) -> QHBoxLayout:
+        self.location_combo = QComboBox()
+        self.location_combo.setMinimumWidth(300)
+        self.location_combo.setAccessibleName("Store")
+        self.location_combo.addItem("Loading stores…")
+        self.location_combo.setEnabled(False)
+        self.location_combo.currentIndexChanged.connect(self._location_changed)
+        self.preset_combo = QComboBox()
+        self.preset_combo.setAccessibleName("Date range")
+        for preset in Preset:
+            self.preset_combo.addItem(preset.value, preset)
+        self.preset_combo.currentIndexChanged.connect(self._preset_changed)
+        self.from_edit = QDateEdit()
+        self.to_edit = QDateEdit()
+        for edit, name in (
+            (self.from_edit, "From (store date)"),
+            (self.to_edit, "To (store date, included)"),
+        ):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setAccessibleName(name)
+            edit.setToolTip(name)
+            edit.dateChanged.connect(self._dates_edited)
+        self.load_button = QPushButton("&Load (F5)")
+        self.load_button.setObjectName("primary")
+        self.load_button.setToolTip("Read this range from the POS again (F5)")
+        self.load_button.clicked.connect(self.reload)
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setFormat("window %v of %m")
+        self.progress.setVisible(False)
+
+        row = QHBoxLayout()
+        store_label = QLabel("&Store:")
+        store_label.setBuddy(self.location_combo)
+        range_label = QLabel("&Range:")
+        range_label.setBuddy(self.preset_combo)
+        row.addWidget(store_label)
+        row.addWidget(self.location_combo, 2)
+        row.addSpacing(12)
+        row.addWidget(range_label)
+        row.addWidget(self.preset_combo)
+        row.addWidget(self.from_edit)
+        row.addWidget(QLabel("to"))
+        row.addWidget(self.to_edit)
+        row.addWidget(self.load_button)
+        row.addWidget(self.progress)
+        return row
+
+    def _build_zone_row(self) -> QHBoxLayout:
+        self.zone_label = QLabel("")
+        self.zone_label.setObjectName("hint")
+        self.zone_label.setWordWrap(True)
+        self.zone_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row = QHBoxLayout()
+        row.addWidget(self.zone_label, 1)
+        return row
+
+    def _build_filter_row(self) -> QHBoxLayout:
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(
+            "Filter: vendor, title, receipt, clerk, station, status… (Ctrl+F)"
+        )
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setAccessibleName("Filter")
+        self.group_combo = QComboBox()
+        self.group_combo.setAccessibleName("Grouping")
+        for grouping in Grouping:
+            self.group_combo.addItem(grouping.label, grouping)
+        self.group_combo.currentIndexChanged.connect(self._grouping_changed)
+        self.open_button = QPushButton("&Open receipt")
+        self.open_button.setToolTip("Packages, a fresh check and the audit trail (Enter)")
+        self.open_button.clicked.connect(self.open_selected)
+        self.export_button = QPushButton("&Export CSV…")
+        self.export_button.setToolTip("The rows shown, as CSV (Ctrl+E)")
+        self.export_button.clicked.connect(self.choose_export_path)
+        self.report_button = QPushButton("&Report PDF…")
+        self.report_button.setToolTip(
+            "A printable receiving report for the selected receipt (Ctrl+P)"
+        )
+        self.report_button.clicked.connect(self.choose_report_path)
+        self.sync_button = QPushButton("Catalog s&ync…")
+        self.sync_button.setToolTip(
+            "When the product catalog was last refreshed, and whether it is failing"
+        )
+        self.sync_button.clicked.connect(self.open_sync_status)
+        for button in (self.open_button, self.report_button):
+            button.setEnabled(False)
+        self.export_button.setEnabled(False)
+
+        row = QHBoxLayout()
+        row.addWidget(self.filter_edit, 2)
+        row.addWidget(self.group_combo)
+        row.addWidget(self.open_button)
+        row.addWidget(self.report_button)
+        row.addWidget(self.export_button)
+        row.addWidget(self.sync_button)
+        return row
+
+    def _build_table(self) -> QWidget:
+        page = QWidget()
+        self.view = QTreeView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(Column.RECEIVED, Qt.SortOrder.DescendingOrder)
+        self.view.setRootIsDecorated(False)
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAccessibleName("Receive history")
+        self.view.activated.connect(self._activated)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        header = self.view.header()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.empty_label = QLabel("")
+        self.empty_label.setObjectName("hint")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setVisible(False)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty_label)
+        return page
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.totals_label = QLabel("")
+        self.sync_alert = QLabel("")
+        self.sync_alert.setObjectName("status_line")
+        self.sync_alert.setProperty("tone", "bad")
+        self.sync_alert.setVisible(False)
+        bar.addWidget(self.totals_label, 1)
+        bar.addPermanentWidget(self.sync_alert)
+
+    def _action(
+        self, text: str, slot: Callable[[], Any], shortcut: str | QKeySequence.StandardKey | None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.export_action = self._action(
+            "&Export shown rows as CSV…", self.choose_export_path, "Ctrl+E"
+        )
+        self.report_action = self._action(
+            "Receiving &report (PDF)…", self.choose_report_path, "Ctrl+P"
+        )
+        close_action = self._action("&Close", self.close, QKeySequence.StandardKey.Close)
+        for action in (self.export_action, self.report_action, None, close_action):
+            file_menu.addSeparator() if action is None else file_menu.addAction(action)
+        view_menu = bar.addMenu("&View")
+        self.reload_action = self._action("&Reload", self.reload, "F5")
+        find_action = self._action("&Filter", self._focus_filter, "Ctrl+F")
+        table_action = self._action("&Table", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
+        chart_action = self._action("C&hart", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
+        open_action = self._action("&Open receipt", self.open_selected, None)
+        for action in (
+            self.reload_action,
+            find_action,
+            None,
+            table_action,
+            chart_action,
+            None,
+            open_action,
+        ):
+            view_menu.addSeparator() if action is None else view_menu.addAction(action)
+        catalog_menu = bar.addMenu("&Catalog")
+        catalog_menu.addAction(self._action("&Sync status…", self.open_sync_status, None))
+
+    # ---- locations and range -------------------------------------------------------------------------
+
+    def load_locations(self) -> None:
+        if self._closed:
+            return
+        self._say("Reading the stores this login can see…", "info")
+        start_worker(
+            self.setup.locations,
+            on_returned=self._locations_ready,
+            on_errored=self._locations_error,
+        )
+
+    def _effective(self, location: Location) -> Location:
+        """The station may correct a zone the POS reports wrongly; the whole window then uses the corrected one."""
+        override = self.ctx.settings.timezone_override
+        return location.model_copy(update={"timezone": override}) if override else location
+
+    def _locations_ready(self, locations: list[Location]) -> None:
+        if self._closed:
+            return
+        self.locations = [self._effective(loc) for loc in locations]
+        combo = self.location_combo
+        combo.blockSignals(True)
+        combo.clear()
+        for loc in self.locations:
+            combo.addItem(f"{loc.name}  ({loc.state}, #{loc.loc_id})", loc.loc_id)
+        wanted = self.ctx.settings.last_location_id
+        index = next((i for i, loc in enumerate(self.locations) if loc.loc_id == wanted), 0)
+        combo.setCurrentIndex(index)
+        combo.setEnabled(bool(self.locations))
+        combo.blockSignals(False)
+        self._say("", "info")
+        self.locations_loaded.emit(self.locations)
+        if not self.locations:
+            self._say("This login sees no stores.", "bad")
+            return
+        self._location_changed()
+
+    def _locations_error(self, exc: BaseException) -> None:
+        if self._closed:
+            return
+        self.location_combo.setItemText(0, "Stores could not be read")
+        self._say(f"Could not read the stores: {error_words(exc)} Press F5 to try again.", "bad")
+
+    def current_location(self) -> Location | None:
+        index = self.location_combo.currentIndex()
+        if not self.locations or not 0 <= index < len(self.locations):
+            return None
+        return self.locations[index]
+
+    def set_location(self, loc_id: int) -> bool:
+        """Choose a store by id (reloads). False when this login does not see it."""
+        for i, loc in enumerate(self.locations):
+            if loc.loc_id == loc_id:
+                self.location_combo.setCurrentIndex(i)
+                return True
+        return False
+
+    def _location_changed(self, *_args: Any) -> None:
+        loc = self.current_location()
+        if loc is None:
+            return
+        preset = self.preset_combo.currentData()
+        if preset is not Preset.CUSTOM:
+            self._apply_preset(preset)  # "today" is the store's today: it moves with the zone
+        else:
+            self._show_range_words()
+        self.load()
+
+    def _preset_changed(self, *_args: Any) -> None:
+        preset = self.preset_combo.currentData()
+        if preset is Preset.CUSTOM:
+            self._show_range_words()
+            return
+        self._apply_preset(preset)
+        self.load()
+
+    def _apply_preset(self, preset: Preset) -> None:
+        loc = self.current_location()
+        tz = loc.timezone if loc else "UTC"
+        start, end = _PRESET_FN[preset](self._now(), tz)
+        self._set_dates(start.date(), (end - timedelta(days=1)).date())
+        self._show_range_words()
+
+    def _set_dates(self, first: date, last: date) -> None:
+        for edit, day in ((self.from_edit, first), (self.to_edit, last)):
+            edit.blockSignals(True)
+            edit.setDate(QDate(day.year, day.month, day.day))
+            edit.blockSignals(False)
+
+    def _dates_edited(self, *_args: Any) -> None:
+        index = self.preset_combo.findData(Preset.CUSTOM)
+        self.preset_combo.blockSignals(True)
+        self.preset_combo.setCurrentIndex(index)
+        self.preset_combo.blockSignals(False)
+        self._show_range_words()
+
+    def set_preset(self, preset: Preset) -> None:
+        """Choose a preset range and read it (again, if it was already chosen: "today" moves on)."""
+        self.preset_combo.blockSignals(True)
+        self.preset_combo.setCurrentIndex(self.preset_combo.findData(preset))
+        self.preset_combo.blockSignals(False)
+        self._preset_changed()
+
+    def set_custom_range(self, first: date, last: date) -> None:
+        """Store days `first` to `last`, both included; call `load()` to read them."""
+        self._set_dates(first, last)
+        self._dates_edited()
+
+    def requested_range(self) -> tuple[datetime, datetime]:
+        """The range the controls describe, as half-open store wall times: first day 00:00 to after the last."""
+        first = self.from_edit.date().toPython()
+        last = self.to_edit.date().toPython()
+        assert isinstance(first, date) and isinstance(last, date)
+        return datetime.combine(first, time()), datetime.combine(last + timedelta(days=1), time())
+
+    def _show_range_words(self) -> None:
+        loc = self.current_location()
+        start, end = self.requested_range()
+        if loc is None:
+            self.zone_label.setText("")
+            return
+        windows = (
+            len(date_windows.split_range(start, end, self.history.window_days))
+            if end > start
+            else 0
+        )
+        read = (
+            f" · read in {windows} windows of up to {self.history.window_days} days"
+            if windows > 1
+            else ""
+        )
+        self.zone_label.setText(
+            f"{start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} store time · all times in this window are "
+            f"{zone_label(loc.timezone)}{read}"
+        )
+
+    # ---- loading -------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """F5: the stores again if they could not be read, else the range."""
+        if not self.locations:
+            self.load_locations()
+        else:
+            self.load()
+
+    def load(self) -> None:
+        """Read the chosen range for the chosen store on a worker; `loaded` or `load_failed` follows."""
+        if self._closed:
+            return
+        loc = self.current_location()
+        if loc is None:
+            return
+        start, end = self.requested_range()
+        if end <= start:
+            self._say(
+                "The range ends before it starts: choose a “to” date on or after the “from” date.",
+                "bad",
+            )
+            return
+        self._generation += 1
+        generation = self._generation
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.load_button.setEnabled(False)
+        self._say(f"Reading receive history for {loc.name}…", "info")
+        start_worker(
+            self.history.history,
+            loc,
+            start,
+            end,
+            PROGRESS,
+            on_progress=lambda done, total: self._progress(generation, done, total),
+            on_returned=lambda entries: self._loaded(generation, loc, start, end, entries),
+            on_errored=lambda exc: self._load_error(generation, exc),
+        )
+
+    def _progress(self, generation: int, done: int, total: int) -> None:
+        if self._closed or generation != self._generation:
+            return
+        self.progress.setRange(0, max(total, 0))
+        self.progress.setValue(done)
+
+    def _finish_loading(self) -> None:
+        self.progress.setVisible(False)
+        self.load_button.setEnabled(True)
+
+    def _loaded(
+        self,
+        generation: int,
+        loc: Location,
+        start: datetime,
+        end: datetime,
+        entries: list[HistoryEntry],
+    ) -> None:
+        if self._closed or generation != self._generation:
+            return
+        self._finish_loading()
+        self.range = (start, end)
+        self.range_location = loc
+        selected = self.selected_entry()
+        self.model.set_entries(entries, loc.timezone)
+        self._expand()
+        self._fit_columns()
+        if selected is not None:
+            self.select_receipt(selected.row.receipt_id)
+        self._say("", "info")
+        self.loaded.emit(entries)
+
+    def _load_error(self, generation: int, exc: BaseException) -> None:
+        if self._closed or generation != self._generation:
+            return
+        self._finish_loading()
+        self._say(
+            f"Could not read the receive history: {error_words(exc)} Press F5 to try again.", "bad"
+        )
+        self.load_failed.emit(error_words(exc))
+
+    def _fit_columns(self) -> None:
+        for col in Column:
+            if col is not Column.VERIFICATION:
+                self.view.resizeColumnToContents(col)
+        self.view.setColumnWidth(Column.TITLE, min(self.view.columnWidth(Column.TITLE), 220))
+        self.view.setColumnWidth(Column.VENDOR, min(self.view.columnWidth(Column.VENDOR), 220))
+
+    # ---- filter, grouping, views -------------------------------------------------------------------
+
+    def _focus_filter(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.filter_edit.setFocus()
+        self.filter_edit.selectAll()
+
+    def set_filter_text(self, text: str) -> None:
+        """Filter at once (the line edit's own typing is debounced)."""
+        self.filter_edit.setText(text)
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        self._filter_timer.stop()
+        self.proxy.set_filter_text(self.filter_edit.text())
+        self._expand()
+        self._views_changed()
+
+    def set_grouping(self, grouping: Grouping) -> None:
+        self.group_combo.setCurrentIndex(self.group_combo.findData(grouping))
+
+    def _grouping_changed(self, *_args: Any) -> None:
+        grouping = self.group_combo.currentData()
+        selected = self.selected_entry()
+        self.model.set_grouping(grouping)
+        self.view.setRootIsDecorated(grouping is not Grouping.NONE)
+        self._expand()
+        if selected is not None:
+            self.select_receipt(selected.row.receipt_id)
+
+    def _expand(self) -> None:
+        if self.model.grouping is not Grouping.NONE:
+            self.view.expandAll()
+
+    def visible_entries(self) -> list[HistoryEntry]:
+        return self.proxy.visible_entries()
+
+    def _views_changed(self, *_args: Any) -> None:
+        if self._closed:
+            return
+        visible = self.visible_entries()
+        loaded = len(self.model.entries)
+        count, units = totals(visible)
+        tz = self.range_location.timezone if self.range_location else self.model.timezone
+        start, end = self.range if self.range else (None, None)
+        self.chart.set_entries(visible, start, end, tz)
+        shown = f"{count} of {loaded} receives shown" if count != loaded else f"{count} receives"
+        intake = sum(1 for e in visible if e.draft_id is not None)
+        self.totals_label.setText(
+            f"{shown} · {format_quantity(units)} units · {intake} made through Intake"
+            + (f" · filter “{self.proxy.filter_text}”" if self.proxy.filter_text else "")
+        )
+        self.export_button.setEnabled(bool(visible))
+        self.export_action.setEnabled(bool(visible))
+        if self.range is not None and not loaded:
+            self.empty_label.setText("No receives at this store in this range.")
+        elif loaded and not count:
+            self.empty_label.setText("No receive matches the filter.")
+        else:
+            self.empty_label.setText("")
+        self.empty_label.setVisible(bool(self.empty_label.text()))
+
+    def selected_entry(self) -> HistoryEntry | None:
+        indexes = self.view.selectionModel().selectedRows()
+        if not indexes:
+            return None
+        return self.model.entry(self.proxy.mapToSource(indexes[0]))
+
+    def select_receipt(self, receipt_id: int) -> bool:
+        index = self.proxy.proxy_index_for(receipt_id)
+        if not index.isValid():
+            return False
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+        return True
+
+    def _selection_changed(self, *_args: Any) -> None:
+        has = self.selected_entry() is not None
+        self.open_button.setEnabled(has)
+        self.report_button.setEnabled(has)
+        self.report_action.setEnabled(has)
+
+    def _activated(self, index: QModelIndex) -> None:
+        entry = self.model.entry(self.proxy.mapToSource(index))
+        if entry is not None:
+            self.open_receipt(entry)
+
+    # ---- drill-down ----------------------------------------------------------------------------------
+
+    def open_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None:
+            self.open_receipt(entry)
+
+    def open_receipt(self, entry: HistoryEntry) -> ReceiptDialog | None:
+        """Open (or raise) the drill-down for one receipt of the range on screen."""
+        loc = self.range_location
+        if loc is None:
+            return None
+        key = (loc.loc_id, entry.row.receipt_id)
+        dialog = self._receipts.get(key)
+        if dialog is None:
+            dialog = ReceiptDialog(
+                self.history,
+                loc,
+                entry,
+                printed_by=self.ctx.clerk,
+                station=self.ctx.station,
+                parent=self,
+            )
+            dialog.verified.connect(lambda report, e=entry: self._reverified(e, report))
+            self._receipts[key] = dialog
+            dialog.load()
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        self.receipt_opened.emit(dialog)
+        return dialog
+
+    def _reverified(self, entry: HistoryEntry, report: Any) -> None:
+        if self._closed or entry.draft_id is None:
+            return  # nothing was stored for a receive made elsewhere: the column keeps saying so
+        words, green = verification_words(report)
+        self.model.replace_entry(entry.row.receipt_id, {"verification": words, "all_green": green})
+
+    # ---- export and report ---------------------------------------------------------------------------
+
+    def _default_csv_name(self) -> str:
+        loc = self.range_location
+        start, end = self.range or self.requested_range()
+        last = (end - timedelta(days=1)).date()
+        return f"intake-history-{loc.loc_id if loc else 'store'}-{start:%Y%m%d}-{last:%Y%m%d}.csv"
+
+    def choose_export_path(self) -> None:
+        if not self.visible_entries():
+            return
+        start = str(Path.home() / self._default_csv_name())
+        path, _ = QFileDialog.getSaveFileName(self, "Export history as CSV", start, "CSV (*.csv)")
+        if path:
+            self.export_csv_to(Path(path if path.lower().endswith(".csv") else path + ".csv"))
+
+    def export_csv_to(self, path: Path) -> None:
+        """Write the rows shown (filter applied, in the order shown) on a worker; `exported` follows."""
+        entries = self.visible_entries()
+        tz = self.range_location.timezone if self.range_location else self.model.timezone
+        start_worker(
+            export_csv,
+            entries,
+            Path(path),
+            tz,
+            on_returned=lambda n: self._exported(Path(path), n),
+            on_errored=self._export_error,
+        )
+
+    def _exported(self, path: Path, count: int) -> None:
+        if self._closed:
+            return
+        self.statusBar().showMessage(f"Exported {count} receives to {path}", 10000)
+        self.exported.emit(path, count)
+
+    def _export_error(self, exc: BaseException) -> None:
+        if self._closed:
+            return
+        self._say(f"The CSV could not be written: {error_words(exc)}", "bad")
+        self.export_failed.emit(error_words(exc))
+
+    def choose_report_path(self) -> None:
+        entry = self.selected_entry()
+        if entry is None or self.range_location is None:
+            return
+        name = report_file_name(ReceiptDetails(entry, self.range_location, None))
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save receiving report", str(Path.home() / name), "PDF (*.pdf)"
+        )
+        if path:
+            self.save_report_to(
+                entry, Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+            )
+
+    def save_report_to(self, entry: HistoryEntry, path: Path) -> None:
+        """Print one receipt's report to `path` on a worker; `report_saved` follows."""
+        loc = self.range_location
+        if loc is None:
+            self.report_failed.emit("Load a range first.")
+            return
+        self.statusBar().showMessage(f"Writing the report for receipt {entry.row.receipt_id}…")
+        start_worker(
+            save_report_for,
+            self.history,
+            loc,
+            entry,
+            Path(path),
+            printed_by=self.ctx.clerk,
+            station=self.ctx.station,
+            on_returned=self._report_done,
+            on_errored=self._report_error,
+        )
+
+    def _report_done(self, path: Path) -> None:
+        if self._closed:
+            return
+        self.statusBar().showMessage(f"Report saved to {path}", 10000)
+        self.report_saved.emit(path)
+
+    def _report_error(self, exc: BaseException) -> None:
+        if self._closed:
+            return
+        self._say(f"The report could not be written: {error_words(exc)}", "bad")
+        self.report_failed.emit(error_words(exc))
+
+    # ---- catalog sync --------------------------------------------------------------------------------
+
+    def open_sync_status(self) -> SyncStatusDialog | None:
+        loc = self.current_location()
+        if loc is None:
+            return None
+        if self.sync_dialog is not None and self.sync_dialog.location.loc_id != loc.loc_id:
+            self.sync_dialog.shutdown()
+            self.sync_dialog = None
+        if self.sync_dialog is None:
+            self.sync_dialog = SyncStatusDialog(
+                self.services, loc, scheduler=self.scheduler, parent=self
+            )
+        self.sync_dialog.load()
+        self.sync_dialog.show()
+        self.sync_dialog.raise_()
+        return self.sync_dialog
+
+    def _sync_failed(self, words: str) -> None:
+        if self._closed:
+            return
+        self.sync_alert.setText(f"⚠ Catalog sync failing: {words}")
+        self.sync_alert.setToolTip("Catalog > Sync status… for details")
+        self.sync_alert.setVisible(True)
+        repolish(self.sync_alert)
+
+    def _sync_ok(self, _snapshot: Any) -> None:
+        if not self._closed:
+            self.sync_alert.setVisible(False)
+
+    # ---- chrome --------------------------------------------------------------------------------------
+
+    def _say(self, text: str, tone: str) -> None:
+        self.message.setText(text)
+        self.message.setProperty("tone", tone)
+        self.message.setVisible(bool(text))
+        repolish(self.message)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing hides the window and its dialogs; the owner may show it again (see `shutdown` for good)."""
+        for dialog in self._receipts.values():
+            dialog.close()
+        if self.sync_dialog is not None:
+            self.sync_dialog.close()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """The context is going away: drop late results and close everything this window opened."""
+        self._closed = True
+        for dialog in self._receipts.values():
+            dialog.shutdown()
+        if self.sync_dialog is not None:
+            self.sync_dialog.shutdown()
+        self.close()
