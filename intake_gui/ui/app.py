@@ -1,0 +1,66 @@
+"""Start the Qt application: high-DPI policy, look, logging, crash handler, then the window — fast.
+
+Only what the first frame needs happens before `show()`; the POS connection, the sandbox and the catalog are
+opened by the window on workers afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from intake_gui import __version__
+from intake_gui.ui.main_window import MainWindow, StartOptions
+
+log = logging.getLogger(__name__)
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The one QApplication, configured before any widget exists (DPI policy must be set first)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    QCoreApplication.setOrganizationName("Intake")
+    QCoreApplication.setApplicationName("Intake")
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    QGuiApplication.setDesktopFileName("intake-gui")
+    return app
+
+
+def run(options: StartOptions) -> int:
+    from intake_gui.store.logs import configure_logging
+    from intake_gui.store.paths import app_paths
+    from intake_gui.store.settings import load_settings
+    from intake_gui.ui.dialogs.crash_dialog import CrashHandler
+    from intake_gui.ui.theme import app_icon, apply_theme
+
+    if options.force_sandbox:
+        # This run only: the tenant in the settings file is kept, see MainWindow._context_ready.
+        os.environ.pop("INTAKE_API_BASE", None)
+    paths = app_paths().ensure()
+    log_path = configure_logging(paths.log_dir)
+    log.info("Intake %s starting (sandbox forced: %s)", __version__, options.force_sandbox)
+    app = create_application()
+    settings = load_settings(paths)
+    apply_theme(app, large_type=settings.large_type)
+    app.setWindowIcon(app_icon())
+
+    window = MainWindow(options, paths=paths, settings=settings)
+    handler = CrashHandler(lambda: log_path, lambda: window, window.flush_now)
+    handler.install()
+    window.show()
+    QTimer.singleShot(0, window.start)
+    try:
+        return app.exec()
+    finally:
+        handler.uninstall()
+        log.info("Intake stopped")

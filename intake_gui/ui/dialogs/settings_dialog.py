@@ -1,0 +1,143 @@
+"""Station settings a clerk or manager may change. Nothing secret: passwords live in the keyring only.
+
+The dialog returns a validated copy of the settings; saving and applying (restyle, reconnect) is the main
+window's job, so this file stays a form.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+from pydantic import ValidationError
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_gui.store.settings import StationSettings
+from intake_gui.ui.theme import repolish
+
+CALIBRATION_MODULE = "intake_gui.ui.dialogs.calibration_dialog"
+
+POS_KINDS = (
+    ("dutchie", "Dutchie Backoffice"),
+    ("blaze", "BLAZE"),
+    ("indica", "IndicaOnline"),
+)
+TRANSPORTS = (
+    ("default", "Standard"),
+    ("browser_tls", "Browser-like TLS (if Cloudflare refuses the standard one)"),
+)
+
+
+class SettingsDialog(QDialog):
+    calibrate_requested = Signal()
+
+    def __init__(self, settings: StationSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.original = settings
+        self.result_settings: StationSettings | None = None
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+
+        self.api_base = QLineEdit(settings.api_base or "")
+        self.api_base.setPlaceholderText("empty = the built-in training sandbox")
+        self.pos_kind = QComboBox()
+        for value, text in POS_KINDS:
+            self.pos_kind.addItem(text, value)
+        self.pos_kind.setCurrentIndex(max(0, self.pos_kind.findData(settings.pos_kind)))
+        self.station = QLineEdit(settings.station_name)
+        self.transport = QComboBox()
+        for value, text in TRANSPORTS:
+            self.transport.addItem(text, value)
+        self.transport.setCurrentIndex(max(0, self.transport.findData(settings.transport)))
+        self.large_type = QCheckBox("Large type (about 16 pt)")
+        self.large_type.setChecked(settings.large_type)
+        self.sound = QCheckBox("Beep on every scan")
+        self.sound.setChecked(settings.sound)
+        self.blind_count = QCheckBox("Blind count (hide a manifest's expected quantities)")
+        self.blind_count.setChecked(settings.blind_count)
+
+        form.addRow("&Tenant address:", self.api_base)
+        form.addRow("&POS:", self.pos_kind)
+        form.addRow("&Station name:", self.station)
+        form.addRow("T&ransport:", self.transport)
+        form.addRow("", self.large_type)
+        form.addRow("", self.sound)
+        form.addRow("", self.blind_count)
+        layout.addLayout(form)
+
+        self.calibrate_button = QPushButton("&Calibrate scanner…")
+        has_calibration = importlib.util.find_spec(CALIBRATION_MODULE) is not None
+        self.calibrate_button.setEnabled(has_calibration)
+        if not has_calibration:
+            self.calibrate_button.setToolTip("Scanner calibration is not part of this build.")
+        self.calibrate_button.clicked.connect(self.calibrate_requested.emit)
+        layout.addWidget(self.calibrate_button)
+
+        self.error = QLabel("")
+        self.error.setObjectName("status_line")
+        self.error.setProperty("tone", "bad")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        layout.addWidget(self.error)
+
+        note = QLabel("Changing the tenant or POS reconnects; you may be asked to sign in.")
+        note.setObjectName("hint")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(620, 0)
+
+    def values(self) -> dict[str, object]:
+        return {
+            "api_base": self.api_base.text().strip() or None,
+            "pos_kind": self.pos_kind.currentData(),
+            "station_name": self.station.text().strip(),
+            "transport": self.transport.currentData(),
+            "large_type": self.large_type.isChecked(),
+            "sound": self.sound.isChecked(),
+            "blind_count": self.blind_count.isChecked(),
+        }
+
+    def _accept(self) -> None:
+        data = self.original.model_dump()
+        data.update(self.values())
+        try:
+            self.result_settings = StationSettings.model_validate(data)
+        except ValidationError as exc:
+            msgs = "; ".join(
+                str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors()
+            )
+            self.error.setText(f"✖ {msgs}")
+            self.error.setVisible(True)
+            repolish(self.error)
+            return
+        self.accept()
+
+    @property
+    def reconnect_needed(self) -> bool:
+        new = self.result_settings
+        if new is None:
+            return False
+        return (new.api_base, new.pos_kind, new.transport) != (
+            self.original.api_base,
+            self.original.pos_kind,
+            self.original.transport,
+        )

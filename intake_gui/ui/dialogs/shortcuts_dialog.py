@@ -1,0 +1,57 @@
+"""Help > Keyboard shortcuts: every action has one, and this is where a clerk finds them all at once."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+SHORTCUTS: tuple[tuple[str, str, str], ...] = (
+    ("Everywhere", "Alt+→ / Alt+←", "Next step / previous step"),
+    ("Everywhere", "Ctrl+N", "New receive (same location)"),
+    ("Everywhere", "Ctrl+,", "Settings"),
+    ("Everywhere", "Ctrl+H", "History"),
+    ("Everywhere", "Ctrl+Shift+L", "Large type on/off"),
+    ("Everywhere", "F1", "This list"),
+    ("Lists", "Type", "Filter the list"),
+    ("Lists", "↑ ↓ PgUp PgDn", "Move the highlight"),
+    ("Lists", "Enter", "Choose the highlighted entry and continue"),
+    ("Room", "Enter / Esc", "Confirm / refuse a room that is not sellable"),
+    ("Products", "Scan", "Adds the product (whatever has the focus on this page)"),
+    ("Products", "Ctrl+F", "Search the catalog; Enter adds the highlighted product"),
+    ("Products", "Ctrl+L", "Go to the lines table"),
+    ("Products", "F2", "Edit the quantity of the selected line"),
+    ("Products", "Delete", "Remove the selected line"),
+    ("Products", "Ctrl+Z", "Undo the last change (scan, edit, removal)"),
+    ("Products", "Ctrl+T", "Edit the title"),
+    ("Products", "Ctrl+I", "Import a manifest (CSV or WCIA JSON)"),
+    ("Products", "Ctrl+B", "Blind count on/off"),
+    ("Review", "Ctrl+Enter", "Submit to the POS"),
+    ("Verify", "F5", "Check the three lights again now"),
+)
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        table = QTableWidget(len(SHORTCUTS), 3)
+        table.setHorizontalHeaderLabels(("Where", "Keys", "Does"))
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, values in enumerate(SHORTCUTS):
+            for col, value in enumerate(values):
+                table.setItem(row, col, QTableWidgetItem(value))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(640, 560)

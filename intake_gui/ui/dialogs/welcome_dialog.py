@@ -1,0 +1,129 @@
+"""First run: practise on the sandbox or connect the store's POS, name the station, find the scanner.
+
+It is short on purpose: a new station should be scanning a training delivery within a minute. Everything here
+can be changed later in Settings.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_gui.ui.dialogs.settings_dialog import CALIBRATION_MODULE
+
+
+@dataclass(frozen=True)
+class WelcomeChoice:
+    use_sandbox: bool
+    api_base: str | None
+    station_name: str
+
+
+class WelcomeDialog(QDialog):
+    calibrate_requested = Signal()
+
+    def __init__(
+        self,
+        station_name: str,
+        where: Mapping[str, Path],
+        *,
+        api_base: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to Intake")
+        layout = QVBoxLayout(self)
+        heading = QLabel("Welcome to Intake")
+        heading.setObjectName("heading")
+        layout.addWidget(heading)
+        intro = QLabel(
+            "Intake receives deliveries into your point-of-sale: choose the location, vendor and room, scan "
+            "the products, submit, and three lights prove the stock landed and can be sold."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        self.sandbox_choice = QRadioButton(
+            "&Practise first on the built-in sandbox (training data — nothing real changes)"
+        )
+        self.tenant_choice = QRadioButton("&Connect to my store's POS")
+        group = QButtonGroup(self)
+        group.addButton(self.sandbox_choice)
+        group.addButton(self.tenant_choice)
+        (self.tenant_choice if api_base else self.sandbox_choice).setChecked(True)
+        layout.addWidget(self.sandbox_choice)
+        layout.addWidget(self.tenant_choice)
+
+        form = QFormLayout()
+        self.api_base = QLineEdit(api_base or "")
+        self.api_base.setPlaceholderText("https://<tenant>.backoffice.dutchie.com/api/")
+        self.api_base.setEnabled(bool(api_base))
+        self.tenant_choice.toggled.connect(self.api_base.setEnabled)
+        self.station = QLineEdit(station_name)
+        form.addRow("POS &address:", self.api_base)
+        form.addRow("&Station name:", self.station)
+        layout.addLayout(form)
+
+        self.calibrate_button = QPushButton("Ca&librate the scanner…")
+        has_calibration = importlib.util.find_spec(CALIBRATION_MODULE) is not None
+        self.calibrate_button.setEnabled(has_calibration)
+        self.calibrate_button.setToolTip(
+            "Scan a test code so Intake learns how fast your scanner types."
+            if has_calibration
+            else "Scanner calibration is not part of this build."
+        )
+        self.calibrate_button.clicked.connect(self.calibrate_requested.emit)
+        layout.addWidget(self.calibrate_button)
+
+        where_text = "<br>".join(f"<b>{name}:</b> {path}" for name, path in where.items())
+        where_label = QLabel(f"Where Intake keeps things:<br>{where_text}")
+        where_label.setObjectName("hint")
+        where_label.setWordWrap(True)
+        where_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(where_label)
+
+        self.error = QLabel("")
+        self.error.setObjectName("status_line")
+        self.error.setProperty("tone", "bad")
+        self.error.setVisible(False)
+        layout.addWidget(self.error)
+
+        buttons = QDialogButtonBox()
+        start = buttons.addButton("&Start", QDialogButtonBox.ButtonRole.AcceptRole)
+        start.setObjectName("primary")
+        start.setDefault(True)
+        buttons.accepted.connect(self._accept)
+        layout.addWidget(buttons)
+        self.resize(640, 0)
+
+    def choice(self) -> WelcomeChoice:
+        use_sandbox = self.sandbox_choice.isChecked()
+        return WelcomeChoice(
+            use_sandbox=use_sandbox,
+            api_base=None if use_sandbox else (self.api_base.text().strip() or None),
+            station_name=self.station.text().strip(),
+        )
+
+    def _accept(self) -> None:
+        c = self.choice()
+        if not c.use_sandbox and not c.api_base:
+            self.error.setText("Enter your POS address, or choose the sandbox to practise first.")
+            self.error.setVisible(True)
+            return
+        self.accept()

@@ -1,0 +1,583 @@
+"""The station's one window: the sandbox banner, the receiving wizard, menus and the status bar.
+
+The window appears before anything slow happens. Opening the context (sandbox start, login), recovering
+submissions a crash left "submitting", and loading the catalog all run on workers; the window only reacts to
+their results. Dialogs that belong to that start-up (welcome, sign-in, resume) are opened window-modal with
+`open()`, never `exec()`, so no nested event loop can re-enter a half-finished start-up.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_gui.pos.errors import AuthenticationError, PosError
+from intake_gui.store.paths import AppPaths, app_paths
+from intake_gui.store.settings import StationSettings, load_settings, save_settings
+from intake_gui.ui.dialogs.login_dialog import LoginDialog, LoginRequest
+from intake_gui.ui.dialogs.resume_dialog import ResumeAction, ResumeDialog
+from intake_gui.ui.theme import app_icon, apply_theme
+from intake_gui.ui.verification_panel import DEFAULT_BACKOFF_S
+from intake_gui.ui.wizard import ReceiveWizard
+from intake_gui.ui.workers import start_worker, wait_for_workers
+
+if TYPE_CHECKING:
+    from intake_gui.ui.app_services import AppServices
+
+log = logging.getLogger(__name__)
+
+HISTORY_MODULE = "intake_gui.ui.history_window"
+CALIBRATION_MODULE = "intake_gui.ui.dialogs.calibration_dialog"
+SANDBOX_BANNER = "SANDBOX — training data. Nothing you receive here reaches a real store."
+
+
+@dataclass(frozen=True)
+class StartOptions:
+    api_base: str | None = None
+    force_sandbox: bool = False
+    open_history: bool = False
+
+
+ContextFactory = Callable[..., Any]
+"""`services.context.open_context` or a test's wrapper around it (same keyword arguments)."""
+
+
+def _default_context_factory(**kwargs: Any) -> Any:
+    from intake_gui.services.context import open_context
+
+    return open_context(**kwargs)
+
+
+class MainWindow(QMainWindow):
+    context_opened = Signal()
+    """Services are attached and the wizard is loading locations."""
+    context_failed = Signal(object)
+    recovery_done = Signal(object)
+    """The list of RecoveryOutcome from start-up reconciliation."""
+    resume_offered = Signal(object)
+    """The ResumeDialog, once it is open (tests and screenshots drive it)."""
+
+    def __init__(
+        self,
+        options: StartOptions | None = None,
+        *,
+        paths: AppPaths | None = None,
+        settings: StationSettings | None = None,
+        context_factory: ContextFactory | None = None,
+        services_factory: Callable[[Any], AppServices] | None = None,
+        verify_backoff_s: tuple[float, ...] = DEFAULT_BACKOFF_S,
+        install_scanner: bool = True,
+    ) -> None:
+        super().__init__()
+        self.options = options or StartOptions()
+        self.paths = paths or app_paths()
+        self.settings = settings if settings is not None else load_settings(self.paths)
+        self._context_factory = context_factory or _default_context_factory
+        self._services_factory = services_factory
+        self.services: AppServices | None = None
+        self.login_dialog: LoginDialog | None = None
+        self.resume_dialog: ResumeDialog | None = None
+        self.recovery: list[Any] | None = None
+        self._closing = False
+        self._opening = False
+        self.history_window: QWidget | None = None
+
+        self.setWindowTitle("Intake")
+        self.setWindowIcon(app_icon())
+        self.resize(1180, 800)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.banner = QLabel(SANDBOX_BANNER)
+        self.banner.setObjectName("sandbox_banner")
+        self.banner.setAccessibleName("Sandbox mode")
+        self.banner.setVisible(False)
+        layout.addWidget(self.banner)
+        self.wizard = ReceiveWizard(
+            self.settings,
+            verify_backoff_s=verify_backoff_s,
+            install_scanner=install_scanner,
+        )
+        layout.addWidget(self.wizard, 1)
+        self.setCentralWidget(central)
+
+        self._build_status_bar()
+        self._build_menus()
+        self.wizard.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.wizard.catalog_progress.connect(self._catalog_progress)
+        self.wizard.catalog_state.connect(self.catalog_label.setText)
+        self.wizard.retry_connection.connect(self.open_context)
+        self.wizard.settings_changed.connect(self._save_settings_async)
+
+    # ---- chrome ----------------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.catalog_progress = QProgressBar()
+        self.catalog_progress.setMaximumWidth(200)
+        self.catalog_progress.setVisible(False)
+        self.catalog_label = QLabel("Catalog: not loaded")
+        self.connection_label = QLabel("Not connected")
+        bar.addPermanentWidget(self.catalog_progress)
+        bar.addPermanentWidget(self.catalog_label)
+        bar.addPermanentWidget(self.connection_label)
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], Any],
+        shortcut: str | QKeySequence.StandardKey | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(
+            f"{tip or text.replace('&', '').rstrip('…')}" + (f" ({keys})" if keys else "")
+        )
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        file_menu = mb.addMenu("&File")
+        self.new_action = self._action("&New receive", self.wizard.request_new_receive, "Ctrl+N")
+        self.import_action = self._action(
+            "&Import manifest…",
+            self.wizard.import_manifest,
+            "Ctrl+I",
+            "Import a CSV or WCIA JSON manifest",
+        )
+        self.settings_action = self._action("&Settings…", self.open_settings, "Ctrl+,")
+        quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        for a in (
+            self.new_action,
+            self.import_action,
+            None,
+            self.settings_action,
+            None,
+            quit_action,
+        ):
+            file_menu.addSeparator() if a is None else file_menu.addAction(a)
+
+        view = mb.addMenu("&View")
+        view.setToolTipsVisible(True)
+        self.history_action = self._action("&History…", self.open_history, "Ctrl+H")
+        if importlib.util.find_spec(HISTORY_MODULE) is None:
+            self.history_action.setEnabled(False)
+            self.history_action.setToolTip("History is not part of this build yet.")
+        self.large_type_action = self._action("&Large type", self.toggle_large_type, "Ctrl+Shift+L")
+        self.large_type_action.setCheckable(True)
+        self.large_type_action.setChecked(self.settings.large_type)
+        self.sync_action = self._action(
+            "&Refresh catalog now", self.wizard.refresh_catalog, "Ctrl+Shift+R"
+        )
+        view.addAction(self.history_action)
+        view.addAction(self.large_type_action)
+        view.addAction(self.sync_action)
+
+        account = mb.addMenu("&Account")
+        account.setToolTipsVisible(True)
+        self.sign_in_action = self._action("Sign &in again…", lambda: self._ask_login(""))
+        self.forget_action = self._action(
+            "&Forget me",
+            self.forget_me,
+            tip="Remove the saved password and session from this station",
+        )
+        account.addAction(self.sign_in_action)
+        account.addAction(self.forget_action)
+
+        tools = mb.addMenu("&Tools")
+        tools.setToolTipsVisible(True)
+        self.calibrate_action = self._action("&Calibrate scanner…", self.open_calibration)
+        if importlib.util.find_spec(CALIBRATION_MODULE) is None:
+            self.calibrate_action.setEnabled(False)
+            self.calibrate_action.setToolTip("Scanner calibration is not part of this build.")
+        tools.addAction(self.calibrate_action)
+
+        help_menu = mb.addMenu("&Help")
+        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1")
+        logs_action = self._action(
+            "Open &log folder", lambda: self._open_folder(self.paths.log_dir)
+        )
+        data_action = self._action(
+            "Open &data folder", lambda: self._open_folder(self.paths.data_dir)
+        )
+        about_action = self._action("&About Intake", self.show_about)
+        for a in (self.shortcuts_action, logs_action, data_action, about_action):
+            help_menu.addAction(a)
+        self._update_account_actions()
+
+    def _update_account_actions(self) -> None:
+        real = self.services is not None and not self.services.ctx.is_sandbox
+        self.forget_action.setEnabled(real)
+        self.sign_in_action.setEnabled(real or bool(self.settings.api_base))
+
+    # ---- start-up --------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Called once the window is visible: first-run welcome, then the connection."""
+        if not self.settings.first_run_done:
+            self.show_welcome()
+        else:
+            self.open_context()
+
+    def show_welcome(self) -> None:
+        from intake_gui.services.context import data_locations
+        from intake_gui.ui.dialogs.welcome_dialog import WelcomeDialog
+
+        dialog = WelcomeDialog(
+            self.settings.station_name,
+            data_locations(self.paths),
+            api_base=self.settings.api_base,
+            parent=self,
+        )
+        dialog.calibrate_requested.connect(self.open_calibration)
+        self.welcome_dialog = dialog
+
+        def done(result: int) -> None:
+            choice = dialog.choice()
+            update: dict[str, Any] = {"first_run_done": True}
+            if result:
+                update["api_base"] = choice.api_base
+                if choice.station_name:
+                    update["station_name"] = choice.station_name
+            self.settings = self.settings.model_copy(update=update)
+            self._save_settings_async(self.settings)
+            self.open_context()
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    def _context_kwargs(self, login: LoginRequest | None) -> dict[str, Any]:
+        settings = self.settings
+        kwargs: dict[str, Any] = {"paths": self.paths}
+        if self.options.force_sandbox:
+            settings = settings.model_copy(update={"api_base": None})
+        elif self.options.api_base:
+            kwargs["api_base"] = self.options.api_base
+        if login is not None:
+            kwargs.update(
+                api_base=login.api_base,
+                username=login.username,
+                password=login.password,
+                remember=login.remember,
+            )
+        kwargs["settings"] = settings
+        return kwargs
+
+    def open_context(self, login: LoginRequest | None = None) -> None:
+        if self._opening or self._closing:
+            return
+        self._opening = True
+        self._close_context()
+        self.wizard.set_connecting("Connecting to the POS…")
+        self.connection_label.setText("Connecting…")
+        start_worker(
+            self._context_factory,
+            **self._context_kwargs(login),
+            on_returned=self._context_ready,
+            on_errored=self._context_error,
+        )
+
+    def _context_ready(self, ctx: Any) -> None:
+        self._opening = False
+        if self._closing:
+            ctx.close()
+            return
+        if self.options.force_sandbox:
+            # The tenant stays in the settings file; only this run uses the sandbox.
+            ctx.settings = ctx.settings.model_copy(update={"api_base": self.settings.api_base})
+        self.settings = ctx.settings
+        if self._services_factory is None:
+            from intake_gui.ui.app_services import AppServices
+
+            self._services_factory = AppServices.from_context
+        self.services = self._services_factory(ctx)
+        self.banner.setVisible(ctx.is_sandbox)
+        where = "Sandbox" if ctx.is_sandbox else (urlsplit(ctx.api_base).hostname or ctx.api_base)
+        self.setWindowTitle(f"Intake — {ctx.station} — {where}")
+        self.connection_label.setText(f"{where} · {ctx.clerk} @ {ctx.station}")
+        self._update_account_actions()
+        self.wizard.attach(self.services, ctx.settings)
+        self.context_opened.emit()
+        start_worker(
+            self.services.receiving.recover_pending,
+            on_returned=self._recovered,
+            on_errored=self._recovery_failed,
+        )
+        if self.options.open_history:
+            self.open_history()
+
+    def _context_error(self, exc: BaseException) -> None:
+        self._opening = False
+        if self._closing:
+            return
+        from intake_gui.services.context import CredentialsNeeded
+
+        self.context_failed.emit(exc)
+        if isinstance(exc, CredentialsNeeded):
+            self._ask_login("", api_base=exc.api_base, username=exc.username)
+            return
+        if isinstance(exc, AuthenticationError):
+            self._ask_login("The POS did not accept that username or password. Try again.")
+            return
+        if isinstance(exc, PosError):
+            self.wizard.set_connection_error(
+                exc.message, "Check the network, then press F5 to try again."
+            )
+        else:
+            log.error("Opening the connection failed", exc_info=exc)
+            self.wizard.set_connection_error(
+                "Intake could not start its connection to the POS.",
+                "Press F5 to try again; if it keeps failing, the log has the details (Help > Open log folder).",
+            )
+        self.connection_label.setText("Not connected")
+
+    def _ask_login(
+        self, message: str, *, api_base: str | None = None, username: str | None = None
+    ) -> None:
+        if self.login_dialog is not None and self.login_dialog.isVisible():
+            return
+        from intake_gui.store.secrets import SecretStore
+
+        dialog = LoginDialog(
+            api_base or self.options.api_base or self.settings.api_base or "",
+            username if username is not None else self.settings.username,
+            pos_kind=self.settings.pos_kind,
+            message=message,
+            keyring_persistent=SecretStore().persistent,
+            parent=self,
+        )
+        self.login_dialog = dialog
+
+        def done(result: int) -> None:
+            if result:
+                self.open_context(dialog.request())
+            elif self.services is None:
+                self.wizard.set_connection_error(
+                    "Not signed in.", "Press F5 to sign in, or choose the sandbox in Settings."
+                )
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    def _recovered(self, outcomes: list[Any]) -> None:
+        self.recovery = list(outcomes)
+        self.recovery_done.emit(self.recovery)
+        if outcomes:
+            text = " ".join(o.message for o in outcomes)
+            self.statusBar().showMessage(f"Start-up check: {text}", 20000)
+            self.wizard.show_notice(f"Start-up check: {text}")
+        else:
+            self.statusBar().showMessage("Start-up check: nothing was left half-sent.", 8000)
+        self._offer_resume()
+
+    def _recovery_failed(self, exc: BaseException) -> None:
+        self.recovery = []
+        self.recovery_done.emit([])
+        words = self.services.receiving.diagnose_error(exc) if self.services else None
+        self.wizard.show_notice(
+            "Could not check for half-sent receives at start-up"
+            + (f": {words.headline}" if words else ".")
+            + " Nothing is sent again until they are checked."
+        )
+        self._offer_resume()
+
+    def _offer_resume(self) -> None:
+        if self.services is None:
+            return
+        start_worker(self.services.receiving.resumable_drafts, on_returned=self._show_resume)
+
+    def _show_resume(self, entries: list[Any]) -> None:
+        if not entries or self._closing:
+            return
+        dialog = ResumeDialog(entries, self)
+        self.resume_dialog = dialog
+
+        def done(_result: int) -> None:
+            chosen = dialog.selected
+            if chosen is None or dialog.action is ResumeAction.LATER:
+                return
+            if dialog.action is ResumeAction.RESUME:
+                self.wizard.resume(chosen)
+            elif dialog.action is ResumeAction.DISCARD and self.services is not None:
+                start_worker(
+                    self.services.receiving.abandon,
+                    chosen.draft.draft_id,
+                    on_finished=self._offer_resume,
+                )
+
+        dialog.finished.connect(done)
+        dialog.open()
+        self.resume_offered.emit(dialog)
+
+    # ---- menu actions ----------------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        from intake_gui.ui.dialogs.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+        dialog.calibrate_requested.connect(self.open_calibration)
+
+        def done(result: int) -> None:
+            new = dialog.result_settings
+            if not result or new is None:
+                return
+            reconnect = dialog.reconnect_needed
+            self.apply_settings(new)
+            if reconnect and not self.wizard.busy:
+                self.open_context()
+
+        dialog.finished.connect(done)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def apply_settings(self, new: StationSettings) -> None:
+        large_changed = new.large_type != self.settings.large_type
+        self.settings = new
+        if self.services is not None:
+            self.services.ctx.settings = new
+        self.wizard.apply_settings(new)
+        self.large_type_action.setChecked(new.large_type)
+        if large_changed:
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                apply_theme(app, large_type=new.large_type)
+        self._save_settings_async(new)
+
+    def toggle_large_type(self) -> None:
+        self.apply_settings(
+            self.settings.model_copy(update={"large_type": not self.settings.large_type})
+        )
+
+    def _save_settings_async(self, settings: StationSettings) -> None:
+        self.settings = settings
+        if self.services is not None:
+            self.services.ctx.settings = settings
+        start_worker(
+            save_settings,
+            self.paths,
+            settings,
+            on_errored=lambda exc: self.statusBar().showMessage(
+                f"Could not save settings: {exc}", 10000
+            ),
+        )
+
+    def forget_me(self) -> None:
+        if self.services is None or self.services.ctx.is_sandbox:
+            return
+        from intake_gui.services.context import forget_credentials
+
+        ctx = self.services.ctx
+        start_worker(
+            forget_credentials,
+            ctx,
+            on_returned=lambda _r: self.statusBar().showMessage(
+                "This station has forgotten your password; you will be asked next time.", 10000
+            ),
+        )
+
+    def open_history(self) -> None:
+        if importlib.util.find_spec(HISTORY_MODULE) is None or self.services is None:
+            self.statusBar().showMessage("History opens once the connection is ready.", 5000)
+            return
+        module = importlib.import_module(HISTORY_MODULE)
+        if self.history_window is None:
+            self.history_window = module.HistoryWindow(self.services.ctx, parent=self)
+        self.history_window.show()
+        self.history_window.raise_()
+
+    def open_calibration(self) -> None:
+        if importlib.util.find_spec(CALIBRATION_MODULE) is None:
+            return
+        module = importlib.import_module(CALIBRATION_MODULE)
+        self.wizard.open_calibration(module, parent=self)
+
+    def show_shortcuts(self) -> None:
+        from intake_gui.ui.dialogs.shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog(self).open()
+
+    def show_about(self) -> None:
+        from intake_gui.services.context import data_locations
+        from intake_gui.ui.dialogs.about_dialog import AboutDialog
+
+        ctx = self.services.ctx if self.services else None
+        pos_text = ""
+        if ctx is not None:
+            pos_text = (
+                "the built-in sandbox"
+                if ctx.is_sandbox
+                else f"{ctx.settings.pos_kind} at {ctx.api_base}"
+            )
+        AboutDialog(data_locations(self.paths), pos_text=pos_text, parent=self).open()
+
+    def _open_folder(self, path: Any) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def _catalog_progress(self, done: int, total: int) -> None:
+        busy = total == 0 or done < total
+        self.catalog_progress.setVisible(busy and done >= 0)
+        self.catalog_progress.setRange(0, max(total, 0))
+        self.catalog_progress.setValue(max(done, 0))
+
+    # ---- shutdown --------------------------------------------------------------------------------
+
+    def flush_now(self) -> None:
+        """For the crash handler: push every queued journal write to disk."""
+        if self.services is not None:
+            self.wizard.autosave_now()
+            self.services.ctx.writer.flush(timeout=3)
+
+    def _close_context(self) -> None:
+        if self.services is None:
+            return
+        services, self.services = self.services, None
+        self.wizard.detach()
+        try:
+            services.ctx.writer.flush(timeout=5)
+        finally:
+            services.ctx.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.wizard.busy and not self._closing:
+            answer = QMessageBox.question(
+                self,
+                "A receive is being sent",
+                "Intake is sending a receive right now. If you quit, it will check on the next start whether "
+                "it landed — nothing is lost and nothing is sent twice. Quit anyway?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self._closing = True
+        self.wizard.shutdown()
+        if self.history_window is not None:
+            self.history_window.close()
+        if not wait_for_workers(timeout_s=self.settings.request_timeout_s + 10):
+            log.warning("Closing with workers still running")
+        self.wizard.autosave_now()
+        self._close_context()
+        event.accept()

@@ -1,0 +1,101 @@
+"""Step 6: did it land? The three lights, and the way to the next delivery.
+
+A receive whose answer was lost ("sent, confirming…") also lands here: it must never go back to Review, where
+Submit would be offered again. The page then shows that Intake is looking for it, with a button to look again.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from intake_gui.domain.models import ReceiveDraft
+from intake_gui.ui.pages.base import Page
+from intake_gui.ui.verification_panel import DEFAULT_BACKOFF_S, VerificationPanel
+
+
+def _lines(draft: ReceiveDraft) -> str:
+    n = len(draft.lines)
+    return f"{n} line{'s' if n != 1 else ''}"
+
+
+class VerifyPage(Page):
+    title = "Verify"
+    new_receive_requested = Signal()
+    confirm_requested = Signal()
+    """Look again for a receive whose outcome is still unknown."""
+
+    def __init__(self, parent: QWidget | None = None, *, backoff_s=DEFAULT_BACKOFF_S) -> None:
+        super().__init__("Did it land?", "", parent)
+        self.receipt = QLabel("")
+        self.receipt.setObjectName("subheading")
+        self.receipt.setWordWrap(True)
+        self.layout_.addWidget(self.receipt)
+        self.add_status_line()
+
+        confirm_row = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(220)
+        self.progress.setVisible(False)
+        self.confirm_button = QPushButton("Look for it again (F6)")
+        self.confirm_button.setShortcut(QKeySequence("F6"))
+        self.confirm_button.setVisible(False)
+        self.confirm_button.clicked.connect(self.confirm_requested.emit)
+        confirm_row.addWidget(self.progress)
+        confirm_row.addWidget(self.confirm_button)
+        confirm_row.addStretch(1)
+        self.layout_.addLayout(confirm_row)
+
+        self.panel = VerificationPanel(backoff_s=backoff_s)
+        self.layout_.addWidget(self.panel, 1)
+
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        self.new_button = QPushButton("New receive  (Ctrl+N)")
+        self.new_button.setObjectName("primary")
+        self.new_button.setMinimumHeight(48)
+        self.new_button.setToolTip("Start the next delivery at the same location (Ctrl+N)")
+        self.new_button.setAutoDefault(True)
+        self.new_button.clicked.connect(self.new_receive_requested.emit)
+        bottom.addWidget(self.new_button)
+        self.layout_.addLayout(bottom)
+
+    def start(self, draft: ReceiveDraft) -> None:
+        """A new submit is under way for this draft."""
+        self.panel.reset()
+        self.heading.setText("Did it land?")
+        self.receipt.setText(
+            f"“{draft.title}” — {len(draft.lines)} lines for {draft.location.name}"
+        )
+        self.new_button.setText(f"New receive at {draft.location.name}  (Ctrl+N)")
+        self.set_confirming(False)
+        self.say("", "info")
+
+    def set_receipt(self, receipt_id: int, draft: ReceiveDraft, *, reconciled: bool) -> None:
+        how = " (found in receive history after the answer was lost)" if reconciled else ""
+        self.receipt.setText(
+            f"Receipt {receipt_id}{how}: “{draft.title}”, {_lines(draft)}, "
+            f"{draft.vendor.name} → {draft.room.name}"
+        )
+        self.set_confirming(False)
+
+    def set_confirming(self, confirming: bool, text: str = "") -> None:
+        """Outcome unknown: Intake is (or will be) looking for the receive; never offers to send it again."""
+        self.progress.setVisible(confirming)
+        self.confirm_button.setVisible(bool(text) and not confirming)
+        if text:
+            self.say(text, "info")
+
+    def show_uncertain(self, message: str) -> None:
+        self.progress.setVisible(False)
+        self.confirm_button.setVisible(True)
+        self.say(
+            f"Sent, confirming… {message} The receive is not sent again until Intake knows whether it landed.",
+            "info",
+        )
+        self.panel.set_failed("! Waiting to confirm the receive landed.", "Press F6 to look again.")
+
+    def on_enter(self) -> None:
+        self.new_button.setFocus()
