@@ -1,7 +1,9 @@
 """One way to find the files shipped next to the code (stylesheet, icons, sounds).
 
-A PyInstaller bundle unpacks data under `sys._MEIPASS`; a source checkout keeps them in `resources/` at the repo
-root. Every resource lookup goes through `asset_path` so the frozen build cannot drift from the dev tree.
+A PyInstaller bundle unpacks data under `sys._MEIPASS`; a source checkout (and an editable install) keeps them in
+`resources/` at the repo root; a regular pip install puts them under `<prefix>/share/intake/resources` (see
+`[tool.setuptools.data-files]` in pyproject.toml). Every resource lookup goes through `asset_path` so the three
+cannot drift apart.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import sys
 from pathlib import Path
 
 _SOURCE_ROOT = Path(__file__).resolve().parents[2] / "resources"
+_INSTALLED_ROOT = Path(sys.prefix) / "share" / "intake" / "resources"
 
 
 def resources_dir() -> Path:
@@ -17,7 +20,9 @@ def resources_dir() -> Path:
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root) / "resources"
-    return _SOURCE_ROOT
+    if (_SOURCE_ROOT / "style.qss").is_file():
+        return _SOURCE_ROOT
+    return _INSTALLED_ROOT
 
 
 def asset_path(name: str) -> Path:
