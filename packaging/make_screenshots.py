@@ -38,31 +38,36 @@ def main(argv: list[str] | None = None) -> int:
 
 class Shooter:
     def __init__(self, out: Path, *, large_type: bool) -> None:
-        from intake_gui.sandbox import SandboxConfig
-        from intake_gui.services.context import open_context
         from intake_gui.store.settings import ScannerSettings, StationSettings
         from intake_gui.ui.app import create_application
-        from intake_gui.ui.main_window import MainWindow
         from intake_gui.ui.theme import app_icon, apply_theme
 
         self.out = out
         self.app = create_application()
         apply_theme(self.app, large_type=large_type)
         self.app.setWindowIcon(app_icon())
-        settings = StationSettings(
+        self.settings = StationSettings(
             first_run_done=True,
             sound=False,
             station_name="Receiving-1",
             large_type=large_type,
             scanner=ScannerSettings(blanking_ms=0),
         )
-        self.window = MainWindow(
-            settings=settings,
-            context_factory=lambda **kw: open_context(sandbox_config=SandboxConfig(), **kw),
-        )
-        self.window.resize(*WINDOW_SIZE)
+        self.window = self.open_window(self.settings)
         self.wizard = self.window.wizard
         self.saved: list[Path] = []
+
+    def open_window(self, settings: object) -> object:
+        from intake_gui.sandbox import SandboxConfig
+        from intake_gui.services.context import open_context
+        from intake_gui.ui.main_window import MainWindow
+
+        window = MainWindow(
+            settings=settings,  # type: ignore[arg-type]
+            context_factory=lambda **kw: open_context(sandbox_config=SandboxConfig(), **kw),
+        )
+        window.resize(*WINDOW_SIZE)
+        return window
 
     # ---- plumbing --------------------------------------------------------------------------------
 
@@ -83,10 +88,10 @@ class Shooter:
             self.app.processEvents()
             time.sleep(0.02)
 
-    def shot(self, name: str) -> None:
+    def shot(self, name: str, widget: object | None = None) -> None:
         self.settle()
         path = self.out / f"{name}.png"
-        if not self.window.grab().save(str(path)):
+        if not (widget or self.window).grab().save(str(path)):  # type: ignore[attr-defined]
             raise SystemExit(f"screenshots: could not write {path}")
         self.saved.append(path)
         print(path)
@@ -99,6 +104,13 @@ class Shooter:
     def run(self) -> int:
         try:
             self.tour()
+        finally:
+            self.window.close()
+        # A second station, set to IndicaOnline: it shares the first one's data folder, so it opens after.
+        self.window = self.open_window(self.settings.model_copy(update={"pos_kind": "indica"}))
+        self.wizard = self.window.wizard
+        try:
+            self.indica_tour()
         finally:
             self.window.close()
         print(f"{len(self.saved)} screenshots in {self.out}")
@@ -214,6 +226,42 @@ class Shooter:
         wiz.choose_vendor(wiz.vendor_page.vendors[0])
         self.wait("no-rooms stop", lambda: not wiz.room_page.block_box.isHidden())
         self.shot("11_room_no_rooms_stop")
+
+        # Tools > Shelf count: the Sales Floor counted against the POS, two products scanned.
+        count = w.open_count()
+        count.resize(*WINDOW_SIZE)
+        self.wait("count locations", lambda: bool(count.locations))
+        count.set_location(1989)
+        self.wait(
+            "count rooms",
+            lambda: (
+                count.current_location() is not None
+                and count.current_location().loc_id == 1989
+                and any(r.name == "Sales Floor" for r in count.rooms)
+            ),
+        )
+        count.set_room(next(r.room_id for r in count.rooms if r.name == "Sales Floor"))
+        count.start_count()
+        self.wait("count stock", lambda: count.comparison is not None)
+        shelves = count.stock.shelves
+        if len(shelves) < 3:
+            raise SystemExit(f"screenshots: the Sales Floor holds too little to count: {shelves}")
+        for shelf in shelves[:2]:
+            count.handle_scan(shelf.sku)
+        count.handle_scan(f"2*{shelves[2].sku}")
+        self.shot("12_shelf_count", count)
+        count.close()
+
+    def indica_tour(self) -> None:
+        """IndicaOnline has no receive API: the station says so on its first screen and offers Shelf count."""
+        w = self.window
+        w.show()
+        w.start()
+        self.wait("IndicaOnline connection", lambda: w.services is not None)
+        self.wait("start-up check", lambda: w.recovery is not None)
+        if self.wizard.can_receive:
+            raise SystemExit("screenshots: IndicaOnline should not offer receiving")
+        self.shot("13_indica_no_receive_api")
 
 
 if __name__ == "__main__":

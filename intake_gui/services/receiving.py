@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from intake_gui.domain.date_windows import to_store_local
 from intake_gui.domain.diagnosis import Diagnosis, diagnose, diagnose_submit_error
-from intake_gui.domain.models import DraftState, HistoryRow, Location, ReceiveDraft
+from intake_gui.domain.models import DraftState, HistoryRow, Location, Product, ReceiveDraft
 from intake_gui.domain.verification import ReadFailure, VerificationEvidence, VerificationReport
 from intake_gui.pos import errors as E
 from intake_gui.services.context import AppContext
@@ -154,6 +154,24 @@ class ReceivingService:
     def record(self, draft_id: str, kind: str, data: dict) -> None:
         self.ctx.writer.record_event_async(
             draft_id, kind, data, actor=self.ctx.clerk, station=self.ctx.station
+        )
+
+    def save_code_mapping(self, code: str, product: Product, *, draft_id: str = "") -> None:
+        """Remember, on the journal's writer thread, that a code the catalog did not know means `product`.
+
+        The scan that taught it happened while counting a delivery, so the audit event ("code_mapped") goes
+        on that draft's trail when `draft_id` is given: a supervisor reading the receive sees who taught the
+        station which code. Catalog loads pick the mapping up from the journal from then on.
+        """
+        station = self.ctx.station
+        product_id, sku = product.product_id, product.sku
+        self.ctx.writer.submit(
+            lambda journal: journal.save_code_mapping(code, product_id, sku, station)
+        )
+        self.record(
+            draft_id,
+            "code_mapped",
+            {"code": code, "product_id": product_id, "sku": sku, "name": product.name},
         )
 
     def resumable_drafts(self) -> list[JournalEntry]:

@@ -4,10 +4,19 @@ The window appears before anything slow happens. Opening the context (sandbox st
 submissions a crash left "submitting", and loading the catalog all run on workers; the window only reacts to
 their results. Dialogs that belong to that start-up (welcome, sign-in, resume) are opened window-modal with
 `open()`, never `exec()`, so no nested event loop can re-enter a half-finished start-up.
+
+Everything tied to one open context is owned here and replaced with it: the catalog refresh scheduler (one
+schedule for the wizard, History and the sync dashboard; its failures stay visible in the status bar), the
+History window, the Shelf count window and the sync dashboard. A reconnect (another tenant, another POS kind)
+shuts them down with the old context, because each one holds that context's connector and journal.
+
+One keyboard, two scanner filters: the wizard's filter stands aside while a window with its own scanner (Shelf
+count) is the active one, so a scan is counted once, by the window the clerk is looking at.
 """
 
 from __future__ import annotations
 
+import html
 import importlib
 import importlib.util
 import logging
@@ -16,8 +25,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QWindow
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -28,24 +37,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake_gui.domain.models import Location
 from intake_gui.pos.errors import AuthenticationError, PosError
 from intake_gui.store.paths import AppPaths, app_paths
 from intake_gui.store.settings import StationSettings, load_settings, save_settings
 from intake_gui.ui.dialogs.login_dialog import LoginDialog, LoginRequest
 from intake_gui.ui.dialogs.resume_dialog import ResumeAction, ResumeDialog
-from intake_gui.ui.theme import app_icon, apply_theme
+from intake_gui.ui.theme import app_icon, apply_theme, repolish
 from intake_gui.ui.verification_panel import DEFAULT_BACKOFF_S
 from intake_gui.ui.wizard import ReceiveWizard
 from intake_gui.ui.workers import start_worker, wait_for_workers
 
 if TYPE_CHECKING:
     from intake_gui.ui.app_services import AppServices
+    from intake_gui.ui.count_window import CountWindow
+    from intake_gui.ui.history_window import HistoryWindow
+    from intake_gui.ui.sync_status import CatalogRefreshScheduler, SyncStatusDialog
 
 log = logging.getLogger(__name__)
 
 HISTORY_MODULE = "intake_gui.ui.history_window"
 CALIBRATION_MODULE = "intake_gui.ui.dialogs.calibration_dialog"
-SANDBOX_BANNER = "SANDBOX — training data. Nothing you receive here reaches a real store."
+SANDBOX_BANNER = (
+    "SANDBOX — emulating {pos}, training data. Nothing you receive here reaches a real store."
+)
+COUNT_SHORTCUT = "Ctrl+Shift+C"
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,13 @@ class StartOptions:
 
 ContextFactory = Callable[..., Any]
 """`services.context.open_context` or a test's wrapper around it (same keyword arguments)."""
+
+
+def pos_name(kind: str) -> str:
+    """The POS's own name for the banner and title (imported late: the domain's count module is not small)."""
+    from intake_gui.domain.shelf_count import POS_NAMES
+
+    return POS_NAMES.get(kind, str(kind))
 
 
 def _default_context_factory(**kwargs: Any) -> Any:
@@ -73,6 +96,12 @@ class MainWindow(QMainWindow):
     """The list of RecoveryOutcome from start-up reconciliation."""
     resume_offered = Signal(object)
     """The ResumeDialog, once it is open (tests and screenshots drive it)."""
+    history_opened = Signal(object)
+    """The HistoryWindow just shown (a new one after every reconnect)."""
+    count_opened = Signal(object)
+    """The CountWindow just shown."""
+    sync_status_opened = Signal(object)
+    """The SyncStatusDialog just shown."""
 
     def __init__(
         self,
@@ -97,7 +126,15 @@ class MainWindow(QMainWindow):
         self.recovery: list[Any] | None = None
         self._closing = False
         self._opening = False
-        self.history_window: QWidget | None = None
+        self.history_window: HistoryWindow | None = None
+        self.count_window: CountWindow | None = None
+        self.sync_dialog: SyncStatusDialog | None = None
+        self.scheduler: CatalogRefreshScheduler | None = None
+        self._sync_lsp: int | None = None
+        """The LSP whose catalog the running scheduler sync reads (a snapshot is only used for that LSP)."""
+        self._refresh_pending = False
+        self._reopen_history = self.options.open_history
+        """Open History once the context is ready: `--history`, or it was open when the context was replaced."""
 
         self.setWindowTitle("Intake")
         self.setWindowIcon(app_icon())
@@ -107,7 +144,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.banner = QLabel(SANDBOX_BANNER)
+        self.banner = QLabel(SANDBOX_BANNER.format(pos="the POS"))
         self.banner.setObjectName("sandbox_banner")
         self.banner.setAccessibleName("Sandbox mode")
         self.banner.setVisible(False)
@@ -127,6 +164,13 @@ class MainWindow(QMainWindow):
         self.wizard.catalog_state.connect(self.catalog_label.setText)
         self.wizard.retry_connection.connect(self.open_context)
         self.wizard.settings_changed.connect(self._save_settings_async)
+        self.wizard.catalog_refresh_requested.connect(self.refresh_catalog)
+        self.wizard.count_requested.connect(self.open_count)
+        self._focus_app: QApplication | None = None
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusWindowChanged.connect(self._active_window_changed)
+            self._focus_app = app
 
     # ---- chrome ----------------------------------------------------------------------------------
 
@@ -137,6 +181,14 @@ class MainWindow(QMainWindow):
         self.catalog_progress.setVisible(False)
         self.catalog_label = QLabel("Catalog: not loaded")
         self.connection_label = QLabel("Not connected")
+        self.sync_alert = QLabel("")
+        self.sync_alert.setObjectName("status_line")
+        self.sync_alert.setProperty("tone", "bad")
+        self.sync_alert.setAccessibleName("Catalog sync alert")
+        self.sync_alert.setTextFormat(Qt.TextFormat.RichText)
+        self.sync_alert.linkActivated.connect(lambda _link: self.open_sync_status())
+        self.sync_alert.setVisible(False)
+        bar.addPermanentWidget(self.sync_alert)
         bar.addPermanentWidget(self.catalog_progress)
         bar.addPermanentWidget(self.catalog_label)
         bar.addPermanentWidget(self.connection_label)
@@ -193,9 +245,16 @@ class MainWindow(QMainWindow):
         self.sync_action = self._action(
             "&Refresh catalog now", self.wizard.refresh_catalog, "Ctrl+Shift+R"
         )
+        self.sync_status_action = self._action(
+            "Catalog &sync status…",
+            self.open_sync_status,
+            tip="When the catalog last synced, how long it took, and whether syncs are failing",
+        )
         view.addAction(self.history_action)
         view.addAction(self.large_type_action)
+        view.addSeparator()
         view.addAction(self.sync_action)
+        view.addAction(self.sync_status_action)
 
         account = mb.addMenu("&Account")
         account.setToolTipsVisible(True)
@@ -210,10 +269,17 @@ class MainWindow(QMainWindow):
 
         tools = mb.addMenu("&Tools")
         tools.setToolTipsVisible(True)
+        self.count_action = self._action(
+            "Shelf &count…",
+            self.open_count,
+            COUNT_SHORTCUT,
+            "Scan a shelf and compare it with what the POS says is there",
+        )
         self.calibrate_action = self._action("&Calibrate scanner…", self.open_calibration)
         if importlib.util.find_spec(CALIBRATION_MODULE) is None:
             self.calibrate_action.setEnabled(False)
             self.calibrate_action.setToolTip("Scanner calibration is not part of this build.")
+        tools.addAction(self.count_action)
         tools.addAction(self.calibrate_action)
 
         help_menu = mb.addMenu("&Help")
@@ -233,6 +299,9 @@ class MainWindow(QMainWindow):
         real = self.services is not None and not self.services.ctx.is_sandbox
         self.forget_action.setEnabled(real)
         self.sign_in_action.setEnabled(real or bool(self.settings.api_base))
+        receiving = self.wizard.can_receive
+        for action in (self.new_action, self.import_action, self.sync_action):
+            action.setEnabled(receiving)
 
     # ---- start-up --------------------------------------------------------------------------------
 
@@ -292,6 +361,7 @@ class MainWindow(QMainWindow):
             return
         self._opening = True
         self._close_context()
+        self._update_account_actions()
         self.wizard.set_connecting("Connecting to the POS…")
         self.connection_label.setText("Connecting…")
         start_worker(
@@ -315,19 +385,27 @@ class MainWindow(QMainWindow):
 
             self._services_factory = AppServices.from_context
         self.services = self._services_factory(ctx)
+        pos = pos_name(ctx.pos_kind)
+        self.banner.setText(SANDBOX_BANNER.format(pos=pos))
         self.banner.setVisible(ctx.is_sandbox)
-        where = "Sandbox" if ctx.is_sandbox else (urlsplit(ctx.api_base).hostname or ctx.api_base)
+        where = (
+            f"Sandbox ({pos})"
+            if ctx.is_sandbox
+            else (urlsplit(ctx.api_base).hostname or ctx.api_base)
+        )
         self.setWindowTitle(f"Intake — {ctx.station} — {where}")
         self.connection_label.setText(f"{where} · {ctx.clerk} @ {ctx.station}")
-        self._update_account_actions()
         self.wizard.attach(self.services, ctx.settings)
+        self._update_account_actions()
+        self._start_scheduler()
         self.context_opened.emit()
         start_worker(
             self.services.receiving.recover_pending,
             on_returned=self._recovered,
             on_errored=self._recovery_failed,
         )
-        if self.options.open_history:
+        if self._reopen_history:
+            self._reopen_history = False
             self.open_history()
 
     def _context_error(self, exc: BaseException) -> None:
@@ -456,9 +534,12 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self, new: StationSettings) -> None:
         large_changed = new.large_type != self.settings.large_type
+        interval_changed = new.catalog_refresh_minutes != self.settings.catalog_refresh_minutes
         self.settings = new
         if self.services is not None:
             self.services.ctx.settings = new
+        if interval_changed and self.scheduler is not None:
+            self.scheduler.reschedule()
         self.wizard.apply_settings(new)
         self.large_type_action.setChecked(new.large_type)
         if large_changed:
@@ -499,15 +580,183 @@ class MainWindow(QMainWindow):
             ),
         )
 
-    def open_history(self) -> None:
+    def open_history(self) -> HistoryWindow | None:
+        """View > History (and `intake-gui --history`): one window per open context, shown again if hidden."""
         if importlib.util.find_spec(HISTORY_MODULE) is None or self.services is None:
             self.statusBar().showMessage("History opens once the connection is ready.", 5000)
-            return
+            return None
         module = importlib.import_module(HISTORY_MODULE)
         if self.history_window is None:
-            self.history_window = module.HistoryWindow(self.services.ctx, parent=self)
-        self.history_window.show()
-        self.history_window.raise_()
+            self.history_window = module.HistoryWindow(
+                self.services, parent=self, scheduler=self.scheduler
+            )
+        window = self.history_window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        self.history_opened.emit(window)
+        return window
+
+    def open_count(self) -> CountWindow | None:
+        """Tools > Shelf count: reuse the open count window; a closed one is done with and replaced."""
+        if self.services is None:
+            self.statusBar().showMessage("Shelf count opens once the connection is ready.", 5000)
+            return None
+        window = self.count_window
+        if window is None or not window.isVisible():
+            from intake_gui.ui.count_window import CountWindow
+
+            if window is not None:
+                window.deleteLater()
+            window = CountWindow(self.services, parent=self)
+            self.count_window = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        self.count_opened.emit(window)
+        return window
+
+    def open_sync_status(self) -> SyncStatusDialog | None:
+        """View > Catalog sync status…: the dashboard for the catalog the wizard scans against."""
+        location = self._sync_location()
+        if self.services is None or location is None:
+            self.statusBar().showMessage(
+                "Choose a location first: the sync status is per catalog.", 5000
+            )
+            return None
+        from intake_gui.ui.sync_status import SyncStatusDialog
+
+        dialog = self.sync_dialog
+        if dialog is not None and dialog.location.loc_id != location.loc_id:
+            dialog.shutdown()
+            dialog.deleteLater()
+            dialog = None
+        if dialog is None:
+            dialog = SyncStatusDialog(
+                self.services, location, scheduler=self.scheduler, parent=self
+            )
+            self.sync_dialog = dialog
+        dialog.load()
+        dialog.show()
+        dialog.raise_()
+        self.sync_status_opened.emit(dialog)
+        return dialog
+
+    def _sync_location(self) -> Location | None:
+        """The wizard's location, or before one is chosen the station's usual one."""
+        if self.wizard.flow.location is not None:
+            return self.wizard.flow.location
+        wanted = self.settings.last_location_id
+        return next(
+            (loc for loc in self.wizard.location_page.locations if loc.loc_id == wanted), None
+        )
+
+    # ---- the catalog schedule --------------------------------------------------------------------
+
+    def _scheduler_location(self) -> Location | None:
+        return self.wizard.flow.location if self.wizard.can_receive else None
+
+    def _start_scheduler(self) -> None:
+        from intake_gui.ui.sync_status import CatalogRefreshScheduler
+
+        assert self.services is not None
+        scheduler = CatalogRefreshScheduler(self.services, self._scheduler_location, parent=self)
+        scheduler.sync_started.connect(self._sync_started)
+        scheduler.progress.connect(self.wizard.catalog_sync_progress)
+        scheduler.synced.connect(self._catalog_synced)
+        scheduler.failed.connect(self._catalog_sync_failed)
+        self.scheduler = scheduler
+        self._sync_lsp = None
+        self._refresh_pending = False
+        self.sync_alert.setVisible(False)
+        scheduler.start()
+
+    def _retire_scheduler(self) -> None:
+        """Stop the old context's schedule. A sync still running lands in the retired scheduler, which then
+        deletes itself: its results belong to a closed context and must reach nobody."""
+        scheduler, self.scheduler = self.scheduler, None
+        if scheduler is None:
+            return
+        scheduler.stop()
+        for signal, slot in (
+            (scheduler.sync_started, self._sync_started),
+            (scheduler.progress, self.wizard.catalog_sync_progress),
+            (scheduler.synced, self._catalog_synced),
+            (scheduler.failed, self._catalog_sync_failed),
+        ):
+            signal.disconnect(slot)
+        if scheduler.busy:
+            scheduler.synced.connect(scheduler.deleteLater)
+            scheduler.failed.connect(scheduler.deleteLater)
+        else:
+            scheduler.deleteLater()
+        self.catalog_progress.setVisible(False)
+
+    def refresh_catalog(self) -> None:
+        """A sync now (View > Refresh catalog, or the wizard found its catalog missing or stale)."""
+        scheduler = self.scheduler
+        if scheduler is None or not self.wizard.can_receive:
+            return
+        if not scheduler.refresh_now() and scheduler.busy:
+            # A sync is running, maybe for the previous location's company: look again when it ends.
+            self._refresh_pending = True
+
+    def _sync_started(self) -> None:
+        location = self._scheduler_location()
+        self._sync_lsp = location.lsp_id if location is not None else None
+        self._catalog_progress(0, 0)
+
+    def _catalog_synced(self, snapshot: Any) -> None:
+        self._catalog_progress(1, 1)
+        self.sync_alert.setVisible(False)
+        self.wizard.use_synced_catalog(snapshot, self._sync_lsp)
+        self._after_sync()
+
+    def _catalog_sync_failed(self, words: str) -> None:
+        self._catalog_progress(1, 1)
+        failures = self.scheduler.consecutive_failures if self.scheduler is not None else 1
+        streak = f" ({failures} times in a row)" if failures > 1 else ""
+        self.sync_alert.setText(
+            f"⚠ Catalog sync failing{streak}: {html.escape(words)} "
+            "<a href='sync-status'>Details…</a>"
+        )
+        self.sync_alert.setToolTip(
+            "Scanning goes on against the saved catalog; products added in the POS since the last good sync "
+            "will not scan. View > Catalog sync status… has the details."
+        )
+        self.sync_alert.setVisible(True)
+        repolish(self.sync_alert, deep=False)
+        self.statusBar().showMessage(f"Catalog sync failed: {words}", 15000)
+        self.wizard.catalog_sync_failed(words)
+        self._after_sync()
+
+    def _after_sync(self) -> None:
+        if not self._refresh_pending:
+            return
+        self._refresh_pending = False
+        location = self._scheduler_location()
+        if location is not None and location.lsp_id != self._sync_lsp:
+            self.refresh_catalog()
+
+    # ---- one scanner at a time -------------------------------------------------------------------
+
+    def _active_window_changed(self, _window: QWindow | None = None) -> None:
+        if self._closing:
+            return
+        scanner = self.wizard.scanner
+        if scanner is not None:
+            scanner.enabled = self._owns_the_scanner()
+
+    def _owns_the_scanner(self) -> bool:
+        """Whether scans belong to the wizard: not while another window with its own scanner is active."""
+        widget = QApplication.activeWindow()
+        while widget is not None:
+            if widget is self:
+                return True
+            if getattr(widget, "scanner", None) is not None:
+                return False
+            widget = widget.parentWidget()
+        return True
 
     def open_calibration(self) -> None:
         if importlib.util.find_spec(CALIBRATION_MODULE) is None:
@@ -527,10 +776,11 @@ class MainWindow(QMainWindow):
         ctx = self.services.ctx if self.services else None
         pos_text = ""
         if ctx is not None:
+            pos = pos_name(ctx.pos_kind)
             pos_text = (
-                "the built-in sandbox"
+                f"the built-in sandbox, emulating {pos}"
                 if ctx.is_sandbox
-                else f"{ctx.settings.pos_kind} at {ctx.api_base}"
+                else f"{pos} at {ctx.api_base}"
             )
         AboutDialog(data_locations(self.paths), pos_text=pos_text, parent=self).open()
 
@@ -551,10 +801,30 @@ class MainWindow(QMainWindow):
             self.wizard.autosave_now()
             self.services.ctx.writer.flush(timeout=3)
 
+    def _close_windows_of_context(self) -> None:
+        """History, Shelf count and the sync dashboard hold the closing context: shut them down with it."""
+        history, self.history_window = self.history_window, None
+        if history is not None:
+            self._reopen_history = self._reopen_history or (
+                history.isVisible() and not self._closing
+            )
+            history.shutdown()
+            history.deleteLater()
+        count, self.count_window = self.count_window, None
+        if count is not None:
+            count.close()
+            count.deleteLater()
+        dialog, self.sync_dialog = self.sync_dialog, None
+        if dialog is not None:
+            dialog.shutdown()
+            dialog.deleteLater()
+
     def _close_context(self) -> None:
         if self.services is None:
             return
         services, self.services = self.services, None
+        self._close_windows_of_context()
+        self._retire_scheduler()
         self.wizard.detach()
         try:
             services.ctx.writer.flush(timeout=5)
@@ -574,10 +844,16 @@ class MainWindow(QMainWindow):
                 return
         self._closing = True
         self.wizard.shutdown()
-        if self.history_window is not None:
-            self.history_window.close()
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        for window in (self.history_window, self.count_window, self.sync_dialog):
+            if window is not None:
+                window.close()
         if not wait_for_workers(timeout_s=self.settings.request_timeout_s + 10):
             log.warning("Closing with workers still running")
         self.wizard.autosave_now()
         self._close_context()
+        app, self._focus_app = self._focus_app, None
+        if app is not None:
+            app.focusWindowChanged.disconnect(self._active_window_changed)
         event.accept()

@@ -6,6 +6,11 @@ two things that must never happen twice — a submit, and a location change unde
 
 Results of workers started for an earlier location or an earlier connection are dropped by generation number,
 so a slow vendor read for store A can never fill the vendor list of store B.
+
+The catalog is refreshed by the main window's CatalogRefreshScheduler, not here: the wizard asks for a refresh
+(`catalog_refresh_requested`) and is handed the synced snapshot (`use_synced_catalog`), so one schedule serves the
+wizard, the History window and the sync dashboard. A POS without a receive API (IndicaOnline) never shows the
+steps at all: the wizard shows why and offers Shelf count instead, so no draft that cannot be sent is ever built.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,23 +35,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake_gui.domain.models import Location, ReceiveDraft, Room, Vendor
+from intake_gui.domain.models import Location, PosKind, Product, ReceiveDraft, Room, Vendor
 from intake_gui.domain.wizard_flow import STEP_ORDER, FlowError, Step, WizardFlow
 from intake_gui.store.settings import StationSettings
 from intake_gui.ui.draft_note import clerk_part, compose_note
 from intake_gui.ui.pages.location_page import LocationPage
+from intake_gui.ui.pages.no_receive_page import NoReceivePage
 from intake_gui.ui.pages.products_page import ProductsPage
 from intake_gui.ui.pages.review_page import ReviewPage
 from intake_gui.ui.pages.room_page import RoomPage
 from intake_gui.ui.pages.vendor_page import VendorPage
 from intake_gui.ui.pages.verify_page import VerifyPage
 from intake_gui.ui.verification_panel import DEFAULT_BACKOFF_S
-from intake_gui.ui.workers import PHASE, PROGRESS, Worker, start_worker
+from intake_gui.ui.workers import PHASE, Worker, start_worker
 
 if TYPE_CHECKING:
     from intake_gui.ui.app_services import AppServices
 
 log = logging.getLogger(__name__)
+
+
+ROOM_NOTES = {PosKind.BLAZE: "In BLAZE these are the shop's inventories."}
+"""What a POS calls the wizard's rooms, shown on the room page."""
 
 
 def default_title(vendor: Vendor, today: date | None = None) -> str:
@@ -68,6 +78,12 @@ class ReceiveWizard(QWidget):
     status_message = Signal(str)
     catalog_progress = Signal(int, int)
     catalog_state = Signal(str)
+    catalog_refresh_requested = Signal()
+    """The location's catalog is missing or stale, or the clerk asked: the owner's scheduler syncs it."""
+    count_requested = Signal()
+    """Open Shelf count (offered where this POS cannot receive)."""
+    move_offered = Signal(object)
+    """The MoveDialog just opened from the verify page."""
     retry_connection = Signal()
     settings_changed = Signal(object)
     step_changed = Signal(str)
@@ -100,7 +116,12 @@ class ReceiveWizard(QWidget):
         self.catalog: Any = None
         """The CatalogSnapshot in use (cached first, replaced by the refreshed one)."""
         self._catalog_for: int | None = None
-        self._catalog_syncing = False
+        self.receive_hint = ""
+        """Non-empty while the POS cannot receive: why, and where to receive instead."""
+        self._alive = True
+        self._move_dialog: Any = None
+        self._move_receipt: int | None = None
+        self._recheck_pending = False
         self.draft_id = ""
         self.token = ""
         self.title = ""
@@ -129,6 +150,7 @@ class ReceiveWizard(QWidget):
         self.products_page = ProductsPage(settings)
         self.review_page = ReviewPage()
         self.verify_page = VerifyPage(backoff_s=verify_backoff_s)
+        self.no_receive_page = NoReceivePage()
         self.pages: dict[Step, QWidget] = {
             Step.LOCATION: self.location_page,
             Step.VENDOR: self.vendor_page,
@@ -140,6 +162,7 @@ class ReceiveWizard(QWidget):
         self.stack = QStackedWidget()
         for step in STEP_ORDER:
             self.stack.addWidget(self.pages[step])
+        self.stack.addWidget(self.no_receive_page)
 
         self.back_button = QPushButton("◀  Back  (Alt+←)")
         self.back_button.setShortcut(QKeySequence("Alt+Left"))
@@ -173,6 +196,8 @@ class ReceiveWizard(QWidget):
         self.location_page.chosen.connect(self.choose_location)
         self.location_page.retry_requested.connect(self._retry_locations)
         self.vendor_page.chosen.connect(self.choose_vendor)
+        self.vendor_page.reload_requested.connect(self._reload_vendors)
+        self.vendor_page.change_location.connect(lambda: self.go_to(Step.LOCATION))
         self.room_page.chosen.connect(self.choose_room)
         self.room_page.confirmed.connect(self.confirm_room)
         self.room_page.change_location.connect(lambda: self.go_to(Step.LOCATION))
@@ -188,9 +213,8 @@ class ReceiveWizard(QWidget):
         self.verify_page.new_receive_requested.connect(self.new_receive)
         self.verify_page.confirm_requested.connect(self._confirm_again)
         self.verify_page.panel.recheck_requested.connect(self._verify)
-
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.timeout.connect(self._periodic_refresh)
+        self.verify_page.move_requested.connect(self.open_move)
+        self.no_receive_page.count_requested.connect(self.count_requested.emit)
 
         self.scanner: Any = None
         if install_scanner:
@@ -211,6 +235,13 @@ class ReceiveWizard(QWidget):
     def handle_scan(self, raw: str) -> None:
         """Scans count only on the Products page, whatever has the focus there; elsewhere they are refused
         out loud (never dropped silently) so the clerk knows the item was not counted."""
+        if not self.can_receive:
+            self.status_message.emit(
+                "Scan not counted: this POS cannot receive through Intake. "
+                "Open Shelf count (Ctrl+Shift+C) to count stock."
+            )
+            self.products_page.sounds_bad()
+            return
         if self.flow.step is Step.PRODUCTS:
             self.products_page.handle_scan(raw)
         else:
@@ -230,6 +261,8 @@ class ReceiveWizard(QWidget):
         self.location_page.set_error(headline, what_to_do)
 
     def attach(self, services: AppServices, settings: StationSettings) -> None:
+        from intake_gui.domain.shelf_count import POS_NAMES  # late: not needed for the first frame
+
         self.services = services
         self.settings = settings
         self._gen += 1
@@ -238,16 +271,35 @@ class ReceiveWizard(QWidget):
         self._catalog_for = None
         self._new_draft_identity()
         self.products_page.reset(settings)
-        self._refresh_timer.start(settings.catalog_refresh_minutes * 60_000)
+        kind = services.ctx.pos_kind
+        pos_name = POS_NAMES.get(kind, "the POS")
+        caps = services.ctx.connector.capabilities
+        self.vendor_page.pos_name = pos_name
+        self.room_page.set_pos_note(ROOM_NOTES.get(kind, ""))
+        self.receive_hint = "" if caps.receive else (caps.receive_hint or "No receive API.")
+        if not caps.receive:
+            self.no_receive_page.show_for(pos_name, caps.receive_hint)
+            self.catalog_state.emit("Catalog: read by Shelf count only")
         self._show_step()
-        self._load_locations()
+        if caps.receive:
+            self._load_locations()
 
     def detach(self) -> None:
         self._gen += 1
-        self._refresh_timer.stop()
         self.services = None
         self.verify_page.panel.stop()
         self.products_page.stop_session()
+        self._close_move_dialog()
+        if self.receive_hint:
+            # The next connection may be to a POS that can receive: show the steps while it opens.
+            self.receive_hint = ""
+            self.flow.reset()
+            self._show_step()
+
+    @property
+    def can_receive(self) -> bool:
+        """False for a POS without a receive API: no step is shown and no draft is ever built."""
+        return not self.receive_hint
 
     def _retry_locations(self) -> None:
         if self.services is None:
@@ -271,7 +323,7 @@ class ReceiveWizard(QWidget):
     # ---- step 1-3 --------------------------------------------------------------------------------
 
     def choose_location(self, location: Location) -> None:
-        if self._submitting or self.services is None:
+        if self._submitting or self.services is None or not self.can_receive:
             return
         changed = self.flow.location is None or self.flow.location.loc_id != location.loc_id
         try:
@@ -291,15 +343,9 @@ class ReceiveWizard(QWidget):
 
     def _load_location(self, location: Location) -> None:
         assert self.services is not None
-        self.vendor_page.set_loading(location)
         self.room_page.set_loading(location)
         services = self.services
-        self._run(
-            services.setup.vendors,
-            location,
-            on_returned=self._vendors_loaded,
-            on_errored=lambda exc: self.vendor_page.set_error(" ".join(self._words(exc))),
-        )
+        self._load_vendors(location)
         self._run(
             services.setup.rooms,
             location,
@@ -307,6 +353,22 @@ class ReceiveWizard(QWidget):
             on_errored=lambda exc: self.room_page.say(" ".join(self._words(exc)), "bad"),
         )
         self._load_catalog(location)
+
+    def _load_vendors(self, location: Location) -> None:
+        assert self.services is not None
+        self.vendor_page.set_loading(location)
+        self._run(
+            self.services.setup.vendors,
+            location,
+            on_returned=self._vendors_loaded,
+            on_errored=lambda exc: self.vendor_page.set_error(" ".join(self._words(exc))),
+        )
+
+    def _reload_vendors(self) -> None:
+        """The empty-list way on: the vendor was added in the POS meanwhile, read the list again."""
+        location = self.flow.location
+        if self.services is not None and location is not None and not self.flow.submitted:
+            self._load_vendors(location)
 
     def _vendors_loaded(self, vendors: list[Vendor]) -> None:
         self.vendor_page.set_vendors(vendors, select=self.flow.vendor)
@@ -388,6 +450,8 @@ class ReceiveWizard(QWidget):
     ) -> None:
         if error is not None:
             log.warning("Cached catalog unreadable", exc_info=error)
+        if self.catalog is not None and not self.catalog.from_cache:
+            return  # a sync finished before the disk read: never swap the fresh catalog for the saved one
         if snapshot is not None:
             self._use_catalog(snapshot)
             synced = snapshot.synced_at
@@ -398,51 +462,40 @@ class ReceiveWizard(QWidget):
                 return  # fresh enough: the periodic refresh will pick up changes
         self.refresh_catalog()
 
-    def _periodic_refresh(self) -> None:
-        """ReUp-style cadence: keep the local catalog current without the clerk asking."""
-        if not self._submitting:
-            self.refresh_catalog()
-
     def refresh_catalog(self) -> None:
-        location = self.flow.location
-        if self.services is None or location is None or self._catalog_syncing:
+        """Ask the owner's scheduler for a sync of this location's catalog (View > Refresh catalog, a stale
+        cache). The snapshot comes back through `use_synced_catalog`."""
+        if self.services is None or self.flow.location is None:
             return
-        self._catalog_syncing = True
-        self.catalog_progress.emit(0, 0)
-        gen = self._gen
+        self.catalog_refresh_requested.emit()
 
-        def done(snapshot: Any) -> None:
-            self._catalog_syncing = False
-            self.catalog_progress.emit(1, 1)
-            if gen == self._gen:
-                self._use_catalog(snapshot)
+    def use_synced_catalog(self, snapshot: Any, lsp_id: int | None) -> None:
+        """A scheduler sync finished (its index was built on the worker). `lsp_id` is the catalog it synced:
+        a sync started for another company's store is not this location's catalog and is ignored."""
+        if self.services is None or lsp_id is None or lsp_id != self._catalog_for:
+            return
+        self._use_catalog(snapshot)
 
-        def failed(exc: BaseException) -> None:
-            self._catalog_syncing = False
-            self.catalog_progress.emit(1, 1)
-            headline, _todo = self._words(exc)
-            if self.catalog is None:
-                self.catalog_state.emit("Catalog: not loaded")
-                self.products_page.set_catalog_loading(
-                    f"The catalog could not be loaded: {headline} Use View > Refresh catalog to try again.",
-                    -1,
-                    0,
-                )
-            else:
-                self.catalog_state.emit(
-                    self._catalog_text(self.catalog, note=" (refresh failed: using the saved copy)")
-                )
-            self.status_message.emit(f"Catalog refresh failed: {headline}")
+    def catalog_sync_failed(self, words: str) -> None:
+        """The scheduler's sync failed: keep the saved catalog if there is one, and say so either way."""
+        if self.services is None or self._catalog_for is None:
+            return
+        if self.catalog is None:
+            self.catalog_state.emit("Catalog: not loaded")
+            self.products_page.set_catalog_loading(
+                f"The catalog could not be loaded: {words} Use View > Refresh catalog to try again.",
+                -1,
+                0,
+            )
+        else:
+            self.catalog_state.emit(
+                self._catalog_text(self.catalog, note=" (refresh failed: using the saved copy)")
+            )
+        self.status_message.emit(f"Catalog refresh failed: {words}")
 
-        self._run(
-            self.services.catalog.sync,
-            location,
-            progress=PROGRESS,
-            on_progress=self._catalog_progress,
-            on_returned=done,
-            on_errored=failed,
-            keep_generation=True,
-        )
+    def catalog_sync_progress(self, done: int, total: int) -> None:
+        if self.services is not None:
+            self._catalog_progress(done, total)
 
     def _catalog_progress(self, done: int, total: int) -> None:
         self.catalog_progress.emit(done, total)
@@ -511,8 +564,11 @@ class ReceiveWizard(QWidget):
             self.settings_changed.emit(self.settings)
 
     def current_draft(self) -> ReceiveDraft | None:
-        """The draft as it would be sent now; None until location, vendor, room and a valid title exist."""
+        """The draft as it would be sent now; None until location, vendor, room and a valid title exist,
+        and always None for a POS that cannot receive."""
         flow = self.flow
+        if not self.can_receive:
+            return None
         if flow.location is None or flow.vendor is None or flow.room is None:
             return None
         session = self.products_page.session
@@ -563,13 +619,9 @@ class ReceiveWizard(QWidget):
         if self.services is not None and self.draft_id:
             self.services.receiving.record(self.draft_id, kind, data)
 
-    def _save_code_mapping(self, code: str, product_id: int, sku: str) -> None:
-        if self.services is None:
-            return
-        station = self.services.ctx.station
-        self.services.ctx.writer.submit(
-            lambda journal: journal.save_code_mapping(code, product_id, sku, station)
-        )
+    def _save_code_mapping(self, code: str, product: Product) -> None:
+        if self.services is not None:
+            self.services.receiving.save_code_mapping(code, product, draft_id=self.draft_id)
 
     # ---- navigation ------------------------------------------------------------------------------
 
@@ -662,8 +714,12 @@ class ReceiveWizard(QWidget):
             say(text, tone)
 
     def _show_step(self) -> None:
+        if not self.can_receive:
+            self._show_no_receive()
+            return
         step = self.flow.step
         page = self.pages[step]
+        self.steps.setVisible(True)
         self.stack.setCurrentWidget(page)
         if step is Step.ROOM and self.flow.rooms is not None:
             self._show_room_block()
@@ -679,6 +735,14 @@ class ReceiveWizard(QWidget):
         self.step_changed.emit(step.value)
         page.on_enter()  # type: ignore[attr-defined]
 
+    def _show_no_receive(self) -> None:
+        self.stack.setCurrentWidget(self.no_receive_page)
+        self.steps.setVisible(False)
+        for button in (self.back_button, self.next_button):
+            button.setVisible(False)
+        self.gate_label.setText("")
+        self.no_receive_page.on_enter()
+
     def _update_steps(self) -> None:
         parts = []
         for s in STEP_ORDER:
@@ -692,6 +756,8 @@ class ReceiveWizard(QWidget):
         self.steps.setText("  ›  ".join(parts))
 
     def _update_nav(self) -> None:
+        if not self.can_receive:
+            return
         step = self.flow.step
         self.back_button.setVisible(step not in (Step.LOCATION, Step.VERIFY))
         self.back_button.setEnabled(not self._submitting)
@@ -846,7 +912,11 @@ class ReceiveWizard(QWidget):
     def _verified(self, report: Any) -> None:
         self._verifying = False
         self.verify_page.panel.set_report(report)
+        self._offer_move(report)
         self.verified.emit(report)
+        if self._recheck_pending:
+            self._recheck_pending = False
+            self._verify()
 
     def _verify_failed(self, exc: BaseException) -> None:
         self._verifying = False
@@ -855,10 +925,74 @@ class ReceiveWizard(QWidget):
         self.verify_page.panel.set_failed(
             f"? Could not check: {headline}", todo or "Press F5 to try again."
         )
+        if self._recheck_pending:
+            self._recheck_pending = False
+            self._verify()
+
+    # ---- step 6: move to a sales room ------------------------------------------------------------
+
+    def _rooms_by_id(self) -> dict[int, Room]:
+        return {r.room_id: r for r in self.flow.rooms or ()}
+
+    def _offer_move(self, report: Any) -> None:
+        """Show the move button while the sellable light is red because of the room (every re-check asks
+        again, so the button goes once the stock is on the sales floor)."""
+        from intake_gui.services.moving import move_needed
+
+        draft = self._last_draft
+        if draft is None or self.services is None:
+            self.verify_page.show_move_offer(False)
+            return
+        needed = move_needed(report, draft, self._rooms_by_id())
+        manual = not self.services.ctx.connector.capabilities.move
+        self.verify_page.show_move_offer(needed, manual=manual)
+
+    def open_move(self) -> Any:
+        """The verify page's "Move to a sales room…": one dialog per receipt at a time (Alt+M raises it)."""
+        from intake_gui.ui.move_dialog import offer_move
+
+        report, draft = self.verify_page.panel.report, self._last_draft
+        if self.services is None or report is None or draft is None:
+            return None
+        dialog = self._move_dialog
+        if dialog is not None and self._move_receipt == report.receipt_id and dialog.isVisible():
+            dialog.raise_()
+            dialog.activateWindow()
+            return dialog
+        self._close_move_dialog()
+        dialog = offer_move(
+            self,
+            self.services,
+            draft,
+            report,
+            on_moved=lambda _transfer: self._recheck_after_move(),
+            rooms=self._rooms_by_id(),
+        )
+        if dialog is None:
+            self.verify_page.show_move_offer(False)
+            return None
+        self._move_dialog, self._move_receipt = dialog, report.receipt_id
+        self.move_offered.emit(dialog)
+        return dialog
+
+    def _recheck_after_move(self) -> None:
+        """The transfer was accepted: read the lights again against the same pre-submit baseline."""
+        if self._verifying:
+            self._recheck_pending = True
+            return
+        self.verify_page.panel.request_check()
+
+    def _close_move_dialog(self) -> None:
+        dialog, self._move_dialog, self._move_receipt = self._move_dialog, None, None
+        if dialog is not None:
+            dialog.close()
 
     # ---- new receive / resume --------------------------------------------------------------------
 
     def request_new_receive(self) -> None:
+        if not self.can_receive:
+            self.status_message.emit("This POS cannot receive through Intake; use Shelf count.")
+            return
         if self._submitting:
             self.status_message.emit("Wait until the receive is sent.")
             return
@@ -878,8 +1012,11 @@ class ReceiveWizard(QWidget):
         if self._submitting:
             return
         self.verify_page.panel.stop()
+        self.verify_page.show_move_offer(False)
+        self._close_move_dialog()
         self.products_page.stop_session()
         self._verifying = False
+        self._recheck_pending = False
         self._new_draft_identity()
         self.flow.start_over_keep_location()
         if self.flow.location is not None:
@@ -890,7 +1027,7 @@ class ReceiveWizard(QWidget):
 
     def resume(self, entry: Any) -> None:
         """Rebuild the wizard from a journal entry: same draft id and token, location, vendor, room, lines."""
-        if self.services is None or self._submitting:
+        if self.services is None or self._submitting or not self.can_receive:
             return
         draft: ReceiveDraft = entry.draft
         self._gen += 1
@@ -958,7 +1095,7 @@ class ReceiveWizard(QWidget):
         dialog.open()
 
     def import_manifest(self) -> None:
-        if self.flow.step is Step.PRODUCTS:
+        if self.flow.step is Step.PRODUCTS and self.can_receive:
             self.products_page.choose_manifest()
         else:
             self.status_message.emit("Import a manifest on the Products step.")
@@ -968,9 +1105,10 @@ class ReceiveWizard(QWidget):
         self.notice.setVisible(bool(text))
 
     def shutdown(self) -> None:
+        self._alive = False
         self._gen += 1
-        self._refresh_timer.stop()
         self.verify_page.panel.stop()
+        self._close_move_dialog()
         self.products_page.shutdown()
         if self.scanner is not None:
             app = QApplication.instance()
@@ -1007,7 +1145,9 @@ class ReceiveWizard(QWidget):
                 return None
 
             def guarded(value: Any) -> None:
-                if keep_generation or gen == self._gen:
+                # _alive first: after shutdown the widget may already be deleted, even for a submit's result
+                # (the journal has it; there is no page left to show it on).
+                if self._alive and (keep_generation or gen == self._gen):
                     callback(value)
 
             return guarded

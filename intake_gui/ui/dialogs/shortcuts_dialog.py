@@ -17,6 +17,8 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("Everywhere", "Ctrl+,", "Settings"),
     ("Everywhere", "Ctrl+H", "History"),
     ("Everywhere", "Ctrl+Shift+L", "Large type on/off"),
+    ("Everywhere", "Ctrl+Shift+C", "Shelf count (scan a shelf, compare with the POS)"),
+    ("Everywhere", "Ctrl+Shift+R", "Refresh the product catalog now"),
     ("Everywhere", "F1", "This list"),
     ("Lists", "Type", "Filter the list"),
     ("Lists", "↑ ↓ PgUp PgDn", "Move the highlight"),
@@ -33,6 +35,7 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("Products", "Ctrl+B", "Blind count on/off"),
     ("Review", "Ctrl+Enter", "Submit to the POS"),
     ("Verify", "F5", "Check the three lights again now"),
+    ("Verify", "Alt+M", "Move stock received into a non-sales room to a sales room"),
 )
 
 

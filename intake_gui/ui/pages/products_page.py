@@ -114,8 +114,8 @@ class ProductsPage(Page):
     next_requested = Signal()
     draft_changed = Signal()
     audit = Signal(str, dict)
-    code_mapped = Signal(str, int, str)
-    """(code key, product id, sku): persist the station's new code mapping."""
+    code_mapped = Signal(str, object)
+    """(code key, Product): the wizard saves the station's new code mapping through the receiving service."""
     title_changed = Signal(str)
     blind_count_toggled = Signal(bool)
     scan_handled = Signal(object)
@@ -536,7 +536,7 @@ class ProductsPage(Page):
         if pending is not None:
             outcome = self.session.map_code(pending.code, product, remember=True)
             if outcome.kind is OutcomeKind.MAPPED:
-                self.code_mapped.emit(pending.code.key, product.product_id, product.sku)
+                self.code_mapped.emit(pending.code.key, product)
         else:
             outcome = self.session.add_product(product, 1)
         self._show_outcome(outcome)

@@ -49,12 +49,10 @@ class RoomPage(Page):
     confirmed = Signal(object)
     change_location = Signal()
 
+    BASE_HINT = "↑/↓ to move, Enter to choose. Only sellable rooms put stock straight on the menu."
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(
-            "Which room is the stock going into?",
-            "↑/↓ to move, Enter to choose. Only sellable rooms put stock straight on the menu.",
-            parent,
-        )
+        super().__init__("Which room is the stock going into?", self.BASE_HINT, parent)
         self.picker = FilterList(filterable=False)
         self.picker.activated.connect(self.chosen.emit)
         self.layout_.addWidget(self.picker, 1)
@@ -111,6 +109,10 @@ class RoomPage(Page):
         self.add_status_line()
         self.rooms: list[Room] = []
         self.pending: Room | None = None
+
+    def set_pos_note(self, note: str) -> None:
+        """What this POS calls a room (BLAZE: the shop's inventories), so the list matches the POS's screens."""
+        self.hint.setText(f"{self.BASE_HINT} {note}".strip())
 
     def set_loading(self, location: Location) -> None:
         self.heading.setText(f"Which room at {location.name}?")

@@ -1,11 +1,17 @@
-"""Step 2: who delivered. Vendor names repeat with different ids, so every entry shows its id and code."""
+"""Step 2: who delivered. Vendor names repeat with different ids, so every entry shows its id and code.
+
+A location whose vendor list comes back empty is not a dead end: a receive must name its vendor, so the page
+says that, where the list comes from, and offers the two ways on (load it again once the vendor exists in the
+POS, or pick another location), both on the keyboard.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from intake_gui.domain.models import Location, Vendor
 from intake_gui.ui.filter_list import Choice, FilterList
@@ -15,6 +21,8 @@ from intake_gui.ui.pages.base import Page
 class VendorPage(Page):
     title = "Vendor"
     chosen = Signal(object)
+    reload_requested = Signal()
+    change_location = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -26,13 +34,47 @@ class VendorPage(Page):
         self.picker = FilterList("Filter vendors — e.g. “palomino” or “39195”")
         self.picker.activated.connect(self.chosen.emit)
         self.layout_.addWidget(self.picker, 1)
+
+        self.empty_box = QFrame()
+        self.empty_box.setObjectName("card")
+        box = QVBoxLayout(self.empty_box)
+        self.empty_headline = QLabel()
+        self.empty_headline.setObjectName("subheading")
+        self.empty_headline.setWordWrap(True)
+        self.empty_text = QLabel()
+        self.empty_text.setWordWrap(True)
+        self.reload_button = QPushButton("Load the vendors again (F5)")
+        self.reload_button.setObjectName("primary")
+        self.reload_button.setShortcut(QKeySequence("F5"))
+        self.reload_button.setAutoDefault(True)
+        self.reload_button.clicked.connect(self.reload_requested.emit)
+        self.other_location_button = QPushButton("Choose another location (Alt+L)")
+        self.other_location_button.setShortcut(QKeySequence("Alt+L"))
+        self.other_location_button.clicked.connect(self.change_location.emit)
+        row = QHBoxLayout()
+        row.addWidget(self.reload_button)
+        row.addWidget(self.other_location_button)
+        row.addStretch(1)
+        box.addWidget(self.empty_headline)
+        box.addWidget(self.empty_text)
+        box.addLayout(row)
+        self.empty_box.setVisible(False)
+        self.layout_.addWidget(self.empty_box)
+        # Stretch 0: takes the spare height only while the list (stretch 1) is hidden, so the card stays on top.
+        self.layout_.addStretch(0)
         self.add_status_line()
         self.vendors: list[Vendor] = []
+        self.location: Location | None = None
+        self.pos_name = "the POS"
+        """Set by the wizard for the station's POS, so the empty-list explanation names it."""
 
     def set_loading(self, location: Location) -> None:
+        self.location = location
         self.heading.setText(f"Who delivered to {location.name}?")
         self.picker.set_choices(())
         self.picker.setEnabled(False)
+        self.picker.setVisible(True)
+        self.empty_box.setVisible(False)
         self.say("Loading vendors…", "info")
 
     def set_vendors(self, vendors: Sequence[Vendor], *, select: Vendor | None = None) -> None:
@@ -56,15 +98,37 @@ class VendorPage(Page):
             )
         self.picker.setEnabled(True)
         self.picker.set_choices(choices, select=select)
-        self.say(
-            f"{len(self.vendors)} vendors." if self.vendors else "This location has no vendors.",
-            "info" if self.vendors else "bad",
-        )
+        if not self.vendors:
+            self._show_empty()
+            return
+        self.picker.setVisible(True)
+        self.empty_box.setVisible(False)
+        self.say(f"{len(self.vendors)} vendors.", "info")
         self.on_enter()
+
+    def _show_empty(self) -> None:
+        where = self.location.name if self.location is not None else "this location"
+        self.picker.setVisible(False)
+        self.empty_headline.setText(f"✖  {self.pos_name} lists no vendors for {where}.")
+        self.empty_text.setText(
+            "Every receive must name the vendor who delivered it, so this delivery cannot go on from here "
+            f"yet. Add the vendor in {self.pos_name} (or ask an administrator to), then press F5 to load the "
+            "list again — or choose another location with Alt+L."
+        )
+        self.empty_box.setVisible(True)
+        self.say("", "info")
+        self.reload_button.setFocus()
+
+    @property
+    def empty(self) -> bool:
+        return not self.empty_box.isHidden()
 
     def set_error(self, text: str) -> None:
         self.picker.setEnabled(bool(self.vendors))
         self.say(text, "bad")
 
     def on_enter(self) -> None:
-        self.picker.setFocus()
+        if self.empty_box.isVisibleTo(self):
+            self.reload_button.setFocus()
+        else:
+            self.picker.setFocus()

@@ -2,6 +2,10 @@
 
 A receive whose answer was lost ("sent, confirming…") also lands here: it must never go back to Review, where
 Submit would be offered again. The page then shows that Intake is looking for it, with a button to look again.
+
+When the sellable light is red because the stock sits in a room customers cannot buy from, a "Move to a sales
+room…" button appears beside the lights (Alt+M). It is a button, not a dialog that pops up by itself: the lights
+re-check on their own, and a window jumping up mid-check would steal the clerk's keyboard.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ class VerifyPage(Page):
     new_receive_requested = Signal()
     confirm_requested = Signal()
     """Look again for a receive whose outcome is still unknown."""
+    move_requested = Signal()
+    """Open the move to a sales room (or, without a move API, the steps to do it by hand)."""
 
     def __init__(self, parent: QWidget | None = None, *, backoff_s=DEFAULT_BACKOFF_S) -> None:
         super().__init__("Did it land?", "", parent)
@@ -52,6 +58,12 @@ class VerifyPage(Page):
         self.layout_.addWidget(self.panel, 1)
 
         bottom = QHBoxLayout()
+        self.move_button = QPushButton("Move to a sales room…  (Alt+M)")
+        self.move_button.setShortcut(QKeySequence("Alt+M"))
+        self.move_button.setMinimumHeight(48)
+        self.move_button.setVisible(False)
+        self.move_button.clicked.connect(self.move_requested.emit)
+        bottom.addWidget(self.move_button)
         bottom.addStretch(1)
         self.new_button = QPushButton("New receive  (Ctrl+N)")
         self.new_button.setObjectName("primary")
@@ -71,6 +83,7 @@ class VerifyPage(Page):
         )
         self.new_button.setText(f"New receive at {draft.location.name}  (Ctrl+N)")
         self.set_confirming(False)
+        self.show_move_offer(False)
         self.say("", "info")
 
     def set_receipt(self, receipt_id: int, draft: ReceiveDraft, *, reconciled: bool) -> None:
@@ -96,6 +109,19 @@ class VerifyPage(Page):
             "info",
         )
         self.panel.set_failed("! Waiting to confirm the receive landed.", "Press F6 to look again.")
+
+    def show_move_offer(self, offered: bool, *, manual: bool = False) -> None:
+        """`manual`: the POS has no move API, so the button leads to the steps to do it in the POS itself."""
+        self.move_button.setVisible(offered)
+        self.move_button.setToolTip(
+            "The stock is in a room customers cannot buy from: see how to move it in the POS (Alt+M)"
+            if manual
+            else "The stock is in a room customers cannot buy from: transfer it to a sales room (Alt+M)"
+        )
+
+    @property
+    def move_offered(self) -> bool:
+        return not self.move_button.isHidden()
 
     def on_enter(self) -> None:
         self.new_button.setFocus()
