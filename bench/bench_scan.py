@@ -1,5 +1,5 @@
 """Scan-to-line latency: the scanner's last key (Enter) posted -> the line updated in LinesTableModel and
-painted by a QTableView, through the real ScannerFilter, ScanSession and model, offscreen.
+painted by the Products page's LinesTableView, through the real ScannerFilter, ScanSession and model, offscreen.
 
 Each scan posts its characters as key events 3 ms apart (as a corded scanner types), lets the filter hold
 them, then times from posting the terminating Enter to (a) the model announcing the changed row and (b) the
@@ -24,12 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
 from bench.catalog_gen import generate
 from intake_gui.domain.catalog_index import CatalogIndex
 from intake_gui.domain.scan_session import ScanSession
 from intake_gui.ui.lines_model import Column, LinesTableModel
+from intake_gui.ui.lines_view import LinesTableView
 from intake_gui.ui.scanner_filter import ScannerFilter
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -38,7 +39,7 @@ SCANS = 300
 KEY_GAP_MS = 3
 
 
-class TimedView(QTableView):
+class TimedView(LinesTableView):
     """Records when each paint *finished*, which is when the clerk can see the row."""
 
     def __init__(self) -> None:

@@ -1,7 +1,7 @@
 """Cold start to an interactive first page, against a bare-Qt floor measured in the same run.
 
 "Interactive" means what a clerk sees: the window is up, the embedded sandbox answered, and the Location page's
-list is filled (the wizard's `locations_loaded`, plus one turn of the event loop so the list has been laid out).
+list is filled (MainWindow's `interactive`, plus one turn of the event loop so the list has been laid out).
 Every sample is a fresh interpreter (process-cold; the OS file cache is warm after the first run, which is the
 normal case on a station that starts every morning). The app and the floor (bench/bare_qt_floor.py) alternate
 so machine noise hits both alike.
@@ -41,24 +41,27 @@ CHILD_TIMEOUT_S = 120
 
 
 def child(home: str) -> int:
-    """Start the real app (`intake-gui`'s main) on `home`, report when the Location page is filled, quit."""
+    """Start the real app (`intake-gui`'s main) on `home`, report when the window says it is interactive, quit.
+
+    Nothing of the app is patched: the QApplication is created first with the same call `run()` makes (which
+    then finds and uses it), so a zero-timer queued here is the event loop's first act, ahead of the window's
+    own start-up; it finds the window and listens to its signals.
+    """
     os.environ["INTAKE_HOME"] = home
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, str(ROOT))
 
-    # app.py imports main_window at its top anyway; importing it first only lets us observe the window.
-    from intake_gui.ui import main_window as mw
+    from intake_gui.ui import app as ui_app
+    from intake_gui.ui.main_window import MainWindow
 
     marks: dict[str, float] = {"import_ui": time.perf_counter()}
-    original_init = mw.MainWindow.__init__
-    original_start = mw.MainWindow.start
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
 
     def report(status: str, error: str = "") -> None:
-        from PySide6.QtWidgets import QApplication
-
         now = time.perf_counter()
-        order = ["import_ui", "window_built", "event_loop", "context_open", "locations"]
+        order = ["import_ui", "window_shown", "context_open", "interactive"]
         phases, previous = {}, T0
         for name in order:
             if name in marks:
@@ -71,29 +74,24 @@ def child(home: str) -> int:
         )
         QApplication.quit()
 
-    def init(self: mw.MainWindow, *args: object, **kwargs: object) -> None:
-        original_init(self, *args, **kwargs)  # type: ignore[arg-type]
-        marks["window_built"] = time.perf_counter()
-        self.context_opened.connect(lambda: marks.setdefault("context_open", time.perf_counter()))
-        self.context_failed.connect(lambda exc: report("failed", type(exc).__name__))
+    def interactive() -> None:
+        marks.setdefault("interactive", time.perf_counter())
+        QTimer.singleShot(0, lambda: report("ok"))  # one more turn: the list has been laid out
 
-        def loaded(_locations: object) -> None:
-            from PySide6.QtCore import QTimer
-
-            marks.setdefault("locations", time.perf_counter())
-            QTimer.singleShot(0, lambda: report("ok"))
-
-        self.wizard.locations_loaded.connect(loaded)
-        from PySide6.QtCore import QTimer
-
+    def watch() -> None:
+        marks["window_shown"] = time.perf_counter()
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        if not windows:
+            report("failed", "no main window")
+            return
+        window = windows[0]
+        window.context_opened.connect(lambda: marks.setdefault("context_open", time.perf_counter()))
+        window.context_failed.connect(lambda exc: report("failed", type(exc).__name__))
+        window.interactive.connect(interactive)
         QTimer.singleShot(CHILD_TIMEOUT_S * 1000, lambda: report("failed", "timeout"))
 
-    def start(self: mw.MainWindow) -> None:
-        marks["event_loop"] = time.perf_counter()
-        original_start(self)
-
-    mw.MainWindow.__init__ = init  # type: ignore[method-assign]
-    mw.MainWindow.start = start  # type: ignore[method-assign]
+    ui_app.create_application()
+    QTimer.singleShot(0, watch)
     from intake_gui.__main__ import main
 
     return main([])

@@ -67,22 +67,36 @@ class CatalogIndex:
     def __init__(
         self, products: Iterable[Product], extra_codes: Mapping[str, int] | None = None
     ) -> None:
-        keyed = sorted(
-            ((_norm(p.name), p) for p in products), key=lambda kp: (kp[0], kp[1].product_id)
-        )
-        self._products: tuple[Product, ...] = tuple(p for _, p in keyed)
-        self._names: list[str] = [n for n, _ in keyed]
+        given = list(products)
+        # Decorated with the position, so the sort compares names and ids in C and never needs a key function.
+        order = sorted((_norm(p.name), p.product_id, i) for i, p in enumerate(given))
+        self._products: tuple[Product, ...] = tuple(given[i] for _, _, i in order)
+        self._names: list[str] = [name for name, _, _ in order]
         """Normalised names in product order: a name-prefix query is one bisect away."""
         self._by_id: dict[int, Product] = {}
-        self._by_sku: dict[str, list[Product]] = {}
-        self._by_gtin: dict[str, list[Product]] = {}
+        # SKU and GTIN tables map a key to a *position* in `_products`; the few keys several products share
+        # live in a side table. Positions are plain ints, so the big tables hold nothing the garbage
+        # collector has to visit: two catalogs are alive during every refresh, and each collection pass over
+        # them holds the GIL (and so the window) for its whole length.
+        self._sku_at: dict[str, int] = {}
+        self._gtin_at: dict[str, int] = {}
+        shared_skus: dict[str, list[int]] = {}
+        shared_gtins: dict[str, list[int]] = {}
         hay: list[str] = []
-        for name, p in keyed:
-            self._by_id[p.product_id] = p
-            self._by_sku.setdefault(_sku_key(p.sku), []).append(p)
+        by_id, sku_at, gtin_at = self._by_id, self._sku_at, self._gtin_at
+        for i, p in enumerate(self._products):
+            by_id[p.product_id] = p
+            sku = _sku_key(p.sku)
+            if sku in sku_at:
+                shared_skus.setdefault(sku, [sku_at[sku]]).append(i)
+            else:
+                sku_at[sku] = i
             gtin = normalize_gtin(p.gtin)
             if gtin:
-                self._by_gtin.setdefault(gtin, []).append(p)
+                if gtin in gtin_at:
+                    shared_gtins.setdefault(gtin, [gtin_at[gtin]]).append(i)
+                else:
+                    gtin_at[gtin] = i
             # The GTIN also as printed under the bars (UPC-A 12 digits, EAN-13), so typed label digits are a
             # word prefix and rank as such.
             printed = (
@@ -90,13 +104,33 @@ class CatalogIndex:
             )
             # Brand and SKU skip the space collapsing: only word starts matter there, not exact spacing.
             extra = f"{p.brand} {p.sku}".lower().replace("'", "").translate(_PUNCT)
-            hay.append(f" {name} {extra} {gtin} {printed}")
+            hay.append(f" {self._names[i]} {extra} {gtin} {printed}")
+        self._sku_shared = {k: self._at(v) for k, v in shared_skus.items()}
+        self._gtin_shared = {k: self._at(v) for k, v in shared_gtins.items()}
         self._hay = hay
         self._codes: dict[str, int] = {}
         for code, product_id in (extra_codes or {}).items():
             self._codes[code_key(code)] = product_id
         self._cache: OrderedDict[tuple[str, ...], list[int]] = OrderedDict()
         self._cached_total = 0
+
+    def _at(self, positions: list[int]) -> tuple[Product, ...]:
+        return tuple(self._products[i] for i in positions)
+
+    def _skus(self, key: str) -> tuple[Product, ...]:
+        """Every product whose SKU has this key (in name order); usually one or none."""
+        shared = self._sku_shared.get(key)
+        if shared is not None:
+            return shared
+        i = self._sku_at.get(key)
+        return () if i is None else (self._products[i],)
+
+    def _gtins(self, gtin: str) -> tuple[Product, ...]:
+        shared = self._gtin_shared.get(gtin)
+        if shared is not None:
+            return shared
+        i = self._gtin_at.get(gtin)
+        return () if i is None else (self._products[i],)
 
     def __len__(self) -> int:
         return len(self._products)
@@ -115,11 +149,11 @@ class CatalogIndex:
         return self._by_id.get(product_id)
 
     def by_sku(self, sku: str) -> Product | None:
-        found = self._by_sku.get(_sku_key(sku), ())
+        found = self._skus(_sku_key(sku))
         return found[0] if len(found) == 1 else None
 
     def by_gtin(self, gtin: str) -> Product | None:
-        found = self._by_gtin.get(normalize_gtin(gtin), ())
+        found = self._gtins(normalize_gtin(gtin))
         return found[0] if len(found) == 1 else None
 
     def add_code(self, code: str | ScanCode, product_id: int) -> str:
@@ -148,9 +182,9 @@ class CatalogIndex:
         if code.gtin:
             gtins = (code.gtin, *code.alt_gtins)
             for gtin in gtins:
-                found = self._by_gtin.get(gtin)
+                found = self._gtins(gtin)
                 if found:
-                    return Match(tuple(found), "gtin")
+                    return Match(found, "gtin")
             for gtin in gtins:
                 mapped = self._code_match(gtin)
                 if mapped:
@@ -166,8 +200,8 @@ class CatalogIndex:
         return self._code_match(code.key) or _NO_MATCH
 
     def _sku_match(self, sku: str) -> Match | None:
-        found = self._by_sku.get(_sku_key(sku))
-        return Match(tuple(found), "sku") if found else None
+        found = self._skus(_sku_key(sku))
+        return Match(found, "sku") if found else None
 
     def _code_match(self, key: str) -> Match | None:
         product_id = self._codes.get(key)
@@ -226,10 +260,10 @@ class CatalogIndex:
 
     def _exact(self, query: str) -> list[Product]:
         q = query.strip()
-        found = list(self._by_sku.get(_sku_key(q), ()))
+        found = list(self._skus(_sku_key(q)))
         gtin = normalize_gtin(q)
         if gtin:
-            found.extend(p for p in self._by_gtin.get(gtin, ()) if p not in found)
+            found.extend(p for p in self._gtins(gtin) if p not in found)
         return found
 
     def _candidates(self, terms: tuple[str, ...]) -> list[int]:

@@ -1,20 +1,34 @@
 """The LSP's product master, generated instead of shipped.
 
 Seventeen thousand products would be megabytes of seed data; a seeded RNG gives the same catalogue on
-every machine in a few tens of milliseconds. Generation is sequential from one stream, so the first N
-products are the same whatever `product_count` is, and receives recorded under one size stay valid under
-another. A handful of fixed products (the course's Tommy Chong joint among them) are always present so
-tests can name them.
+every machine. Generation is sequential from one stream, so the first N products are the same whatever
+`product_count` is, and receives recorded under one size stay valid under another. A handful of fixed
+products (the course's Tommy Chong joint among them) are always present so tests can name them.
+
+Generating 17k products costs a quarter of a second of pure Python, paid on every start of the embedded
+sandbox, i.e. on every start of a training station; `catalog_for(count, cache_dir)` therefore keeps the
+serialised result in the sandbox's data dir and a second start only parses it. The cache file is named by a
+fingerprint of the generator itself (its code and tables), so changing the generator can never serve an old
+catalogue: the new fingerprint simply misses and the file is rewritten.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
+import logging
+import os
 import random
+import sys
+import threading
+import types
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
+from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 LSP_ID = 575
 
@@ -313,14 +327,15 @@ def _generate(count: int) -> list[dict[str, Any]]:
 class Catalog:
     """The generated product master, indexed the ways the API reads it. Treat its dicts as read-only."""
 
-    def __init__(self, count: int) -> None:
-        self.products: list[dict[str, Any]] = _generate(count)
+    def __init__(self, count: int, *, products: list[dict[str, Any]] | None = None) -> None:
+        """`products` is a list `_generate(count)` produced earlier (read back from the cache file)."""
+        self.products: list[dict[str, Any]] = _generate(count) if products is None else products
         self.by_id: dict[int, dict[str, Any]] = {p["ProductId"]: p for p in self.products}
 
     @cached_property
     def products_json(self) -> bytes:
         """The whole list, serialised once: get-products-lite is the largest answer and is asked often."""
-        return json.dumps(self.products, separators=(",", ":"), ensure_ascii=False).encode()
+        return _serialise(self.products)
 
     @cached_property
     def seedable(self) -> list[dict[str, Any]]:
@@ -328,7 +343,125 @@ class Catalog:
         return [p for p in self.products[:3000] if p["IsCannabis"]]
 
 
-@lru_cache(maxsize=4)
-def catalog_for(count: int) -> Catalog:
-    """Shared per size: every sandbox of a test run reuses the one catalogue instead of regenerating it."""
-    return Catalog(count)
+_SERIALISE_CHUNK = 500
+
+
+def _serialise(products: list[dict[str, Any]]) -> bytes:
+    """`json.dumps(products)` compact, byte for byte, but encoded a few hundred products at a time: one
+    dumps of the whole list holds the GIL for tens of ms, and an embedded sandbox shares the GIL with a
+    window (a training station's first start serialises the catalogue while its window paints)."""
+    parts = [
+        json.dumps(products[i : i + _SERIALISE_CHUNK], separators=(",", ":"), ensure_ascii=False)[
+            1:-1
+        ]
+        for i in range(0, len(products), _SERIALISE_CHUNK)
+    ]
+    return ("[" + ",".join(parts) + "]").encode()
+
+
+def _digest_code(code: types.CodeType, digest: Any) -> None:
+    """Bytecode, names and constants, recursively; no file name or line numbers, so moving or re-commenting
+    the module keeps the fingerprint while any change to what the generator computes alters it."""
+    digest.update(code.co_code)
+    digest.update(repr(code.co_names).encode())
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            _digest_code(const, digest)
+        else:
+            digest.update(repr(const).encode())
+
+
+def generator_fingerprint() -> str:
+    """What the generated catalogue depends on: the generator's code, its tables and Python's `random`."""
+    digest = hashlib.sha256()
+    for fn in (_generate, _describe, _upc, upc_check_digit):
+        _digest_code(fn.__code__, digest)
+    tables = (
+        _ID_BASE,
+        _ID_STRIDE,
+        _BRANDS,
+        _STRAINS,
+        _FLAVOURS,
+        _TYPES,
+        _CATEGORY_WEIGHTS,
+        _ACCESSORIES,
+        KNOWN_PRODUCTS,
+        sys.version_info[:2],
+    )
+    digest.update(repr(tables).encode())
+    return digest.hexdigest()[:16]
+
+
+CACHE_PREFIX = "product-master-"
+
+
+def cache_file(cache_dir: Path, count: int) -> Path:
+    return cache_dir / f"{CACHE_PREFIX}{count}-{generator_fingerprint()}.json"
+
+
+def _float(text: str) -> float:
+    """`parse_float` as a Python function, not `float` itself: json holds the GIL for the whole 3 MB parse,
+    and each call into Python code lets a waiting thread have it (the embedded sandbox starts beside a
+    window that is painting its first frame)."""
+    return float(text)
+
+
+def _load_cached(path: Path, count: int) -> Catalog | None:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        log.warning("Cannot read the sandbox catalogue cache %s: %s", path, exc.strerror)
+        return None
+    try:
+        products = json.loads(raw, parse_float=_float)
+    except ValueError:
+        log.warning("The sandbox catalogue cache %s is corrupt; generating afresh", path)
+        return None
+    if not isinstance(products, list) or len(products) != count:
+        log.warning("The sandbox catalogue cache %s has the wrong size; generating afresh", path)
+        return None
+    catalog = Catalog(count, products=products)
+    # The file *is* the API's answer: keep its bytes instead of serialising the list again.
+    catalog.__dict__["products_json"] = raw
+    return catalog
+
+
+def _store(path: Path, catalog: Catalog) -> None:
+    """Atomic (a crash mid-write leaves no half file to parse) and best effort (a read-only data dir only
+    costs the next start its generation time)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(catalog.products_json)
+        os.replace(tmp, path)
+        for stale in path.parent.glob(f"{CACHE_PREFIX}{len(catalog.products)}-*.json"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("Cannot write the sandbox catalogue cache %s: %s", path, exc.strerror)
+        tmp.unlink(missing_ok=True)
+
+
+_shared: dict[int, Catalog] = {}
+_shared_lock = threading.Lock()
+
+
+def catalog_for(count: int, cache_dir: Path | None = None) -> Catalog:
+    """Shared per size within a process (every sandbox of a test run reuses the one catalogue) and, with
+    `cache_dir`, across processes: a station's second start reads the catalogue instead of generating it."""
+    with _shared_lock:
+        catalog = _shared.get(count)
+        if catalog is not None:
+            return catalog
+        path = cache_file(cache_dir, count) if cache_dir is not None else None
+        catalog = _load_cached(path, count) if path is not None else None
+        if catalog is None:
+            catalog = Catalog(count)
+            if path is not None:
+                _store(path, catalog)
+        if len(_shared) >= 4:
+            _shared.pop(next(iter(_shared)))
+        _shared[count] = catalog
+        return catalog

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,14 @@ from intake_gui.sandbox.store import SandboxStore
 
 
 class SandboxRuntime:
-    def __init__(self, store: SandboxStore, config: SandboxConfig) -> None:
+    def __init__(
+        self, store: SandboxStore, config: SandboxConfig, *, catalog_dir: Path | None = None
+    ) -> None:
+        """`catalog_dir` keeps the generated catalogue between runs (see `catalog.catalog_for`)."""
         self.store = store
         self.initial_config = config
         self.config = config
-        self.catalog: Catalog = catalog_for(config.product_count)
+        self._catalog_dir = catalog_dir
         self.faults = FaultEngine(config.faults)
         self.limiter = RateLimiter()
         self.session_form = Alternator()
@@ -31,12 +35,18 @@ class SandboxRuntime:
             lambda: defaultdict(int)
         )
 
+    @cached_property
+    def catalog(self) -> Catalog:
+        """Loaded on first use (the first seeding, or a request that reads products), not at start: a
+        station's first page needs locations only, and the 17k catalogue takes tens of ms to read."""
+        return catalog_for(self.initial_config.product_count, self._catalog_dir)
+
     @classmethod
     def open(cls, data_dir: Path, config: SandboxConfig | None = None) -> SandboxRuntime:
         """Open the data dir, seeding it on first use; a second start reuses what is there."""
         config = config or SandboxConfig()
         store = SandboxStore(data_dir)
-        runtime = cls(store, config)
+        runtime = cls(store, config, catalog_dir=data_dir)
         if not store.is_seeded():
             store.seed(runtime.catalog)
         return runtime

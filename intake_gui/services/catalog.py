@@ -10,12 +10,17 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from intake_gui.domain.catalog_index import CatalogIndex
 from intake_gui.domain.models import Location, Product
 from intake_gui.pos.base import ProgressFn
 from intake_gui.pos.errors import PosError
 from intake_gui.services.context import AppContext
+
+if TYPE_CHECKING:
+    # Imported where an index is built (on a worker): it pulls in barcode parsing, whose tables take a
+    # couple of hundred ms to load, and a window opening its services must not wait for that.
+    from intake_gui.domain.catalog_index import CatalogIndex
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +54,8 @@ class CatalogService:
         return f"{self.ctx.settings.pos_kind}:{location.lsp_id}:{self.ctx.tenant_key}"
 
     def _index(self, products: list[Product]) -> CatalogIndex:
+        from intake_gui.domain.catalog_index import CatalogIndex
+
         codes = {code: pid for code, (pid, _sku) in self.ctx.journal.code_mappings().items()}
         return CatalogIndex(products, extra_codes=codes)
 

@@ -127,7 +127,11 @@ def open_context(
     writer = JournalWriter(journal)
     cache = CatalogCache(paths.catalog_dir)
     try:
-        connector = build_connector(kind, base, creds, settings, secrets)
+        # The embedded sandbox listens on a new port every start, so a session kept in the keyring could never
+        # be used again: it would only cost keyring round trips at login and leave stale entries behind.
+        connector = build_connector(
+            kind, base, creds, settings, secrets, cache_sessions=sandbox is None
+        )
         if login:
             connector.login()
     except BaseException:
@@ -195,9 +199,16 @@ def sandbox_api_base(root_url: str, kind: str) -> str:
 
 
 def build_connector(
-    kind: str, base: str, creds: Credentials, settings: StationSettings, secrets: SecretStore
+    kind: str,
+    base: str,
+    creds: Credentials,
+    settings: StationSettings,
+    secrets: SecretStore,
+    *,
+    cache_sessions: bool = True,
 ) -> PosConnector:
-    """One place that knows which connector class serves which POS kind."""
+    """One place that knows which connector class serves which POS kind. `cache_sessions` False keeps a
+    session in memory only (where the POS supports keeping one at all)."""
     kind = PosKind(kind)
     common = {
         "timeout": settings.request_timeout_s,
@@ -209,7 +220,7 @@ def build_connector(
         return DutchieConnector(
             base,
             creds,
-            session_cache=secrets,
+            session_cache=secrets if cache_sessions else None,
             transport_kind=settings.transport,
             **common,
         )

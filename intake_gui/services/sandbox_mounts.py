@@ -1,15 +1,61 @@
-"""The other POS emulators, mounted beside the Dutchie one so one embedded sandbox serves all three kinds."""
+"""The other POS emulators, mounted beside the Dutchie one so one embedded sandbox serves all three kinds.
+
+Each emulator is built on the first request under its prefix, not when the sandbox starts: building them
+(the IndicaOnline seed, the BLAZE shops) costs about half a second of pure Python, and a Dutchie station, the
+common case, never sends them a request. A BLAZE or IndicaOnline station pays that once, on its login.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class LazyApp:
+    """An ASGI app that builds the real one on its first call and hands every call to it."""
+
+    def __init__(self, factory: Callable[[], AsgiApp]) -> None:
+        self._factory = factory
+        self._app: AsgiApp | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def built(self) -> bool:
+        return self._app is not None
+
+    @property
+    def app(self) -> AsgiApp:
+        """The emulator itself, built now if no request has needed it yet (tests inspect its state)."""
+        app = self._app
+        if app is None:
+            # A lock, not just the event loop: a test may reach for `app` from its own thread.
+            with self._lock:
+                if self._app is None:
+                    self._app = self._factory()
+                app = self._app
+        return app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
 
 
 def extra_mounts(sandbox_dir: Path) -> dict[str, object]:
-    from intake_gui.sandbox.blaze.app import create_app as create_blaze
-    from intake_gui.sandbox.indica.app import create_app as create_indica
+    def blaze() -> AsgiApp:
+        from intake_gui.sandbox.blaze.app import create_app
 
-    return {
-        "/blaze": create_blaze(sandbox_dir / "blaze"),
-        "/indica": create_indica(sandbox_dir / "indica"),
-    }
+        return create_app(sandbox_dir / "blaze")
+
+    def indica() -> AsgiApp:
+        from intake_gui.sandbox.indica.app import create_app
+
+        return create_app(sandbox_dir / "indica")
+
+    return {"/blaze": LazyApp(blaze), "/indica": LazyApp(indica)}

@@ -19,12 +19,21 @@ from intake_gui.ui.main_window import MainWindow, StartOptions
 
 log = logging.getLogger(__name__)
 
+GUI_SWITCH_INTERVAL_S = 0.001
+"""How long a thread may hold the GIL while another waits for it (Python's default is 5 ms).
+
+Every event the window handles runs some Python (the application-wide scanner filter sees them all), and
+each such call must first take the GIL back from whichever worker holds it (a catalog sync parsing 17k
+products, the embedded sandbox). At 5 ms a wait, a handful of events already add up to a visible stall and
+a scan at risk; at 1 ms the workers lose a little throughput and the window stays responsive."""
+
 
 def create_application(argv: list[str] | None = None) -> QApplication:
     """The one QApplication, configured before any widget exists (DPI policy must be set first)."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )

@@ -144,6 +144,10 @@ class LinesTableModel(QAbstractTableModel):
         self._rows: list[Row] = self._visible_rows()
         self._highlight_key = ""
         self._cell_cache: dict[str, tuple[Row, bool, list[dict[int, Any]], list[Qt.ItemFlag]]] = {}
+        self._shown: list[tuple[list[dict[int, Any]], list[Qt.ItemFlag]] | None] = []
+        """Per table row, the cells and flags as shown now (None: not asked for since the row changed).
+        The view asks for seven roles of every visible cell on every paint, each a call from C++ into
+        Python; this list makes each such call one index, which is most of what a full repaint costs."""
         self._bold = QFont()
         self._bold.setBold(True)
         self._unsubscribe = session.subscribe(self._on_change)
@@ -165,6 +169,7 @@ class LinesTableModel(QAbstractTableModel):
         self._blind = blind
         self._columns = self._visible_columns()
         self._rows = self._visible_rows()
+        self._shown.clear()
         self._cell_cache.clear()
         self.endResetModel()
 
@@ -222,18 +227,26 @@ class LinesTableModel(QAbstractTableModel):
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         r = index.row()
-        if not 0 <= r < len(self._rows):
-            return None
-        cells = self._cells(r)
+        shown = self._shown
+        entry = shown[r] if 0 <= r < len(shown) else None
+        if entry is None:
+            if not 0 <= r < len(self._rows):
+                return None
+            entry = self._show(r)
+        cells = entry[0]
         c = index.column()
         return cells[c].get(role) if 0 <= c < len(cells) else None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         r = index.row()
-        if not 0 <= r < len(self._rows):
-            return Qt.ItemFlag.NoItemFlags
+        shown = self._shown
+        entry = shown[r] if 0 <= r < len(shown) else None
+        if entry is None:
+            if not 0 <= r < len(self._rows):
+                return Qt.ItemFlag.NoItemFlags
+            entry = self._show(r)
+        flags = entry[1]
         c = index.column()
-        flags = self._flags(r)
         return flags[c] if 0 <= c < len(flags) else Qt.ItemFlag.NoItemFlags
 
     def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -274,6 +287,15 @@ class LinesTableModel(QAbstractTableModel):
     def _flags(self, r: int) -> list[Qt.ItemFlag]:
         self._cells(r)
         return self._cell_cache[self._rows[r].key][3]
+
+    def _show(self, r: int) -> tuple[list[dict[int, Any]], list[Qt.ItemFlag]]:
+        cells = self._cells(r)
+        entry = (cells, self._cell_cache[self._rows[r].key][3])
+        shown = self._shown
+        if len(shown) != len(self._rows):
+            shown[:] = [None] * len(self._rows)
+        shown[r] = entry
+        return entry
 
     def _cell_roles(self, row: Row, column: Column, lit: bool) -> dict[int, Any]:
         roles: dict[int, Any] = {
@@ -318,6 +340,7 @@ class LinesTableModel(QAbstractTableModel):
         if event.kind is ChangeKind.RESET:
             self.beginResetModel()
             self._rows = self._visible_rows()
+            self._shown.clear()
             self.endResetModel()
             return
         self._sync()
@@ -345,10 +368,12 @@ class LinesTableModel(QAbstractTableModel):
         if end_old > start:
             self.beginRemoveRows(QModelIndex(), start, end_old - 1)
             self._rows = old[:start] + old[end_old:]
+            self._shown.clear()
             self.endRemoveRows()
         if end_new > start:
             self.beginInsertRows(QModelIndex(), start, end_new - 1)
             self._rows = self._rows[:start] + new[start:end_new] + self._rows[start:]
+            self._shown.clear()
             self.endInsertRows()
         changed = [
             i for i in range(n_new) if (i < start or i >= end_new) and self._rows[i] != new[i]
@@ -361,6 +386,8 @@ class LinesTableModel(QAbstractTableModel):
             self._row_changed(i)
 
     def _row_changed(self, row: int) -> None:
+        if 0 <= row < len(self._shown):
+            self._shown[row] = None
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
 
     def _display(self, row: Row, column: Column) -> str:

@@ -124,6 +124,7 @@ class LightCard(QFrame):
 
     def show_light(self, light: Light) -> None:
         self.light = light
+        restyle = self.property("state") != light.state.value
         self.setProperty("state", light.state.value)
         self.symbol.setText(light.symbol)
         self.word.setText(light.word.upper())
@@ -153,7 +154,12 @@ class LightCard(QFrame):
         accessible = f"{light.title}: {light.word}. {light.headline}"
         self.setAccessibleName(accessible)
         self.setToolTip(accessible)
-        repolish(self)
+        if restyle:
+            # The state selectors (style.qss) colour the frame and its labels. Repolishing only those, and only
+            # when the state changed, keeps a report quick to show: a deep repolish of every descendant (the
+            # lines table's header, viewport and scroll bars included) was most of the time three cards took.
+            for widget in (self, *self.findChildren(QLabel)):
+                repolish(widget, deep=False)
 
     def _fill_lines(self, lines: Sequence[LineCheck]) -> None:
         table = self.lines_table

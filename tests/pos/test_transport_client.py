@@ -68,6 +68,20 @@ def test_https_uses_the_system_trust_store(monkeypatch: pytest.MonkeyPatch) -> N
     assert made["follow_redirects"] is False
 
 
+def test_plain_http_loads_no_certificate_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: dict[str, Any] = {}
+    real_client = httpx.Client
+
+    def spy(**kw: Any) -> httpx.Client:
+        made.update(kw)
+        return real_client(**kw)
+
+    monkeypatch.setattr(transport_mod.httpx, "Client", spy)
+    with build_http_client("http://127.0.0.1:8765/api/", timeout=5):
+        pass
+    assert made["verify"] is False and made["follow_redirects"] is False
+
+
 def test_timeout_required() -> None:
     with pytest.raises(ValueError, match="timeout"):
         build_http_client("https://t.example/api/", timeout=0)

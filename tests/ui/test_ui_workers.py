@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
+from intake_gui.ui import workers
 from intake_gui.ui.workers import (
     PHASE,
     PROGRESS,
@@ -82,8 +84,27 @@ def test_progress_and_phase_sentinels_become_reporters(qtbot):
         on_returned=results.append,
     )
     qtbot.waitUntil(lambda: results == ["AZ"], timeout=5000)
-    assert progress == [(1, 3), (2, 3), (3, 3)]
+    # Reports closer together than PROGRESS_INTERVAL_S are dropped; the first and the final always arrive.
+    assert progress == [(1, 3), (3, 3)]
     assert phases == ["Loading…"]
+
+
+def test_progress_is_throttled_but_spaced_reports_all_arrive(qtbot, monkeypatch):
+    monkeypatch.setattr(workers, "PROGRESS_INTERVAL_S", 0.02)
+
+    def sync(progress) -> None:
+        for done in range(200):  # a burst, as a body read over loopback reports it
+            progress(done, 0)
+        for done in (1, 2):
+            time.sleep(0.03)
+            progress(done, 4)
+        progress(4, 4)
+
+    progress: list[tuple[int, int]] = []
+    worker = start_worker(sync, PROGRESS, on_progress=lambda d, t: progress.append((d, t)))
+    qtbot.waitUntil(lambda: worker.done and progress[-1:] == [(4, 4)], timeout=5000)
+    assert progress[0] == (0, 0) and len(progress) < 10
+    assert progress[-3:] == [(1, 4), (2, 4), (4, 4)]
 
 
 def test_running_workers_lists_work_until_it_returns(qtbot):

@@ -49,10 +49,10 @@ from intake_gui.pos.dutchie.wire import (
     WireHistoryRow,
     WireLocation,
     WirePackage,
-    WireProduct,
     WireRoom,
     WireSellable,
     WireVendor,
+    parse_products,
     parse_receipt_id,
     parse_rows,
     receive_body,
@@ -108,10 +108,17 @@ def _classify(message: str) -> _Refusal:
     return _Refusal.OTHER
 
 
+def _decimal(text: str) -> Decimal:
+    """`parse_float` for every answer. A Python function on purpose, not the Decimal class itself: the
+    parser holds the GIL for the whole body (tens of ms for a 17k catalog), and a call into Python code is
+    where the interpreter hands the GIL to a thread that waits for it, e.g. the GUI thread."""
+    return Decimal(text)
+
+
 def _parse_envelope(resp: httpx.Response) -> tuple[Envelope | None, str]:
     """The envelope, or None and a short reason (never the body) when there is none to read."""
     try:
-        raw = json.loads(resp.content, parse_float=Decimal)
+        raw = json.loads(resp.content, parse_float=_decimal)
     except (ValueError, RecursionError):
         kind = resp.headers.get("Content-Type", "no content type").split(";")[0]
         return None, f"not JSON ({kind}, {len(resp.content)} bytes)"
@@ -278,15 +285,13 @@ class DutchieConnector(PosConnector):
         return [row.to_domain() for row in rows]
 
     def products(self, location: Location, progress: ProgressFn | None = None) -> list[Product]:
-        """The LSP's catalog (~17k rows); `progress` gets (bytes received, Content-Length or 0)."""
-        rows = self._rows(
-            self.endpoints.products,
-            location,
-            {"LspId": location.lsp_id},
-            WireProduct,
-            progress=progress,
-        )
-        return [row.to_domain() for row in rows]
+        """The LSP's catalog (~17k rows); `progress` gets (bytes received, Content-Length or 0).
+
+        Parsed by `parse_products` (WireProduct's rules, straight to domain Products, in chunks) because
+        this is the one answer large enough for parsing to show: it runs beside a clerk who is scanning."""
+        path = self.endpoints.products
+        data = self.call(path, location, {"LspId": location.lsp_id}, progress=progress)
+        return self._parsed(path, parse_products, data)
 
     def packages_for_receipt(self, location: Location, receipt_id: int) -> list[Package]:
         # ReceiveInventoryHistoryId, never Id: with Id the Backoffice silently answers [].
@@ -362,8 +367,11 @@ class DutchieConnector(PosConnector):
         progress: ProgressFn | None = None,
     ) -> list[W]:
         data = self.call(path, location, payload, progress=progress)
+        return self._parsed(path, lambda rows: parse_rows(model, rows), data)  # type: ignore[type-var]
+
+    def _parsed(self, path: str, parse: Callable[[Any], W], data: Any) -> W:
         try:
-            return parse_rows(model, data)  # type: ignore[type-var]
+            return parse(data)
         except ValueError as exc:  # pydantic's ValidationError is a ValueError
             raise MalformedResponse(
                 detail=self._scrub(f"{path}: {_summarize(exc)}"), endpoint=path

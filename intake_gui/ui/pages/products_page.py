@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QFileDialog,
     QFrame,
@@ -31,15 +30,14 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from intake_gui.domain.models import TITLE_MAX, DraftLine, Location, Product, Room, Vendor
 from intake_gui.store.settings import StationSettings
+from intake_gui.ui.lines_view import LinesTableView
 from intake_gui.ui.pages.base import Page
-from intake_gui.ui.sounds import Sounds
 from intake_gui.ui.theme import repolish
 from intake_gui.ui.workers import start_worker
 
@@ -53,6 +51,7 @@ if TYPE_CHECKING:
         ScanSession,
     )
     from intake_gui.ui.lines_model import LinesTableModel
+    from intake_gui.ui.sounds import Sounds
 
 # The session, its table model and biip's barcode tables load with the first session, not with the window:
 # the window must appear before anything it does not need yet is imported.
@@ -135,7 +134,7 @@ class ProductsPage(Page):
         self.queued_scans: list[str] = []
         self._context: tuple[Location | None, Vendor | None, Room | None] = (None, None, None)
         self._unsubscribe: Any = None
-        self.sounds = Sounds(self, enabled=settings.sound)
+        self._sounds: Sounds | None = None
 
         # ---- header row: title, manifest, blind count
         header = QGridLayout()
@@ -190,16 +189,8 @@ class ProductsPage(Page):
         self.scan_status.setWordWrap(True)
         self.scan_status.setAccessibleName("Last scan")
         frame_layout.addWidget(self.scan_status)
-        self.table = QTableView()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        self.table.verticalHeader().setDefaultSectionSize(34)
+        # Selection, edit keys and row height are the view's own: bench_scan measures the same view.
+        self.table = LinesTableView()
         self.table.setToolTip(
             "Lines (Ctrl+L). F2 edits the quantity, Delete removes the line, Ctrl+Z undoes."
         )
@@ -297,9 +288,21 @@ class ProductsPage(Page):
         if resize:
             # After the new stylesheet has been applied, so the widths follow the new type size.
             QTimer.singleShot(0, self._size_columns)
-        self.sounds.enabled = settings.sound
+        if self._sounds is not None:
+            self._sounds.enabled = settings.sound
         if self.blind_check.isChecked() != settings.blind_count:
             self.blind_check.setChecked(settings.blind_count)
+
+    @property
+    def sounds(self) -> Sounds:
+        """Built when the first receive starts, not with the window: QtMultimedia and its audio backend cost
+        tens of ms and about 20 MB, which a station's start-up does not need (the first scan must not pay
+        either, hence `start_session` builds it)."""
+        if self._sounds is None:
+            from intake_gui.ui.sounds import Sounds
+
+            self._sounds = Sounds(self, enabled=self.settings.sound)
+        return self._sounds
 
     def start_session(
         self, index: CatalogIndex, room_id: int, *, title: str, lines: tuple[DraftLine, ...] = ()
@@ -309,6 +312,7 @@ class ProductsPage(Page):
         from intake_gui.domain.scan_session import ScanSession
         from intake_gui.ui.lines_model import LinesTableModel
 
+        self.sounds  # noqa: B018 - built now, before the first scan of this receive
         self.stop_session()
         self.index = index
         scanner = self.settings.scanner

@@ -1,0 +1,132 @@
+"""The Products page's lines table: a QTableView set up for scanning, that repaints only what a new line changed.
+
+A scan of a product not yet in the receive inserts a row. QTableView answers any change in the row count by
+laying its items out again and repainting the whole viewport: every visible cell, a few ms each at twenty
+rows, on the scan path (bench/bench_scan.py measures it). After a pure insertion, though, the rows above the
+new one are exactly as they were, so this view lets the layout run with the viewport's updates held and then
+repaints from the first inserted row down; the view's scroll to the new row blits the rest. Anything else
+that lays the items out again (rows removed or moved, a reset, a new model, a resize) repaints everything, as
+QTableView always does, and so does a layout that resized the viewport or scrolled it sideways.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
+
+ROW_HEIGHT = 34
+"""Tall enough to hit with a finger on a touch screen at the dock."""
+
+_HOLD = Qt.WidgetAttribute.WA_UpdatesDisabled
+"""Set directly rather than through setUpdatesEnabled, whose re-enabling repaints the whole widget."""
+
+
+class LinesTableView(QTableView):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self._inserted_from: int | None = None
+        """The first row inserted since the last layout, while insertions are all that happened."""
+        self._changed_rows: list[tuple[int, int]] = []
+        """Rows whose data changed since the last layout: QTableView skips repainting them while a layout is
+        pending (the layout's full repaint would cover them), so a partial repaint must include them."""
+        self._relayout_all = True
+        self._model: QAbstractItemModel | None = None
+
+    # ---- what changed since the last layout --------------------------------------------------------
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        old = self._model
+        if old is not None:
+            # RuntimeError: the old model is already gone, and its connections with it.
+            with contextlib.suppress(RuntimeError):
+                for signal in self._structural_signals(old):
+                    signal.disconnect(self._everything_changed)
+        super().setModel(model)
+        self._model = model
+        if model is not None:
+            for signal in self._structural_signals(model):
+                signal.connect(self._everything_changed)
+        self._everything_changed()
+
+    @staticmethod
+    def _structural_signals(model: QAbstractItemModel) -> tuple[object, ...]:
+        return (
+            model.rowsRemoved,
+            model.rowsMoved,
+            model.columnsInserted,
+            model.columnsRemoved,
+            model.columnsMoved,
+            model.layoutChanged,
+            model.modelReset,
+        )
+
+    def _everything_changed(self, *_args: object) -> None:
+        self._relayout_all = True
+
+    def rowsInserted(
+        self, parent: QModelIndex | QPersistentModelIndex, start: int, end: int
+    ) -> None:
+        super().rowsInserted(parent, start, end)
+        if parent.isValid():
+            self._relayout_all = True
+        elif self._inserted_from is None or start < self._inserted_from:
+            self._inserted_from = start
+
+    def dataChanged(
+        self,
+        top_left: QModelIndex | QPersistentModelIndex,
+        bottom_right: QModelIndex | QPersistentModelIndex,
+        roles: list[int] | None = None,
+    ) -> None:
+        super().dataChanged(top_left, bottom_right, roles or [])
+        if top_left.isValid() and bottom_right.isValid():
+            self._changed_rows.append((top_left.row(), bottom_right.row()))
+        else:
+            self._relayout_all = True
+
+    def reset(self) -> None:
+        self._relayout_all = True
+        super().reset()
+
+    # ---- the layout --------------------------------------------------------------------------------
+
+    def doItemsLayout(self) -> None:
+        start, self._inserted_from = self._inserted_from, None
+        everything, self._relayout_all = self._relayout_all, False
+        changed, self._changed_rows = self._changed_rows, []
+        viewport = self.viewport()
+        if everything or start is None or not viewport.isVisible():
+            super().doItemsLayout()
+            return
+        size, left, top_offset = viewport.size(), self.horizontalOffset(), self.verticalOffset()
+        viewport.setAttribute(_HOLD, True)
+        try:
+            super().doItemsLayout()
+        finally:
+            viewport.setAttribute(_HOLD, False)
+        if viewport.size() != size or self.horizontalOffset() != left:
+            viewport.update()  # resized or scrolled sideways while held: nothing on screen can be kept
+            return
+        if self.verticalOffset() != top_offset:
+            # Per-item scrolling re-anchors the last row when one is added: do the blit the hold skipped.
+            viewport.scroll(0, top_offset - self.verticalOffset())
+        width, height = viewport.width(), viewport.height()
+        top = max(0, self.rowViewportPosition(start))
+        if top < height:
+            viewport.update(QRect(0, top, width, height - top))
+        for first, last in changed:
+            y = self.rowViewportPosition(first)
+            bottom = self.rowViewportPosition(last) + self.rowHeight(last)
+            if bottom > 0 and y < height:
+                viewport.update(QRect(0, max(0, y), width, min(height, bottom) - max(0, y)))
