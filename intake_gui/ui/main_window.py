@@ -260,9 +260,6 @@ class MainWindow(QMainWindow):
         view = mb.addMenu("&View")
         view.setToolTipsVisible(True)
         self.history_action = self._action("&History…", self.open_history, "Ctrl+H")
-        if importlib.util.find_spec(HISTORY_MODULE) is None:
-            self.history_action.setEnabled(False)
-            self.history_action.setToolTip("History is not part of this build yet.")
         self.large_type_action = self._action("&Large type", self.toggle_large_type, "Ctrl+Shift+L")
         self.large_type_action.setCheckable(True)
         self.large_type_action.setChecked(self.settings.large_type)
@@ -300,9 +297,6 @@ class MainWindow(QMainWindow):
             "Scan a shelf and compare it with what the POS says is there",
         )
         self.calibrate_action = self._action("&Calibrate scanner…", self.open_calibration)
-        if importlib.util.find_spec(CALIBRATION_MODULE) is None:
-            self.calibrate_action.setEnabled(False)
-            self.calibrate_action.setToolTip("Scanner calibration is not part of this build.")
         tools.addAction(self.count_action)
         tools.addAction(self.calibrate_action)
 
@@ -630,7 +624,7 @@ class MainWindow(QMainWindow):
 
     def open_history(self) -> HistoryWindow | None:
         """View > History (and `intake-gui --history`): one window per open context, shown again if hidden."""
-        if importlib.util.find_spec(HISTORY_MODULE) is None or self.services is None:
+        if self.services is None:
             self.statusBar().showMessage("History opens once the connection is ready.", 5000)
             return None
         module = importlib.import_module(HISTORY_MODULE)
@@ -807,8 +801,6 @@ class MainWindow(QMainWindow):
         return True
 
     def open_calibration(self) -> None:
-        if importlib.util.find_spec(CALIBRATION_MODULE) is None:
-            return
         module = importlib.import_module(CALIBRATION_MODULE)
         self.wizard.open_calibration(module, parent=self)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -181,21 +180,15 @@ def test_login_dialog_test_connection_gives_a_clear_verdict(qtbot, sandbox):
     assert TRAINING_SECRET not in repr(dialog.request())
 
 
-def test_history_is_disabled_with_a_reason_until_it_exists(qtbot, monkeypatch):
+def test_history_waits_for_the_connection_and_says_so(qtbot):
     from intake_gui.ui import main_window
 
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        main_window.importlib.util,
-        "find_spec",
-        lambda name, *a: None if name == main_window.HISTORY_MODULE else real(name, *a),
-    )
     window = main_window.MainWindow(
         settings=StationSettings(first_run_done=True), install_scanner=False
     )
     qtbot.addWidget(window)
-    assert not window.history_action.isEnabled()
-    assert "not part of this build" in window.history_action.toolTip()
+    assert window.open_history() is None
+    assert "once the connection is ready" in window.statusBar().currentMessage()
     assert window.banner.isHidden(), "no banner before we know it is the sandbox"
 
 
