@@ -1,0 +1,116 @@
+"""The parser, `main`, and the one place where errors become exit codes.
+
+Each command lives in its own module that exposes `register(subparsers)`; a module's parsers set
+`handler` (the function) and `needs_context` (whether it needs an open AppContext, i.e. storage and a POS
+login). To add a command, write its module and add it to `COMMAND_MODULES`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+
+from intake_gui import __version__
+from intake_gui.cli import history, lookups, receive, sandbox_cmd
+from intake_gui.cli.output import (
+    EXIT_AUTH,
+    EXIT_CONNECTION,
+    EXIT_NOT_FOUND,
+    EXIT_REFUSED,
+    EXIT_UNCERTAIN,
+    CliError,
+    Output,
+)
+
+COMMAND_MODULES = (sandbox_cmd, lookups, receive, history)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="intake", description="Receive deliveries into the POS, and prove they landed."
+    )
+    p.add_argument("--version", action="version", version=f"intake {__version__}")
+    p.add_argument(
+        "--api-base", help="POS API base URL (default: INTAKE_API_BASE, settings, else sandbox)"
+    )
+    p.add_argument("--pos", choices=["dutchie", "blaze", "indica"], help="POS kind")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    sub = p.add_subparsers(dest="command", required=True)
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    out = Output(args.json)
+    from intake_gui.store.logs import configure_logging
+    from intake_gui.store.paths import app_paths
+
+    paths = app_paths()
+    paths.ensure()
+    configure_logging(paths.log_dir)
+    try:
+        if not args.needs_context:
+            return int(args.handler(args, out))
+        return run_with_context(args, out)
+    except CliError as exc:
+        print(f"intake: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+
+
+def run_with_context(args: argparse.Namespace, out: Output) -> int:
+    from intake_gui.pos import errors as E
+    from intake_gui.services.context import CredentialsNeeded, open_context
+    from intake_gui.services.receiving import SubmitRefused, SubmitUncertain
+
+    try:
+        ctx = open_context(api_base=args.api_base, pos_kind=args.pos)
+    except CredentialsNeeded as need:
+        if not sys.stdin.isatty():
+            raise CliError(
+                f"No credentials for {need.api_base}: set INTAKE_USERNAME and INTAKE_PASSWORD, "
+                "or log in once interactively.",
+                EXIT_AUTH,
+            ) from None
+        username = need.username or input("Username: ")
+        password = getpass.getpass(f"Password for {username}: ")
+        try:
+            ctx = open_context(
+                api_base=args.api_base, pos_kind=args.pos, username=username, password=password
+            )
+        except E.AuthenticationError as exc:
+            raise CliError(exc.message, EXIT_AUTH) from None
+    except E.AuthenticationError as exc:
+        raise CliError(exc.message, EXIT_AUTH) from None
+    except E.PosError as exc:
+        raise CliError(exc.message, EXIT_CONNECTION) from None
+    try:
+        if ctx.is_sandbox:
+            out.info("Using the embedded SANDBOX (training data).")
+        return int(args.handler(ctx, args, out))
+    except SubmitRefused as exc:
+        d = exc.diagnosis
+        raise CliError(
+            f"{d.headline} {d.what_happened} {d.what_to_do}".strip(), EXIT_REFUSED
+        ) from None
+    except SubmitUncertain as exc:
+        raise CliError(
+            f"Sent, but could not confirm it landed: {exc.message} Run `intake recover` later; "
+            "do not send it again by hand.",
+            EXIT_UNCERTAIN,
+        ) from None
+    except E.AuthenticationError as exc:
+        raise CliError(exc.message, EXIT_AUTH) from None
+    except E.NotFound as exc:
+        raise CliError(exc.message, EXIT_NOT_FOUND) from None
+    except E.ConnectionFailed as exc:
+        raise CliError(exc.message, EXIT_CONNECTION) from None
+    except E.PosError as exc:
+        raise CliError(exc.message, EXIT_REFUSED) from None
+    finally:
+        ctx.close()

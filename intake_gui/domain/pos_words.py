@@ -1,0 +1,36 @@
+"""How one POS is spoken of in every message a clerk, a supervisor or IT reads.
+
+Diagnoses, hints, the login dialog and the CLI never name a POS's screens themselves: they take a `PosWords`
+from the POS driver in use (`pos/<kind>/words.py`), so a BLAZE clerk is never told to fix something "in
+Backoffice". Adding a field: give it a default that reads well for any POS, then set it per driver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PosWords:
+    pos_name: str = "the POS"
+    """The system, as a clerk names it: "Dutchie", "BLAZE", "IndicaOnline"."""
+    admin_app: str = "the POS"
+    """Where a manager fixes things by hand: "Backoffice", "BLAZE Retail", "IndicaOnline"."""
+    room_word: str = "room"
+    """What the POS calls the place stock sits in (BLAZE: "inventory")."""
+    rooms_settings: str = "the POS's room settings"
+    """Where rooms are configured, as a path a manager can follow."""
+    inventory_screen: str = "the POS's inventory screen"
+    """Where packages are looked up and moved between rooms."""
+    receive_history_screen: str = "the POS's receive history"
+    """Where a receipt is looked up by its id."""
+    room_access_check: str = ""
+    """How to give a login access to a room's stock, where the POS restricts it ("" when it does not)."""
+    login_prompt: str = "Sign in with your POS user."
+    history_window_days: int | None = None
+    """The longest history range one read may ask for (None: no known limit)."""
+    documented_rate_per_minute: int | None = None
+    """The POS's documented request limit per login, quoted only when the POS itself said nothing."""
+
+
+GENERIC_WORDS = PosWords()
