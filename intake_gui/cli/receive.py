@@ -1,13 +1,22 @@
-"""`intake receive | verify | recover`: send a delivery, prove it landed, settle what a crash left open."""
+"""`intake receive | verify`: send a delivery through the same `ReceiveSession` as the wizard, prove it landed.
+
+`receive` drives the session exactly as the wizard does — location, rooms (the one no-rooms rule), vendor, room
+(its confirmation is `--allow-non-sellable`), lines, then submit and verification on the one re-check schedule.
+Running the same command again after a crash or a `kill -9` does not receive the delivery twice: the session
+finds the first one (settling it first if its answer was lost) and reports it instead; `--again` sends a second
+receive on purpose, and the journal records that it was asked for.
+
+`recover` lives in `cli/recover.py`; it is registered from here so the three receive commands stay together.
+"""
 
 from __future__ import annotations
 
 import argparse
-import time
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from intake_gui.cli import recover
 from intake_gui.cli.lookups import find_location, load_catalog
 from intake_gui.cli.output import (
     EXIT_NOT_FOUND,
@@ -28,9 +37,15 @@ def register(sub: Any) -> None:
     r.add_argument("--room", type=int, required=True)
     r.add_argument("--title", required=True)
     r.add_argument("--note", default="")
+    r.add_argument("--manifest-ref", default="", help="the manifest or invoice number, if any")
     r.add_argument("--line", action="append", required=True, metavar="SKU=QTY[@COST]")
     r.add_argument(
         "--allow-non-sellable", action="store_true", help="receive into a room that is not sellable"
+    )
+    r.add_argument(
+        "--again",
+        action="store_true",
+        help="send even though this delivery was sent before (the journal records that you asked)",
     )
     r.add_argument(
         "--verify-timeout", type=float, default=60.0, help="seconds to re-check amber lights"
@@ -42,8 +57,7 @@ def register(sub: Any) -> None:
     v.add_argument("--receipt", type=int, required=True)
     v.set_defaults(handler=cmd_verify, needs_context=True)
 
-    c = sub.add_parser("recover", help="settle receives a crash left 'sent, confirming'")
-    c.set_defaults(handler=cmd_recover, needs_context=True)
+    recover.register(sub)
 
 
 def parse_line(spec: str) -> tuple[str, Decimal, Decimal | None]:
@@ -61,36 +75,54 @@ def parse_line(spec: str) -> tuple[str, Decimal, Decimal | None]:
     return code.strip(), qty, cost
 
 
+def wait_printer(out: Output) -> Any:
+    from intake_gui.services.receive_session import wait_words
+
+    return lambda seconds, why: out.info(wait_words(seconds, why))
+
+
 def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     from intake_gui.domain.barcode import interpret
-    from intake_gui.domain.models import DraftLine, ReceiveDraft
+    from intake_gui.domain.models import DraftLine
+    from intake_gui.domain.wizard_flow import FlowError
+    from intake_gui.services.deliveries import SameDelivery
+    from intake_gui.services.receive_session import ReceiveSession
     from intake_gui.services.receiving import ReceivingService
     from intake_gui.services.setup import SetupService
+    from intake_gui.services.submission import NeedsDecision
 
     lines_spec = [parse_line(s) for s in args.line]
+    session = ReceiveSession(ReceivingService(ctx))
+    if not session.can_receive:
+        raise CliError(session.receive_hint, EXIT_REFUSED)
     setup = SetupService(ctx)
     loc = find_location(ctx, args.loc)
-    rooms = setup.rooms(loc)
-    if not rooms:
-        from intake_gui.domain.diagnosis import no_rooms_explanation
-
-        d = no_rooms_explanation(loc)
-        raise CliError(f"{d.headline} {d.what_to_do}", EXIT_REFUSED)
-    # Rooms before the vendor: a location without rooms cannot receive at all, whatever the vendor.
+    flow = session.flow
+    session.choose_location(loc)
+    flow.advance()
+    # Rooms before the vendor: a location whose rooms cannot take stock cannot receive at all.
+    blocked = session.set_rooms(setup.rooms(loc))
+    if blocked is not None:
+        raise CliError(f"{blocked.headline} {blocked.what_to_do}", EXIT_REFUSED)
     vendor = next((v for v in setup.vendors(loc) if v.vendor_id == args.vendor), None)
     if vendor is None:
         raise CliError(f"Location {loc.loc_id} has no vendor {args.vendor}.", EXIT_NOT_FOUND)
-    room = next((r for r in rooms if r.room_id == args.room), None)
+    session.choose_vendor(vendor)
+    flow.advance()
+    room = next((r for r in flow.rooms or () if r.room_id == args.room), None)
     if room is None:
         raise CliError(f"Location {loc.loc_id} has no room {args.room}.", EXIT_NOT_FOUND)
-    if not room.eligible:
-        raise CliError(f"Room {room.name} is not an inventory room; choose another.", EXIT_REFUSED)
-    if not room.sellable and not args.allow_non_sellable:
+    try:
+        gate = session.choose_room(room, confirmed=args.allow_non_sellable)
+    except FlowError as exc:
+        raise CliError(exc.reason, EXIT_REFUSED) from None
+    if gate.needs_confirmation:
         raise CliError(
             f"Room {room.name} is not sellable: stock received there will not be sellable until it "
             "is moved. Pass --allow-non-sellable to receive there anyway.",
             EXIT_USAGE,
         )
+    flow.advance()
     snap = load_catalog(ctx, loc, out)
     lines = []
     for code, qty, cost in lines_spec:
@@ -110,50 +142,88 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
                 room_id=room.room_id,
             )
         )
+    session.title = args.title
+    session.clerk_note = args.note
+    session.manifest_ref = args.manifest_ref
     try:
-        draft = ReceiveDraft(
-            location=loc,
-            vendor=vendor,
-            room=room,
-            title=args.title,
-            note=args.note,
-            lines=tuple(lines),
-        )
+        draft = session.build_draft(lines)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    receiving = ReceivingService(ctx)
-    ctx.journal.save_draft(draft, actor=ctx.clerk, station=ctx.station)
-    baseline = receiving.baseline(draft)
-    result = receiving.submit(draft, on_phase=lambda _p, words: out.info(words))
-    report = _verify_until_settled(receiving, draft, result, baseline, args.verify_timeout, out)
-    data = {"receipt_id": result.receipt_id, "reconciled": result.reconciled} | _report_json(report)
-    out.emit(data, lambda: f"Receipt {result.receipt_id}\n" + _report_text(report))
+    assert draft is not None
+    flow.set_lines(len(draft.lines))
+    flow.set_problems(draft.problems())
+    try:
+        flow.advance()
+    except FlowError as exc:
+        raise CliError(exc.reason, EXIT_REFUSED) from None
+    try:
+        sent = session.receive(
+            draft,
+            again=args.again,
+            how="cli --again",
+            on_phase=out.info,
+            on_wait=wait_printer(out),
+        )
+    except SameDelivery as exc:
+        return _already_received(ctx, loc, exc, args, out)
+    except NeedsDecision as exc:
+        d, short = exc.diagnosis, exc.facts.draft_id[:8]
+        raise CliError(
+            f"{d.headline} {d.what_happened} {d.what_to_do} Then record it: "
+            f"`intake recover --decide {short} landed` or `intake recover --decide {short} resend`.",
+            EXIT_UNCERTAIN,
+        ) from None
+    report = session.verify_until_settled(args.verify_timeout, on_wait=wait_printer(out))
+    result = sent.result
+    data = {"receipt_id": result.receipt_id, "reconciled": result.reconciled} | report_json(report)
+    out.emit(data, lambda: f"Receipt {result.receipt_id}\n" + report_text(report))
     return EXIT_OK if report.all_green else EXIT_NOT_GREEN
 
 
-def _verify_until_settled(
-    receiving: Any, draft: Any, result: Any, baseline: Any, timeout: float, out: Output
-) -> Any:
-    deadline = time.monotonic() + timeout
-    delay = 1.0
-    attempt = 1
-    while True:
-        report = receiving.verify(
-            draft,
-            result.receipt_id,
-            baseline=baseline,
-            submitted_at=result.submitted_at,
-            attempt=attempt,
+def _already_received(ctx: Any, loc: Any, exc: Any, args: argparse.Namespace, out: Output) -> int:
+    """The delivery was sent before: say where and when, show the lights of that receipt, send nothing."""
+    d = exc.diagnosis
+    check = exc.check
+    settled = [p for p in check.settled if p.receipt_id is not None]
+    if not settled:
+        drafts = " ".join(
+            f"`intake recover --decide {p.draft_id} landed|resend`" for p in check.unsettled
         )
-        if not report.needs_recheck or time.monotonic() + delay > deadline:
-            return report
-        out.info(f"Not all visible yet; checking again in {delay:.0f}s…")
-        time.sleep(delay)
-        delay = min(delay * 2, 16.0)
-        attempt += 1
+        raise CliError(
+            f"{d.headline} {d.what_happened} Nothing was sent. Decide about it with {drafts}, "
+            "or pass --again to send a second receive anyway.",
+            EXIT_UNCERTAIN,
+        )
+    prior = settled[-1]
+    out.info(f"{d.headline} {d.what_happened}")
+    out.info("Nothing was sent. Pass --again to receive it a second time. Its lights:")
+    report = _reverify(ctx, loc, prior.receipt_id)
+    data = {
+        "receipt_id": prior.receipt_id,
+        "already_received": True,
+        "sent": False,
+        "priors": [
+            {
+                "draft_id": p.draft_id,
+                "receipt_id": p.receipt_id,
+                "token": p.token,
+                "state": p.state,
+                "station": p.station,
+                "at": p.at,
+                "source": p.source,
+                "matched_on": p.matched_on,
+            }
+            for p in check.priors
+        ],
+    } | report_json(report)
+    out.emit(
+        data,
+        lambda: f"Already received: receipt {prior.receipt_id}\n" + report_text(report),
+    )
+    return EXIT_OK if report.all_green else EXIT_NOT_GREEN
 
 
-def _report_json(report: Any) -> dict:
+def report_json(report: Any) -> dict:
     return {
         "all_green": report.all_green,
         "lights": {
@@ -168,7 +238,7 @@ def _report_json(report: Any) -> dict:
     }
 
 
-def _report_text(report: Any) -> str:
+def report_text(report: Any) -> str:
     rows = []
     for light in report.lights:
         rows.append(f"  {light.symbol} {light.kind.value:<9} {light.word:<6} {light.headline}")
@@ -180,17 +250,20 @@ def _report_text(report: Any) -> str:
     return "\n".join(rows)
 
 
-def cmd_verify(ctx: Any, args: argparse.Namespace, out: Output) -> int:
+def _reverify(ctx: Any, loc: Any, receipt_id: int) -> Any:
     from intake_gui.services.history import HistoryEntry, HistoryService
 
+    journal_entry = ctx.journal.by_receipt([receipt_id]).get(receipt_id)
+    row = _find_history_row(ctx, loc, receipt_id, journal_entry)
+    return HistoryService(ctx).reverify(loc, HistoryEntry(row=row))
+
+
+def cmd_verify(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     loc = find_location(ctx, args.loc)
-    history = HistoryService(ctx)
-    journal_entry = ctx.journal.by_receipt([args.receipt]).get(args.receipt)
-    row = _find_history_row(ctx, loc, args.receipt, journal_entry)
-    report = history.reverify(loc, HistoryEntry(row=row))
+    report = _reverify(ctx, loc, args.receipt)
     out.emit(
-        {"receipt_id": args.receipt} | _report_json(report),
-        lambda: f"Receipt {args.receipt}\n" + _report_text(report),
+        {"receipt_id": args.receipt} | report_json(report),
+        lambda: f"Receipt {args.receipt}\n" + report_text(report),
     )
     return EXIT_OK if report.all_green else EXIT_NOT_GREEN
 
@@ -214,23 +287,3 @@ def _windows(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
     from intake_gui.domain.date_windows import split_range
 
     return split_range(start, end, 31)
-
-
-def cmd_recover(ctx: Any, args: argparse.Namespace, out: Output) -> int:
-    from intake_gui.services.receiving import ReceivingService, Verdict
-
-    outcomes = ReceivingService(ctx).recover_pending()
-    out.emit(
-        [
-            {
-                "draft_id": o.draft_id,
-                "title": o.title,
-                "verdict": o.verdict.value,
-                "receipt_id": o.receipt_id,
-                "message": o.message,
-            }
-            for o in outcomes
-        ],
-        lambda: "\n".join(o.message for o in outcomes) or "Nothing was waiting to be confirmed.",
-    )
-    return EXIT_UNCERTAIN if any(o.verdict is Verdict.UNKNOWN for o in outcomes) else EXIT_OK

@@ -1,96 +1,90 @@
-"""Receiving: submit exactly once, reconcile when the answer is lost, verify by reading the receive back.
+"""Receiving: the services both faces use to send a delivery once, settle what was left open, and verify it.
 
-The Backoffice API has no idempotency key we can rely on, so Intake guarantees the outcome itself:
-the journal marks a draft "submitting" before anything leaves, the order title carries the draft's token,
-and after a lost answer we look for that token in receive history. We only send again when a successful
-history read proves the first attempt did not land.
+The parts live in their own modules, each small enough to read in one sitting:
+- `submission`  — exactly once per *draft*: the journal state machine, the `[IN-…]` tag, reconcile after a
+                  lost answer, "not received" and "needs a decision" as endings a person can act on;
+- `deliveries`  — exactly once per *delivery*: earlier receives of the same delivery (journal, shared record);
+- `recovery`    — start-up / `intake recover`: settle drafts left "submitting", and a person's decisions;
+- `receive_session` — one delivery from the first choice to the last verification read, driven by the wizard
+                  and by `intake receive` alike.
+
+`ReceivingService` is the one object both faces hold (`AppServices.receiving`, the CLI's commands): it owns the
+policy (settle time, sends, reads, the re-check schedule) and hands every wait and phase to the caller's plain
+callables. Verification (the three reads) stays here until `services.verification` takes it over.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from enum import StrEnum
 
 from intake_gui.domain.date_windows import to_store_local
-from intake_gui.domain.diagnosis import Diagnosis, diagnose, diagnose_submit_error
-from intake_gui.domain.models import DraftState, HistoryRow, Location, Product, ReceiveDraft
+from intake_gui.domain.delivery import DeliveryGuard, DuplicateCheck
+from intake_gui.domain.diagnosis import Diagnosis, diagnose
+from intake_gui.domain.lifecycle import already_received
+from intake_gui.domain.models import (
+    DraftState,
+    HistoryRow,
+    Location,
+    PosKind,
+    Product,
+    ReceiveDraft,
+)
+from intake_gui.domain.pos_words import GENERIC_WORDS, PosWords
 from intake_gui.domain.verification import ReadFailure, VerificationEvidence, VerificationReport
 from intake_gui.pos import errors as E
 from intake_gui.services.context import AppContext
+from intake_gui.services.deliveries import (
+    SameDelivery,
+    check_all,
+    confirmation_event,
+    default_guards,
+)
+from intake_gui.services.recovery import Decision, Recovery, RecoveryOutcome
+from intake_gui.services.submission import (
+    PHASE_WORDS,
+    Interrupted,
+    LifecyclePolicy,
+    NeedsDecision,
+    Reconciliation,
+    Reporter,
+    SubmitPhase,
+    SubmitRefused,
+    SubmitResult,
+    Submitter,
+    SubmitUncertain,
+    Verdict,
+    error_kind,
+)
 from intake_gui.store.journal import JournalEntry
 
 log = logging.getLogger(__name__)
 
+__all__ = [
+    "PHASE_WORDS",
+    "Decision",
+    "Interrupted",
+    "LifecyclePolicy",
+    "NeedsDecision",
+    "ReceivingService",
+    "Reconciliation",
+    "RecoveryOutcome",
+    "SameDelivery",
+    "SubmitPhase",
+    "SubmitRefused",
+    "SubmitResult",
+    "SubmitUncertain",
+    "Verdict",
+    "error_kind",
+    "pos_words",
+    "read_failure",
+]
 
-class SubmitPhase(StrEnum):
-    SAVING = "saving"
-    SENDING = "sending"
-    CONFIRMING = "confirming"
-    RESENDING = "resending"
-    DONE = "done"
-
-
-PHASE_WORDS = {
-    SubmitPhase.SAVING: "Saving the draft…",
-    SubmitPhase.SENDING: "Sending to the POS…",
-    SubmitPhase.CONFIRMING: "Sent, confirming…",
-    SubmitPhase.RESENDING: "It did not land; sending again…",
-    SubmitPhase.DONE: "Received.",
-}
-
-
-@dataclass(frozen=True)
-class SubmitResult:
-    receipt_id: int
-    reconciled: bool
-    attempts: int
-    submitted_at: datetime
-
-
-class SubmitRefused(Exception):
-    """Definite: nothing was received. The draft is editable again (state FAILED, reopened on edit)."""
-
-    def __init__(self, diagnosis: Diagnosis, problems: Iterable[str] = ()) -> None:
-        super().__init__(diagnosis.headline)
-        self.diagnosis = diagnosis
-        self.problems = list(problems)
-
-
-class SubmitUncertain(Exception):
-    """Could not prove either way (the POS is unreachable): stays "sent, confirming" until reconciled."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class Verdict(StrEnum):
-    LANDED = "landed"
-    NOT_LANDED = "not_landed"
-    UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class Reconciliation:
-    verdict: Verdict
-    receipt_id: int | None = None
-    matches: int = 0
-    message: str = ""
-
-
-@dataclass(frozen=True)
-class RecoveryOutcome:
-    draft_id: str
-    title: str
-    verdict: Verdict
-    receipt_id: int | None
-    message: str
-
+PhaseFn = Callable[[SubmitPhase, str], None]
+WaitFn = Callable[[float, str], None]
 
 _READ_FAILURES: list[tuple[type[E.PosError], ReadFailure]] = [
     (E.PermissionDenied, ReadFailure.NOT_PERMITTED),
@@ -102,29 +96,27 @@ _READ_FAILURES: list[tuple[type[E.PosError], ReadFailure]] = [
     (E.PosError, ReadFailure.SERVER),
 ]
 
-_ERROR_KINDS: list[tuple[type[BaseException], str]] = [
-    (E.ValidationRejected, "validation"),
-    (E.RateLimited, "rate_limited"),
-    (E.AuthenticationError, "authentication"),
-    (E.PermissionDenied, "permission"),
-    (E.NotFound, "not_found"),
-    (E.InvalidRequest, "validation"),
-    (E.OutcomeUnknown, "outcome_unknown"),
-    (E.ConnectionFailed, "connection"),
-    (E.NotSupported, "not_supported"),
-    (E.PosError, "server"),
-]
-
-
-def error_kind(exc: BaseException) -> str:
-    for cls, kind in _ERROR_KINDS:
-        if isinstance(exc, cls):
-            return kind
-    return "unknown"
-
 
 def read_failure(exc: E.PosError) -> ReadFailure:
     return next(f for cls, f in _READ_FAILURES if isinstance(exc, cls))
+
+
+def pos_words(kind: PosKind | str) -> PosWords:
+    """How the POS in use is named in messages. One small map until the drivers' registry replaces it."""
+    value = PosKind(kind).value if not isinstance(kind, PosKind) else kind.value
+    if value == PosKind.DUTCHIE.value:
+        from intake_gui.pos.dutchie.words import DUTCHIE_WORDS
+
+        return DUTCHIE_WORDS
+    if value == PosKind.BLAZE.value:
+        from intake_gui.pos.blaze.words import BLAZE_WORDS
+
+        return BLAZE_WORDS
+    if value == PosKind.INDICA.value:
+        from intake_gui.pos.indica.words import INDICA_WORDS
+
+        return INDICA_WORDS
+    return GENERIC_WORDS
 
 
 class ReceivingService:
@@ -135,16 +127,37 @@ class ReceivingService:
         settle_s: float | None = None,
         max_sends: int = 3,
         max_rate_waits: int = 3,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
+        guards: Sequence[DeliveryGuard] | None = None,
+        policy: LifecyclePolicy | None = None,
     ) -> None:
         self.ctx = ctx
-        # How long a lost answer may still be in flight at the POS before "not in history" proves anything.
-        self.settle_s = (
-            settle_s if settle_s is not None else max(3.0, ctx.settings.request_timeout_s)
+        self.policy = policy or LifecyclePolicy.for_timeout(
+            ctx.settings.request_timeout_s,
+            settle_s=settle_s,
+            max_sends=max_sends,
+            max_rate_waits=max_rate_waits,
         )
-        self.max_sends = max_sends
-        self.max_rate_waits = max_rate_waits
         self.sleep = sleep
+        """None: real waits that a closing face can cancel. Tests pass a function that does not sleep."""
+        self.words = pos_words(ctx.pos_kind)
+        self.guards: list[DeliveryGuard] = (
+            list(guards) if guards is not None else default_guards(ctx)
+        )
+        self.submitter = Submitter(ctx, self.policy, self.words)
+        self.recovery = Recovery(ctx, self.submitter, self.guards, self.words)
+        self._cancelled = threading.Event()
+
+    @property
+    def settle_s(self) -> float:
+        return self.policy.settle_s
+
+    def reporter(self, on_phase: PhaseFn | None = None, on_wait: WaitFn | None = None) -> Reporter:
+        return Reporter(on_phase, on_wait, self.sleep, self._cancelled)
+
+    def cancel(self) -> None:
+        """The face is closing: every wait ends now; drafts stay in the journal state they reached."""
+        self._cancelled.set()
 
     # ---- drafts -------------------------------------------------------------------------------------
 
@@ -175,10 +188,11 @@ class ReceivingService:
         )
 
     def resumable_drafts(self) -> list[JournalEntry]:
+        """Unsent drafts, and drafts that were not received (they can be corrected and sent again)."""
         self.ctx.writer.flush()
         return [
             e
-            for e in self.ctx.journal.open_drafts()
+            for e in self.ctx.journal.open_drafts(include_failed=True)
             if e.draft.pos.value == self.ctx.pos_kind.value
         ]
 
@@ -202,229 +216,124 @@ class ReceivingService:
             log.info("Sellable baseline unavailable: %s", exc.message)
             return None
 
+    def check_delivery(self, draft: ReceiveDraft, rep: Reporter) -> DuplicateCheck:
+        """Earlier receives of this draft's delivery. Unconfirmed ones of this station are settled first, so
+        the answer says "it landed" or "it did not" wherever receive history can tell."""
+        check = check_all(self.guards, draft)
+        settled_any = False
+        for prior in check.unsettled:
+            if prior.source != "journal" or not prior.draft_id:
+                continue
+            entry = self.ctx.journal.get(prior.draft_id)
+            if entry is None or entry.state is not DraftState.SUBMITTING:
+                continue
+            rep.phase(SubmitPhase.CONFIRMING)
+            self.recovery.settle(entry, rep, resend=False, superseded_by=draft.draft_id)
+            settled_any = True
+        return check_all(self.guards, draft) if settled_any else check
+
+    def guard_delivery(
+        self, draft: ReceiveDraft, rep: Reporter, *, again: bool = False, how: str = ""
+    ) -> DuplicateCheck:
+        """Before anything of a new draft is sent: stop if its delivery was sent before (SameDelivery), unless
+        `again` — a person's explicit yes, logged on the draft as `duplicate_confirmed` with `how`."""
+        existing = self.ctx.journal.get(draft.draft_id)
+        if existing is not None and existing.state not in (
+            DraftState.OPEN,
+            DraftState.FAILED,
+            DraftState.ABANDONED,
+        ):
+            return DuplicateCheck()  # already sent: the submitter settles it, nothing new goes out
+        if draft.problems():
+            return DuplicateCheck()  # refused before sending anyway, with the draft's own words
+        rep.phase(SubmitPhase.CHECKING)
+        check = self.check_delivery(draft, rep)
+        if check.found and not again:
+            sentences = [p.sentence(draft.location.timezone) for p in check.priors]
+            diagnosis = already_received(sentences, unsettled=not check.settled, words=self.words)
+            raise SameDelivery(check, diagnosis)
+        if check.found:
+            self.ctx.journal.save_draft(draft, actor=self.ctx.clerk, station=self.ctx.station)
+            self._event(
+                draft.draft_id, "duplicate_confirmed", confirmation_event(check, how or "again")
+            )
+        return check
+
+    def send_checked(self, draft: ReceiveDraft, rep: Reporter) -> SubmitResult:
+        """Send a draft whose delivery was checked (`guard_delivery`); tidy its leftovers once it landed."""
+        result = self.submitter.submit(draft, rep)
+        if result.attempts:
+            self.recovery.supersede_leftovers(draft, result.receipt_id)
+        return result
+
     def submit(
         self,
         draft: ReceiveDraft,
         *,
-        on_phase: Callable[[SubmitPhase, str], None] | None = None,
+        on_phase: PhaseFn | None = None,
+        on_wait: WaitFn | None = None,
+        again: bool = False,
+        how: str = "",
     ) -> SubmitResult:
-        def phase(p: SubmitPhase) -> None:
-            if on_phase:
-                on_phase(p, PHASE_WORDS[p])
+        """Send the draft once — and only if its delivery was not sent before, unless `again`. Raises
+        SameDelivery (nothing sent), SubmitRefused (not received), NeedsDecision (sent; could not find out)."""
+        rep = self.reporter(on_phase, on_wait)
+        self.guard_delivery(draft, rep, again=again, how=how)
+        return self.send_checked(draft, rep)
 
-        problems = draft.problems()
-        if problems:
-            raise SubmitRefused(
-                Diagnosis(
-                    headline="The receive is not ready to send.",
-                    what_happened=" ".join(problems),
-                    what_to_do="Fix the lines listed, then submit again.",
-                ),
-                problems,
-            )
-        phase(SubmitPhase.SAVING)
-        self.ctx.writer.flush()
-        journal = self.ctx.journal
-        existing = journal.get(draft.draft_id)
-        if existing and existing.state in (DraftState.SUBMITTED, DraftState.VERIFIED):
-            # A second press, or a retry after the answer already arrived: never a second receive.
-            return SubmitResult(
-                existing.receipt_id or 0, False, 0, existing.submit_started_at or datetime.now(UTC)
-            )
-        if existing and existing.state is DraftState.SUBMITTING:
-            phase(SubmitPhase.CONFIRMING)
-            rec = self.reconcile(existing)
-            if rec.verdict is Verdict.LANDED:
-                return self._landed(draft, rec, 0, existing.submit_started_at)
-            if rec.verdict is Verdict.UNKNOWN:
-                raise SubmitUncertain(rec.message)
-        journal.save_draft(draft, actor=self.ctx.clerk, station=self.ctx.station)
-        if existing and existing.state is DraftState.FAILED:
-            journal.reopen(draft.draft_id)
-        journal.mark_submitting(draft.draft_id)
-        started = journal.get(draft.draft_id).submit_started_at or datetime.now(UTC)  # type: ignore[union-attr]
-        return self._send_loop(draft, started, phase)
-
-    def _send_loop(
-        self, draft: ReceiveDraft, started: datetime, phase: Callable[[SubmitPhase], None]
+    def confirm(
+        self, draft: ReceiveDraft, *, on_phase: PhaseFn | None = None, on_wait: WaitFn | None = None
     ) -> SubmitResult:
-        sends = 0
-        rate_waits = 0
-        while True:
-            sends += 1
-            phase(SubmitPhase.SENDING if sends == 1 else SubmitPhase.RESENDING)
-            self._event(
-                draft.draft_id,
-                "submit_attempt",
-                {"attempt": sends, "token": draft.token, "lines": len(draft.lines)},
-            )
-            try:
-                receipt_id = self.ctx.connector.receive(draft)
-            except E.RateLimited as exc:
-                # A refusal before processing: provably not received, so waiting and sending again is safe.
-                self._event(draft.draft_id, "submit_result", {"outcome": "rate_limited"})
-                rate_waits += 1
-                sends -= 1
-                if rate_waits > self.max_rate_waits:
-                    self._refuse(draft, exc)
-                self.sleep(min(max(exc.retry_after, 1.0), 60.0))
-                continue
-            except (E.OutcomeUnknown, E.ServerError) as exc:
-                # ServerError on a write is treated as unknown too: a 500 can come after the commit.
-                self._event(
-                    draft.draft_id,
-                    "submit_result",
-                    {"outcome": "unknown", "error": type(exc).__name__},
-                )
-                phase(SubmitPhase.CONFIRMING)
-                rec = self._reconcile_after(draft, started)
-                if rec.verdict is Verdict.LANDED:
-                    phase(SubmitPhase.DONE)
-                    return self._landed(draft, rec, sends, started)
-                if rec.verdict is Verdict.UNKNOWN:
-                    raise SubmitUncertain(rec.message) from exc
-                if sends >= self.max_sends:
-                    self._refuse(draft, exc)
-                continue
-            except E.PosError as exc:
-                self._refuse(draft, exc)
-            self.ctx.journal.mark_submitted(draft.draft_id, receipt_id)
-            self._event(
-                draft.draft_id, "submit_result", {"outcome": "received", "receipt_id": receipt_id}
-            )
-            phase(SubmitPhase.DONE)
-            return SubmitResult(receipt_id, False, sends, started)
+        """Look again for a sent draft whose outcome is open ("Look for it again"): never sends anything new
+        for a draft that waits for a decision."""
+        return self.submitter.submit(draft, self.reporter(on_phase, on_wait))
 
-    def _refuse(self, draft: ReceiveDraft, exc: E.PosError) -> None:
-        diagnosis = self.diagnose_error(exc)
-        self.ctx.journal.mark_failed(draft.draft_id, exc.message)
-        self._event(
-            draft.draft_id,
-            "submit_result",
-            {"outcome": "refused", "kind": error_kind(exc), "message": exc.message},
+    def look_again(self, draft_id: str) -> Reconciliation:
+        """One history read for a draft that needs a decision; found settles it."""
+        entry = self.ctx.journal.get(draft_id)
+        if entry is None:
+            return Reconciliation(Verdict.UNKNOWN, message="no such draft")
+        rec = self.submitter.look_once(entry)
+        if rec.verdict is Verdict.LANDED:
+            self.submitter.landed(entry.draft, rec, 0, entry.submit_started_at)
+        return rec
+
+    # ---- recovery and decisions ---------------------------------------------------------------------
+
+    def recover_pending(
+        self, on_phase: PhaseFn | None = None, on_wait: WaitFn | None = None
+    ) -> list[RecoveryOutcome]:
+        """Start-up: settle every draft a crash or a lost answer left "submitting"; look at undecided ones."""
+        return self.recovery.recover_pending(self.reporter(on_phase, on_wait))
+
+    def decisions(self) -> list[Decision]:
+        return self.recovery.decisions()
+
+    def decide(
+        self,
+        draft_id: str,
+        choice: str,
+        *,
+        again: bool = False,
+        how: str = "",
+        receipt_id: int | None = None,
+        on_phase: PhaseFn | None = None,
+        on_wait: WaitFn | None = None,
+    ) -> RecoveryOutcome:
+        entry = self.recovery.find(draft_id)
+        if entry is None:
+            raise ValueError(f"No draft {draft_id!r} waits for a decision on this station.")
+        return self.recovery.decide(
+            entry,
+            choice,
+            self.reporter(on_phase, on_wait),
+            again=again,
+            how=how,
+            receipt_id=receipt_id,
         )
-        raise SubmitRefused(diagnosis) from exc
 
-    def _landed(
-        self, draft: ReceiveDraft, rec: Reconciliation, sends: int, started: datetime | None
-    ) -> SubmitResult:
-        assert rec.receipt_id is not None
-        self.ctx.journal.mark_submitted(draft.draft_id, rec.receipt_id)
-        self._event(
-            draft.draft_id,
-            "reconciled",
-            {"receipt_id": rec.receipt_id, "matches": rec.matches},
-        )
-        return SubmitResult(rec.receipt_id, True, sends, started or datetime.now(UTC))
-
-    # ---- reconcile ----------------------------------------------------------------------------------
-
-    def _reconcile_after(self, draft: ReceiveDraft, started: datetime) -> Reconciliation:
-        self.sleep(self.settle_s)
-        first = self.find_in_history(draft, started)
-        if first.verdict is not Verdict.NOT_LANDED:
-            return first
-        # Look twice before concluding "not landed": a slow POS may commit just after our first read.
-        self.sleep(max(self.settle_s / 2, 0.5))
-        return self.find_in_history(draft, started)
-
-    def reconcile(self, entry: JournalEntry) -> Reconciliation:
-        """For a draft left "submitting": wait out the settle time since it was sent, then look."""
-        started = entry.submit_started_at or entry.updated_at
-        waited = (datetime.now(UTC) - started).total_seconds()
-        if waited < self.settle_s:
-            self.sleep(self.settle_s - waited)
-        first = self.find_in_history(entry.draft, started)
-        if first.verdict is not Verdict.NOT_LANDED:
-            return first
-        self.sleep(max(self.settle_s / 2, 0.5))
-        return self.find_in_history(entry.draft, started)
-
-    def find_in_history(self, draft: ReceiveDraft, started: datetime) -> Reconciliation:
-        loc = draft.location
-        local = to_store_local(started, loc.timezone).replace(tzinfo=None)
-        try:
-            rows = self.ctx.connector.receipt_history(
-                loc, local - timedelta(days=1), local + timedelta(days=1)
-            )
-        except E.PosError as exc:
-            return Reconciliation(
-                Verdict.UNKNOWN, message=f"Could not read receive history: {exc.message}"
-            )
-        matches = [r for r in rows if f"[{draft.token}]" in r.title]
-        if not matches:
-            return Reconciliation(Verdict.NOT_LANDED, message="Not in receive history.")
-        if len(matches) > 1:
-            log.error(
-                "Token %s found %d times in history: %s",
-                draft.token,
-                len(matches),
-                [m.receipt_id for m in matches],
-            )
-            self._event(
-                draft.draft_id,
-                "duplicate_detected",
-                {"receipt_ids": [m.receipt_id for m in matches]},
-            )
-        first = min(matches, key=lambda r: r.receipt_id)
-        return Reconciliation(Verdict.LANDED, first.receipt_id, len(matches), "Found in history.")
-
-    def recover_pending(self) -> list[RecoveryOutcome]:
-        """Start-up: settle every draft a crash or a lost answer left "submitting"."""
-        outcomes: list[RecoveryOutcome] = []
-        for entry in self.ctx.journal.pending_submissions():
-            draft = entry.draft
-            if draft.pos.value != self.ctx.pos_kind.value:
-                continue
-            rec = self.reconcile(entry)
-            if rec.verdict is Verdict.LANDED:
-                self._landed(draft, rec, 0, entry.submit_started_at)
-                outcomes.append(
-                    RecoveryOutcome(
-                        draft.draft_id,
-                        draft.title,
-                        Verdict.LANDED,
-                        rec.receipt_id,
-                        f"“{draft.title}” had landed as receipt {rec.receipt_id}; nothing was sent again.",
-                    )
-                )
-                continue
-            if rec.verdict is Verdict.UNKNOWN:
-                outcomes.append(
-                    RecoveryOutcome(draft.draft_id, draft.title, Verdict.UNKNOWN, None, rec.message)
-                )
-                continue
-            self._event(draft.draft_id, "recovery", {"verdict": "not_landed", "resend": True})
-            started = entry.submit_started_at or datetime.now(UTC)
-            try:
-                result = self._send_loop(draft, started, lambda _p: None)
-            except SubmitRefused as exc:
-                outcomes.append(
-                    RecoveryOutcome(
-                        draft.draft_id,
-                        draft.title,
-                        Verdict.NOT_LANDED,
-                        None,
-                        f"“{draft.title}” had not landed and was refused when sent again: "
-                        f"{exc.diagnosis.headline}",
-                    )
-                )
-            except SubmitUncertain as exc:
-                outcomes.append(
-                    RecoveryOutcome(draft.draft_id, draft.title, Verdict.UNKNOWN, None, exc.message)
-                )
-            else:
-                outcomes.append(
-                    RecoveryOutcome(
-                        draft.draft_id,
-                        draft.title,
-                        Verdict.LANDED,
-                        result.receipt_id,
-                        f"“{draft.title}” had not landed; it was sent again and is receipt "
-                        f"{result.receipt_id}.",
-                    )
-                )
-        return outcomes
+    def not_received(self) -> list[JournalEntry]:
+        return self.recovery.not_received()
 
     # ---- verify -------------------------------------------------------------------------------------
 
@@ -519,9 +428,6 @@ class ReceivingService:
 
     def diagnose_error(self, exc: BaseException) -> Diagnosis:
         """Words for any error a clerk may meet while receiving."""
-        if isinstance(exc, SubmitRefused):
+        if isinstance(exc, SameDelivery):
             return exc.diagnosis
-        if isinstance(exc, SubmitUncertain):
-            return diagnose_submit_error("outcome_unknown", exc.message)
-        message = getattr(exc, "pos_message", None) or getattr(exc, "message", None) or str(exc)
-        return diagnose_submit_error(error_kind(exc), message)
+        return self.submitter.diagnose_error(exc)

@@ -7,6 +7,8 @@ lid costs at most the last scan. Submission is a small state machine recorded *b
       ^                            |
       +--reopen-- FAILED <--mark_failed (the POS definitely refused)
     OPEN / FAILED --mark_abandoned--> ABANDONED
+    SUBMITTING --mark_needs_decision--> NEEDS_DECISION --decide(landed)--> SUBMITTED
+                                                       --decide(resend)--> SUBMITTING
 
 A draft found in SUBMITTING at start-up may or may not have reached the POS; the services reconcile it against
 receive history (by its idempotency token) before anything is sent again. State changes are written with
@@ -86,7 +88,14 @@ _SCHEMA_V1 = (
 MIGRATIONS: dict[int, tuple[str, ...]] = {1: _SCHEMA_V1}
 """Statements that bring the schema from version n-1 to n. Add a key (never edit an old one) to migrate."""
 
-_SENT = frozenset({DraftState.SUBMITTING, DraftState.SUBMITTED, DraftState.VERIFIED})
+_SENT = frozenset(
+    {
+        DraftState.SUBMITTING,
+        DraftState.SUBMITTED,
+        DraftState.VERIFIED,
+        DraftState.NEEDS_DECISION,
+    }
+)
 """States whose payload is evidence of what was sent: autosave must not change it any more."""
 
 
@@ -243,6 +252,34 @@ class Journal:
             )
         )
 
+    def needs_decision(self) -> list[JournalEntry]:
+        """Sent drafts whose outcome Intake could not establish: each waits for a person (lifecycle helper)."""
+        return self._entries(
+            self._query(
+                "SELECT * FROM drafts WHERE state = ? ORDER BY submit_started_at",
+                (DraftState.NEEDS_DECISION.value,),
+            )
+        )
+
+    def drafts_near(self, location_id: int, since: datetime) -> list[JournalEntry]:
+        """Drafts at a location touched since `since`, plus every unsettled one there whatever its age.
+
+        The per-delivery duplicate check (services/deliveries.py, lifecycle helper) matches these against a new
+        draft before it is sent.
+        """
+        return self._entries(
+            self._query(
+                "SELECT * FROM drafts WHERE location_id = ? AND (updated_at >= ? OR state IN (?, ?)) "
+                "ORDER BY updated_at",
+                (
+                    int(location_id),
+                    since.astimezone(UTC).isoformat(timespec="microseconds"),
+                    DraftState.SUBMITTING.value,
+                    DraftState.NEEDS_DECISION.value,
+                ),
+            )
+        )
+
     def by_receipt(self, receipt_ids: Iterable[int]) -> dict[int, JournalEntry]:
         """Journal entries for POS receipts (to label receive history); the newest wins if ids collide."""
         ids = list(dict.fromkeys(int(r) for r in receipt_ids))
@@ -293,7 +330,7 @@ class Journal:
             self._transition(
                 draft_id,
                 "submitted",
-                allowed={DraftState.SUBMITTING},
+                allowed={DraftState.SUBMITTING, DraftState.NEEDS_DECISION},
                 to=DraftState.SUBMITTED,
                 updates={"receipt_id": receipt_id},
                 data={"receipt_id": receipt_id},
@@ -311,6 +348,49 @@ class Journal:
             data={"reason": reason},
             actor=actor,
         )
+
+    def mark_needs_decision(self, draft_id: str, reason: str, *, actor: str = "") -> None:
+        """Intake could not find out whether a sent draft landed: from now on only a person's decision moves it."""
+        self._transition(
+            draft_id,
+            "needs_decision",
+            allowed={DraftState.SUBMITTING},
+            to=DraftState.NEEDS_DECISION,
+            updates={"last_error": reason},
+            data={"reason": reason},
+            actor=actor,
+        )
+
+    def decide(
+        self, draft_id: str, choice: str, *, receipt_id: int | None = None, actor: str = ""
+    ) -> None:
+        """A person's decision on a NEEDS_DECISION draft: "landed" (it is in the POS; `receipt_id` if they
+        know it) or "resend" (send it again: back to SUBMITTING with a new start time)."""
+        now = self._now()
+        if choice == "landed":
+            self._transition(
+                draft_id,
+                "decided",
+                allowed={DraftState.NEEDS_DECISION},
+                to=DraftState.SUBMITTED,
+                updates={"receipt_id": int(receipt_id) if receipt_id is not None else None},
+                data={"choice": choice, "receipt_id": receipt_id},
+                actor=actor,
+                now=now,
+            )
+        elif choice == "resend":
+            self._transition(
+                draft_id,
+                "decided",
+                allowed={DraftState.NEEDS_DECISION},
+                to=DraftState.SUBMITTING,
+                updates={"submit_started_at": now, "last_error": None},
+                data={"choice": choice},
+                actor=actor,
+                now=now,
+            )
+        else:
+            raise JournalError(f"unknown decision {choice!r}: expected 'landed' or 'resend'")
 
     def mark_verified(
         self, draft_id: str, report_json: str, all_green: bool, *, actor: str = ""
@@ -349,11 +429,11 @@ class Journal:
         )
 
     def reopen(self, draft_id: str, *, actor: str = "") -> None:
-        """FAILED -> OPEN, so the corrected draft shows among the open ones again."""
+        """FAILED (or ABANDONED, e.g. superseded) -> OPEN, so the draft shows among the open ones again."""
         self._transition(
             draft_id,
             "reopened",
-            allowed={DraftState.FAILED},
+            allowed={DraftState.FAILED, DraftState.ABANDONED},
             to=DraftState.OPEN,
             updates={},
             data={},

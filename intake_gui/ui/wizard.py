@@ -35,10 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake_gui.domain.draft_note import clerk_part, compose_note
 from intake_gui.domain.models import Location, PosKind, Product, ReceiveDraft, Room, Vendor
 from intake_gui.domain.wizard_flow import STEP_ORDER, FlowError, Step, WizardFlow
 from intake_gui.store.settings import StationSettings
-from intake_gui.ui.draft_note import clerk_part, compose_note
 from intake_gui.ui.pages.location_page import LocationPage
 from intake_gui.ui.pages.no_receive_page import NoReceivePage
 from intake_gui.ui.pages.products_page import ProductsPage

@@ -9,6 +9,7 @@ import pytest
 from intake_gui.domain.models import DraftState
 from intake_gui.pos import errors as E
 from intake_gui.services.receiving import (
+    NeedsDecision,
     ReceivingService,
     SubmitPhase,
     SubmitRefused,
@@ -35,7 +36,12 @@ def test_plain_submit_lands_once_and_is_journaled(make_ctx, scripted_pos, draft_
     assert result.receipt_id == pos.receipts[0][0]
     assert not result.reconciled
     assert state(ctx, draft) is DraftState.SUBMITTED
-    assert phases == [SubmitPhase.SAVING, SubmitPhase.SENDING, SubmitPhase.DONE]
+    assert phases == [
+        SubmitPhase.CHECKING,
+        SubmitPhase.SAVING,
+        SubmitPhase.SENDING,
+        SubmitPhase.DONE,
+    ]
     kinds = [e.kind for e in ctx.journal.events(draft.draft_id)]
     assert kinds.count("submit_attempt") == 1 and "submit_result" in kinds
 
@@ -84,27 +90,34 @@ def test_lost_before_commit_is_proven_absent_then_resent_once(
     assert SubmitPhase.RESENDING in phases
 
 
-def test_history_unreadable_leaves_it_submitting_and_nothing_is_resent(
+def test_history_unreadable_needs_a_decision_and_nothing_is_resent(
     make_ctx, scripted_pos, draft_factory
 ):
     pos = scripted_pos(["refuse-before", "ok"])
-    pos.history_failures = [E.ConnectionFailed("down")]
+    pos.history_failures = [E.ConnectionFailed("down")] * 3  # every read Intake allows itself
     ctx = make_ctx(pos)
     draft = draft_factory()
-    with pytest.raises(SubmitUncertain):
+    with pytest.raises(SubmitUncertain) as info:
         service(ctx).submit(draft)
+    assert isinstance(info.value, NeedsDecision)
     assert pos.sends == 1
-    assert state(ctx, draft) is DraftState.SUBMITTING
-    # Start-up recovery later: history readable, proves absence, sends once.
+    assert state(ctx, draft) is DraftState.NEEDS_DECISION
+    # Start-up recovery later: history readable, proves absence — but a person was asked, so nothing is
+    # sent on Intake's own; the decision is still offered, with what history said.
     outcomes = service(ctx).recover_pending()
-    assert [o.verdict for o in outcomes] == [Verdict.LANDED]
+    assert [o.verdict for o in outcomes] == [Verdict.UNKNOWN] and outcomes[0].needs_person
+    assert pos.sends == 1
+    (decision,) = service(ctx).decisions()
+    assert "not there" in decision.facts.history_said
+    outcome = service(ctx).decide(draft.draft_id, "resend")
+    assert outcome.verdict is Verdict.LANDED
     assert pos.sends == 2 and len(pos.receipts) == 1
     assert state(ctx, draft) is DraftState.SUBMITTED
 
 
 def test_recovery_finds_a_landed_receive_and_sends_nothing(make_ctx, scripted_pos, draft_factory):
     pos = scripted_pos(["lost"])
-    pos.history_failures = [E.ConnectionFailed("down")]
+    pos.history_failures = [E.ConnectionFailed("down")] * 3
     ctx = make_ctx(pos)
     draft = draft_factory()
     with pytest.raises(SubmitUncertain):
@@ -113,6 +126,7 @@ def test_recovery_finds_a_landed_receive_and_sends_nothing(make_ctx, scripted_po
     assert outcomes[0].verdict is Verdict.LANDED
     assert outcomes[0].receipt_id == pos.receipts[0][0]
     assert pos.sends == 1
+    assert state(ctx, draft) is DraftState.SUBMITTED
 
 
 def test_rate_limited_write_waits_and_sends_again(make_ctx, scripted_pos, draft_factory):
@@ -158,21 +172,26 @@ def test_gives_up_after_max_sends_when_it_never_lands(make_ctx, scripted_pos, dr
     pos = scripted_pos(["refuse-before"] * 5)
     ctx = make_ctx(pos)
     draft = draft_factory()
-    with pytest.raises(SubmitRefused):
+    with pytest.raises(SubmitRefused) as info:
         service(ctx, max_sends=3).submit(draft)
     assert pos.sends == 3 and pos.receipts == []
     assert state(ctx, draft) is DraftState.FAILED
+    # Said to have failed, in words that tell the clerk to send it again — never to wait.
+    d = info.value.diagnosis
+    words = f"{d.headline} {d.what_happened} {d.what_to_do}".lower()
+    assert d.safe_to_resend and "nothing was received" in words and "send it again" in words
+    assert "wait" not in words and "checking" not in words
 
 
 def test_verify_all_green_against_baseline(make_ctx, scripted_pos, draft_factory):
     pos = scripted_pos(["ok", "ok"])
     ctx = make_ctx(pos)
     svc = service(ctx)
-    earlier = draft_factory()
+    earlier = draft_factory(qty="2").model_copy(update={"title": "An earlier delivery"})
     svc.submit(earlier)  # existing stock of the same SKUs must not fool the sellable light
     draft = draft_factory()
     baseline = svc.baseline(draft)
-    assert baseline == {ln.sku: Decimal(3) for ln in draft.lines}
+    assert baseline == {ln.sku: Decimal(2) for ln in draft.lines}
     result = svc.submit(draft)
     report = svc.verify(
         draft, result.receipt_id, baseline=baseline, submitted_at=result.submitted_at

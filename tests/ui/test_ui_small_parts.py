@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from intake_gui.__main__ import main
+from intake_gui.domain.draft_note import MARKER, clerk_part, compose_note
 from intake_gui.domain.models import NOTE_MAX, DraftLine
 from intake_gui.ui import assets
-from intake_gui.ui.draft_note import MARKER, clerk_part, compose_note
 
 
 def _line(sku: str, qty: str, expected: str | None, reason: str = "") -> DraftLine:
