@@ -24,7 +24,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -34,6 +34,7 @@ from intake_gui.domain.draft_note import clerk_part, compose_note, variance_sent
 from intake_gui.domain.lifecycle import RECHECK_SCHEDULE_S, recheck_delay
 from intake_gui.domain.models import (
     DraftLine,
+    DraftState,
     Location,
     PosKind,
     ReceiveDraft,
@@ -44,7 +45,15 @@ from intake_gui.domain.models import (
 from intake_gui.domain.verification import VerificationReport
 from intake_gui.domain.wizard_flow import Blocked, FlowError, Gate, WizardFlow
 from intake_gui.services.deliveries import SameDelivery
-from intake_gui.services.submission import SubmitPhase, SubmitRefused, SubmitResult, SubmitUncertain
+from intake_gui.services.recovery import RecoveryOutcome
+from intake_gui.services.submission import (
+    NeedsDecision,
+    SubmitPhase,
+    SubmitRefused,
+    SubmitResult,
+    SubmitUncertain,
+    Verdict,
+)
 
 if TYPE_CHECKING:
     from intake_gui.services.receiving import ReceivingService
@@ -302,6 +311,32 @@ class ReceiveSession:
         receiving = self._receiving()
         result = receiving.confirm(draft, on_phase=_phase_text(on_phase), on_wait=on_wait)
         return Sent(None, result)
+
+    def look_again(self, draft: ReceiveDraft) -> Sent:
+        """I/O: one more history read for a sent draft whose outcome is unknown ("Look for it again").
+
+        Found: a Sent to hand to `sent`. Not found or unreadable: NeedsDecision with the updated facts.
+        """
+        receiving = self._receiving()
+        rec = receiving.look_again(draft.draft_id)
+        entry = receiving.ctx.journal.get(draft.draft_id)
+        if entry is None:
+            raise FlowError("This draft is no longer in the journal.")
+        if rec.verdict is Verdict.LANDED and rec.receipt_id is not None:
+            started = entry.submit_started_at or entry.updated_at
+            return Sent(None, SubmitResult(rec.receipt_id, True, 0, started))
+        if entry.state is DraftState.NEEDS_DECISION:
+            raise NeedsDecision(*receiving.submitter.decision(entry))
+        return self.confirm(draft)
+
+    def decided(self, outcome: RecoveryOutcome) -> bool:
+        """A person's decision about this receive was recorded. True when there is now a receipt to verify."""
+        if outcome.verdict is Verdict.LANDED and outcome.receipt_id is not None:
+            self.sent(Sent(None, SubmitResult(outcome.receipt_id, False, 1, datetime.now(UTC))))
+            return True
+        if outcome.verdict is Verdict.LANDED:
+            self.stage = Stage.SENT
+        return False
 
     def sent(self, outcome: Sent) -> None:
         """Back on the owner's thread: the POS has it."""

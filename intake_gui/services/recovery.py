@@ -167,13 +167,9 @@ class Recovery:
         )
 
     def _needs(self, draft: ReceiveDraft, exc: NeedsDecision) -> RecoveryOutcome:
-        d = exc.diagnosis
+        # The headline only: the facts and the choices come with `decisions()` (dialog, `intake recover`).
         return self._outcome(
-            draft,
-            Verdict.UNKNOWN,
-            None,
-            f"{d.headline} {d.what_happened} {d.what_to_do}",
-            DraftState.NEEDS_DECISION,
+            draft, Verdict.UNKNOWN, None, exc.diagnosis.headline, DraftState.NEEDS_DECISION
         )
 
     @staticmethod
@@ -231,13 +227,7 @@ class Recovery:
                     decision.entry.draft,
                     Verdict.UNKNOWN,
                     None,
-                    " ".join(
-                        (
-                            decision.diagnosis.headline,
-                            decision.diagnosis.what_happened,
-                            decision.diagnosis.what_to_do,
-                        )
-                    ),
+                    decision.diagnosis.headline,
                     DraftState.NEEDS_DECISION,
                 )
             )

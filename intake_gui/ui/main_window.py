@@ -512,6 +512,12 @@ class MainWindow(QMainWindow):
             self.wizard.show_notice(f"Start-up check: {text}")
         else:
             self.statusBar().showMessage("Start-up check: nothing was left half-sent.", 8000)
+        if self.services is not None and any(o.needs_person for o in outcomes):
+            # Receives Intake could not settle: a person decides before anything else is offered.
+            from intake_gui.ui.dialogs.decision_dialog import offer_decisions
+
+            offer_decisions(self, self.services, then=self._offer_resume)
+            return
         self._offer_resume()
 
     def _recovery_failed(self, exc: BaseException) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake_gui.domain.lifecycle import RECHECK_SCHEDULE_S
 from intake_gui.domain.verification import (
     LIGHT_ORDER,
     Light,
@@ -35,9 +36,8 @@ from intake_gui.domain.verification import (
 )
 from intake_gui.ui.theme import repolish
 
-DEFAULT_BACKOFF_S: tuple[float, ...] = (2, 4, 8, 16, 32, 60, 60, 120, 120, 300, 300)
-"""Seconds before each automatic re-check while any light is AMBER: ~17 minutes in all, just past the
-diagnosis' 15-minute grace, after which AMBER turns RED and waiting longer would not change the verdict."""
+DEFAULT_BACKOFF_S: tuple[float, ...] = RECHECK_SCHEDULE_S
+"""The one re-check schedule (domain.lifecycle), which the CLI walks too; the panel's timer only follows it."""
 
 LINE_COLUMNS = ("", "SKU", "Product", "Sent", "Found", "Room", "Note")
 

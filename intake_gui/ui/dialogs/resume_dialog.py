@@ -1,7 +1,8 @@
 """Drafts left open by a closed (or crashed) Intake, offered back at start-up.
 
 Resuming restores location, vendor, room, title and every line exactly; discarding marks the draft abandoned in
-the journal (it stays in the audit trail). "Later" keeps it for the next start.
+the journal (it stays in the audit trail). "Later" keeps it for the next start. A draft that was sent and did not
+reach the POS is offered too, marked "not received": resuming it is how it is sent again.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake_gui.domain.models import DraftState
 from intake_gui.store.journal import JournalEntry
 
 
@@ -36,7 +38,10 @@ def entry_text(entry: JournalEntry) -> str:
     units = format(d.total_quantity.normalize(), "f")
     saved = entry.updated_at.astimezone().strftime("%a %d %b %H:%M")
     lines = f"{len(d.lines)} line{'s' if len(d.lines) != 1 else ''}, {units} units"
-    return f"{d.title} — {d.vendor.name} → {d.room.name} at {d.location.name} — {lines} — saved {saved}"
+    text = f"{d.title} — {d.vendor.name} → {d.room.name} at {d.location.name} — {lines} — saved {saved}"
+    if entry.state is DraftState.FAILED:
+        return f"NOT RECEIVED, send it again: {text}"
+    return text
 
 
 class ResumeDialog(QDialog):

@@ -1,7 +1,8 @@
 """Step 6: did it land? The three lights, and the way to the next delivery.
 
-A receive whose answer was lost ("sent, confirming…") also lands here: it must never go back to Review, where
-Submit would be offered again. The page then shows that Intake is looking for it, with a button to look again.
+A receive whose answer was lost also lands here: it must never go back to Review, where Submit would be offered
+again. When Intake could not find out whether it landed, the page says so with what is known, a button to look
+again (F6) and one to decide (F7: it is in the POS / send it again) — lifecycle helper's edit.
 
 When the sellable light is red because the stock sits in a room customers cannot buy from, a "Move to a sales
 room…" button appears beside the lights (Alt+M). It is a button, not a dialog that pops up by itself: the lights
@@ -29,6 +30,8 @@ class VerifyPage(Page):
     new_receive_requested = Signal()
     confirm_requested = Signal()
     """Look again for a receive whose outcome is still unknown."""
+    decide_requested = Signal()
+    """Open the decision for a receive Intake could not settle (it is in the POS / send it again)."""
     move_requested = Signal()
     """Open the move to a sales room (or, without a move API, the steps to do it by hand)."""
 
@@ -49,8 +52,13 @@ class VerifyPage(Page):
         self.confirm_button.setShortcut(QKeySequence("F6"))
         self.confirm_button.setVisible(False)
         self.confirm_button.clicked.connect(self.confirm_requested.emit)
+        self.decide_button = QPushButton("Decide… (F7)")
+        self.decide_button.setShortcut(QKeySequence("F7"))
+        self.decide_button.setVisible(False)
+        self.decide_button.clicked.connect(self.decide_requested.emit)
         confirm_row.addWidget(self.progress)
         confirm_row.addWidget(self.confirm_button)
+        confirm_row.addWidget(self.decide_button)
         confirm_row.addStretch(1)
         self.layout_.addLayout(confirm_row)
 
@@ -95,20 +103,24 @@ class VerifyPage(Page):
         self.set_confirming(False)
 
     def set_confirming(self, confirming: bool, text: str = "") -> None:
-        """Outcome unknown: Intake is (or will be) looking for the receive; never offers to send it again."""
+        """Intake is looking for the receive right now (`confirming`), or not; never offers to send it again."""
         self.progress.setVisible(confirming)
         self.confirm_button.setVisible(bool(text) and not confirming)
+        if not text:
+            self.decide_button.setVisible(False)
         if text:
             self.say(text, "info")
 
-    def show_uncertain(self, message: str) -> None:
+    def show_decision(self, headline: str, what_happened: str, what_to_do: str) -> None:
+        """Sent, and Intake could not find out whether it landed: what is known, and the way to decide."""
         self.progress.setVisible(False)
         self.confirm_button.setVisible(True)
-        self.say(
-            f"Sent, confirming… {message} The receive is not sent again until Intake knows whether it landed.",
-            "info",
+        self.decide_button.setVisible(True)
+        self.say(f"{headline} {what_happened}", "bad")
+        self.panel.set_failed(
+            "? Not known whether it landed.",
+            f"{what_to_do} F7 to decide, F6 to look in receive history again.",
         )
-        self.panel.set_failed("! Waiting to confirm the receive landed.", "Press F6 to look again.")
 
     def show_move_offer(self, offered: bool, *, manual: bool = False) -> None:
         """`manual`: the POS has no move API, so the button leads to the steps to do it in the POS itself."""
