@@ -169,7 +169,7 @@ def test_a_receive_that_never_lands_is_said_to_have_failed_and_recover_offers_it
     (failed,) = listed["not_received"]
     assert failed["choices"] == ["resend", "discard"]
     # Running the same command again is the natural way to send it again, and lands it once.
-    code, result, err = receive(capsys, box)
+    code, _, err = receive(capsys, box)
     assert code == EXIT_OK, err
     assert len(landed(box)) == 1
     code, listed, _ = run(capsys, box, "recover")
