@@ -271,10 +271,12 @@ def cmd_verify(ctx: Any, args: argparse.Namespace, out: Output) -> int:
 def _find_history_row(ctx: Any, loc: Any, receipt_id: int, journal_entry: Any) -> Any:
     """A receipt's history row, searched near the journal's submit time or else over the last 90 days."""
     from intake_gui.domain.models import HistoryRow
+    from intake_gui.services.receiving import pos_words
 
     now = datetime.now()
     start = now - timedelta(days=90)
-    for s, e in _windows(start, now + timedelta(days=1)):
+    window = pos_words(ctx.pos_kind).history_window_days or 31
+    for s, e in _windows(start, now + timedelta(days=1), window):
         for row in ctx.connector.receipt_history(loc, s, e):
             if row.receipt_id == receipt_id:
                 return row
@@ -283,7 +285,7 @@ def _find_history_row(ctx: Any, loc: Any, receipt_id: int, journal_entry: Any) -
     raise CliError(f"Receipt {receipt_id} is not in the last 90 days of history.", EXIT_NOT_FOUND)
 
 
-def _windows(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+def _windows(start: datetime, end: datetime, days: int) -> list[tuple[datetime, datetime]]:
     from intake_gui.domain.date_windows import split_range
 
-    return split_range(start, end, 31)
+    return split_range(start, end, days)

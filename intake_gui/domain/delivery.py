@@ -49,10 +49,10 @@ UNSETTLED_STATES = frozenset(
 
 
 def normalise_reference(text: str) -> str:
-    """The part of a title or manifest number that identifies the paper: NFKC, casefolded, single spaces, no tag."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = _TAG.sub("", text)
-    return " ".join(text.casefold().split())
+    """The part of a title or manifest number that identifies the paper: its letters and digits, casefolded
+    (NFKC), without the tag — "INV-1001", "inv 1001" and "INV1001 [IN-…]" are one reference."""
+    text = _TAG.sub("", unicodedata.normalize("NFKC", text or ""))
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def _qty(value: Decimal) -> str:

@@ -198,7 +198,7 @@ class ReceivingService:
 
     def abandon(self, draft_id: str) -> None:
         self.ctx.writer.flush()
-        self.ctx.journal.mark_abandoned(draft_id)
+        self.ctx.journal.mark_abandoned(draft_id, actor=self.ctx.clerk)
         self._event(draft_id, "abandoned", {})
 
     def _event(self, draft_id: str, kind: str, data: dict) -> None:

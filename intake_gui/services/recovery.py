@@ -321,8 +321,8 @@ class Recovery:
             self.ctx.journal.decide(draft.draft_id, "resend", actor=self.ctx.clerk)
         else:
             self._event(draft.draft_id, "decided", {"choice": "resend", "how": how})
-            self.ctx.journal.reopen(draft.draft_id)
-            self.ctx.journal.mark_submitting(draft.draft_id)
+            self.ctx.journal.reopen(draft.draft_id, actor=self.ctx.clerk)
+            self.ctx.journal.mark_submitting(draft.draft_id, actor=self.ctx.clerk)
         fresh = self.ctx.journal.get(draft.draft_id) or entry
         return self._send(fresh, rep, f"“{draft.title}” was sent again on request")
 

@@ -229,8 +229,8 @@ class Submitter:
                 self.give_up_confirming(draft, rec)
         journal.save_draft(draft, actor=self.ctx.clerk, station=self.ctx.station)
         if existing and existing.state in (DraftState.FAILED, DraftState.ABANDONED):
-            journal.reopen(draft.draft_id)
-        journal.mark_submitting(draft.draft_id)
+            journal.reopen(draft.draft_id, actor=self.ctx.clerk)
+        journal.mark_submitting(draft.draft_id, actor=self.ctx.clerk)
         entry = journal.get(draft.draft_id)
         started = (entry.submit_started_at if entry else None) or datetime.now(UTC)
         return self.send_loop(draft, started, rep)
@@ -276,13 +276,13 @@ class Submitter:
                     self.give_up_confirming(draft, rec)
                 if sends >= self.policy.max_sends:
                     self._not_received(draft, sends, exc)
-                self.ctx.journal.mark_submitting(draft.draft_id)
+                self.ctx.journal.mark_submitting(draft.draft_id, actor=self.ctx.clerk)
                 entry = self.ctx.journal.get(draft.draft_id)
                 started = (entry.submit_started_at if entry else None) or datetime.now(UTC)
                 continue
             except E.PosError as exc:
                 self._refuse(draft, exc)
-            self.ctx.journal.mark_submitted(draft.draft_id, receipt_id)
+            self.ctx.journal.mark_submitted(draft.draft_id, receipt_id, actor=self.ctx.clerk)
             self._event(
                 draft.draft_id, "submit_result", {"outcome": "received", "receipt_id": receipt_id}
             )
@@ -301,7 +301,7 @@ class Submitter:
 
     def _refuse(self, draft: ReceiveDraft, exc: E.PosError) -> None:
         diagnosis = self.diagnose_error(exc)
-        self.ctx.journal.mark_failed(draft.draft_id, exc.message)
+        self.ctx.journal.mark_failed(draft.draft_id, exc.message, actor=self.ctx.clerk)
         self._event(
             draft.draft_id,
             "submit_result",
@@ -313,7 +313,7 @@ class Submitter:
         """Every send was proven absent: failed, in words that say to send it again (never "wait")."""
         diagnosis = not_received(sends, exc.message, self.words)
         self.ctx.journal.mark_failed(
-            draft.draft_id, f"not received after {sends} sends: {exc.message}"
+            draft.draft_id, f"not received after {sends} sends: {exc.message}", actor=self.ctx.clerk
         )
         self._event(
             draft.draft_id,
@@ -326,7 +326,7 @@ class Submitter:
         self, draft: ReceiveDraft, rec: Reconciliation, sends: int, started: datetime | None
     ) -> SubmitResult:
         assert rec.receipt_id is not None
-        self.ctx.journal.mark_submitted(draft.draft_id, rec.receipt_id)
+        self.ctx.journal.mark_submitted(draft.draft_id, rec.receipt_id, actor=self.ctx.clerk)
         self._event(
             draft.draft_id,
             "reconciled",
@@ -338,7 +338,7 @@ class Submitter:
 
     def give_up_confirming(self, draft: ReceiveDraft, rec: Reconciliation) -> None:
         """The reads Intake allows itself could not tell: hand the draft to a person, and say so."""
-        self.ctx.journal.mark_needs_decision(draft.draft_id, rec.message)
+        self.ctx.journal.mark_needs_decision(draft.draft_id, rec.message, actor=self.ctx.clerk)
         entry = self.ctx.journal.get(draft.draft_id)
         assert entry is not None
         raise NeedsDecision(*self.decision(entry))

@@ -156,3 +156,29 @@ def test_undecided_receives_are_shown_at_start_up_and_it_is_in_the_pos_is_record
     qtbot.waitUntil(lambda: journal.get(draft_id).state is DraftState.SUBMITTED, timeout=WAIT)
     assert len(second.receives()) == 1
     assert not [d for d in second.window.findChildren(DecisionDialog) if d.isVisible()]
+
+
+def test_closed_mid_submit_and_reopened_lands_once(open_station, qtbot, monkeypatch):
+    """Quit while Intake waits to look for a lost answer: the wait ends at once, the draft stays "submitting",
+    and the next start settles it — found in history, never sent again."""
+    first = open_station(
+        sandbox_config=faults(FaultRule(endpoint=RECEIVE, kind="drop_after_commit"))
+    )
+    to_review(first)
+    first.wizard.submit()
+    phase = first.wizard.review_page.phase
+    qtbot.waitUntil(lambda: "receive history" in phase.text(), timeout=WAIT)
+    assert "s)" in phase.text(), "a wait is announced with how long it is"
+    draft_id = first.wizard.draft_id
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    first.window.close()
+    assert not first.window.isVisible()
+
+    second = open_station(services_factory=quick)
+    qtbot.waitUntil(lambda: second.window.recovery is not None, timeout=WAIT)
+    (outcome,) = second.window.recovery
+    assert outcome.draft_id == draft_id and outcome.receipt_id is not None
+    assert "nothing was sent again" in outcome.message
+    assert len(second.receives()) == 1
+    journal = second.window.services.ctx.journal
+    assert journal.get(draft_id).state is DraftState.SUBMITTED
