@@ -103,9 +103,9 @@ def already_received(
     if unsettled:
         headline = "This delivery was already sent, and it is not known yet whether it landed."
         todo = (
-            "Nothing was sent now. Settle that one first (its decision is offered at start-up and by "
-            f"`intake recover`), or look for its tag in {words.receive_history_screen}. Send a second "
-            "receive only if this is really another delivery."
+            "Nothing was sent now. Decide about that one first — look for its tag in "
+            f"{words.receive_history_screen}: if it is there, it is in the POS; if not, send it again. "
+            "Send a second receive only if this is really another delivery."
         )
     else:
         headline = "This delivery is already in the POS."

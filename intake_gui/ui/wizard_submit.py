@@ -154,6 +154,14 @@ class WizardSubmit:
             w,
         )
         again = box.addButton("Send a second receive", QMessageBox.ButtonRole.DestructiveRole)
+        undecided = [
+            p.draft_id for p in exc.check.unsettled if p.source == "journal" and p.draft_id
+        ]
+        decide = (
+            box.addButton("Decide about the earlier one…", QMessageBox.ButtonRole.ActionRole)
+            if undecided
+            else None
+        )
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         self.same_delivery_box = box
 
@@ -161,10 +169,40 @@ class WizardSubmit:
             self.same_delivery_box = None
             if box.clickedButton() is again:
                 self.submit(again=True)
+            elif decide is not None and box.clickedButton() is decide:
+                self._decide_about(undecided)
 
         box.finished.connect(answered)
         box.open()
         w.same_delivery_found.emit(box)
+
+    def _decide_about(self, draft_ids: list[str]) -> None:
+        """The earlier, unsettled receive of this delivery: its decision now, not only at the next start."""
+        from intake_gui.ui.dialogs.decision_dialog import DecisionDialog, record_decision
+
+        w = self.w
+        services = w.services
+        if services is None:
+            return
+
+        def show(decisions: list[Any]) -> None:
+            mine = [d for d in decisions if d.draft_id in draft_ids]
+            if not mine:
+                w.status_message.emit(
+                    "That receive was settled meanwhile; press Submit to check again."
+                )
+                return
+            dialog = DecisionDialog(mine, w)
+
+            def done(outcome: Any) -> None:
+                text = outcome.message if not isinstance(outcome, BaseException) else ""
+                w.status_message.emit(text or "The decision could not be recorded; see the log.")
+
+            dialog.chosen.connect(lambda d, choice: record_decision(w, services, d, choice, done))
+            dialog.open()
+            w.decision_offered.emit(dialog)
+
+        w.run(services.receiving.decisions, on_returned=show)
 
     # ---- unknown outcome: look again, decide ---------------------------------------------------------
 

@@ -182,3 +182,51 @@ def test_closed_mid_submit_and_reopened_lands_once(open_station, qtbot, monkeypa
     assert len(second.receives()) == 1
     journal = second.window.services.ctx.journal
     assert journal.get(draft_id).state is DraftState.SUBMITTED
+
+
+def test_an_undecided_earlier_receive_of_the_delivery_can_be_decided_from_the_warning(
+    open_station, qtbot
+):
+    st = open_station(
+        sandbox_config=faults(
+            FaultRule(endpoint=RECEIVE, kind="drop_before"),
+            FaultRule(endpoint=HISTORY, kind="not_permitted", times=-1),
+        ),
+        services_factory=quick,
+    )
+    to_review(st)
+    st.wizard.submit()
+    qtbot.waitUntil(lambda: st.wizard.verify_page.decide_button.isVisible(), timeout=WAIT)
+    first = st.wizard.draft_id
+    st.wizard.new_receive()
+    st.pick_vendor(39195)
+    st.wizard.choose_room(st.room("Sales Floor"))
+    st.wait_step("products")
+    st.wait_session()
+    st.scan(TOMMY_CHONG)
+    st.scan(TOMMY_CHONG)
+    page = st.wizard.products_page
+    page.title_edit.setText("Invoice 4711")
+    page.title_edit.textEdited.emit("Invoice 4711")
+    st.wizard.go_next()
+    st.wait_step("review")
+
+    with qtbot.waitSignal(st.wizard.same_delivery_found, timeout=WAIT) as found:
+        st.wizard.submit()
+    box: QMessageBox = found.args[0]
+    assert "not known" in box.text() and "wait" not in box.text().lower()
+    decide = next(b for b in box.buttons() if b.text().startswith("Decide about"))
+    with qtbot.waitSignal(st.wizard.decision_offered, timeout=WAIT) as offered:
+        decide.click()
+    dialog: DecisionDialog = offered.args[0]
+    assert [d.draft_id for d in dialog.decisions] == [first]
+    journal = st.window.services.ctx.journal
+    dialog.resend_button.click()
+    qtbot.waitUntil(lambda: journal.get(first).state is DraftState.SUBMITTED, timeout=WAIT)
+    assert len(st.receives()) == 1
+    # Now it is in the POS: the second draft of it is warned about as such, and not sent.
+    with qtbot.waitSignal(st.wizard.same_delivery_found, timeout=WAIT) as found:
+        st.wizard.submit()
+    assert "already in the POS" in found.args[0].text()
+    found.args[0].button(QMessageBox.StandardButton.Cancel).click()
+    assert len(st.receives()) == 1
