@@ -31,7 +31,7 @@ import logging
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -103,11 +103,15 @@ class ReadReport:
     unreadable: Counter[str] = field(default_factory=Counter)
     """Optional field -> rows whose value could not be read (blanked)."""
     renamed: dict[str, str] = field(default_factory=dict)
-    """Field -> the key it was read under, when that is not its canonical spelling."""
+    """Field -> the key it was read under, when that is another name (an alias) for it."""
+    recased: dict[str, str] = field(default_factory=dict)
+    """Field -> the key it was read under, when that is its own name in another case or style."""
     guessed: dict[str, str] = field(default_factory=dict)
     """Date field -> the key the date-name fallback read it from."""
     date_formats: dict[str, Counter[str]] = field(default_factory=dict)
     """Date field -> format label -> rows."""
+    value_forms: dict[str, str] = field(default_factory=dict)
+    """Field -> how its values came when not as the type itself ("numbers as text", "a list, counted")."""
     fields_seen: set[str] = field(default_factory=set)
     """Canonical names of the fields the rows carried (under any name)."""
     shape: str = ""
@@ -126,8 +130,12 @@ class ReadReport:
         self.fields_seen |= other.fields_seen
         for name, key in other.renamed.items():
             self.renamed.setdefault(name, key)
+        for name, key in other.recased.items():
+            self.recased.setdefault(name, key)
         for name, key in other.guessed.items():
             self.guessed.setdefault(name, key)
+        for name, form in other.value_forms.items():
+            self.value_forms.setdefault(name, form)
         for name, formats in other.date_formats.items():
             self.date_formats.setdefault(name, Counter()).update(formats)
         self.shape = self.shape or other.shape
@@ -146,8 +154,10 @@ class ReadReport:
             "missing": dict(self.missing),
             "unreadable": dict(self.unreadable),
             "renamed": dict(self.renamed),
+            "recased": dict(self.recased),
             "guessed": dict(self.guessed),
             "date_formats": {k: dict(v) for k, v in self.date_formats.items()},
+            "value_forms": dict(self.value_forms),
             "shape": self.shape,
         }
 
@@ -163,10 +173,21 @@ class ReadReport:
             out.append(f"{name} read as '{key}'")
         for name, key in sorted(self.guessed.items()):
             out.append(f"{name} not sent under a known name; read from '{key}', which holds dates")
-        for name, n in sorted(self.missing.items()):
-            out.append(f"{name} missing in {n} of {self.rows} rows (left blank)")
         for name, n in sorted(self.unreadable.items()):
             out.append(f"{name} unreadable in {n} of {self.rows} rows (left blank)")
+        for name, form in sorted(self.value_forms.items()):
+            out.append(f"{name} sent as {form}")
+        if self.recased:
+            shown = sorted(self.recased.items())
+            examples = ", ".join(f"'{key}' for {name}" for name, key in shown[:3])
+            more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
+            out.append(f"keys in another case or style: {examples}{more}")
+        if self.missing:
+            parts = [
+                name if n >= self.rows else f"{name} ({n} of {self.rows} rows)"
+                for name, n in sorted(self.missing.items())
+            ]
+            out.append(f"not sent (left blank): {', '.join(parts)}")
         if self.shape:
             out.append(f"rows found in {self.shape}")
         return out
@@ -234,6 +255,7 @@ def _log_findings(report: ReadReport) -> None:
         *(("missing", name) for name in report.missing),
         *(("unreadable", name) for name in report.unreadable),
         *(("renamed", f"{name}->{key}") for name, key in report.renamed.items()),
+        *(("recased", f"{name}->{key}") for name, key in report.recased.items()),
         *(("guessed", f"{name}->{key}") for name, key in report.guessed.items()),
     ]
     with _logged_lock:
@@ -327,6 +349,29 @@ def to_count(value: object) -> int:
     return to_int(value)
 
 
+def _noting(convert: Any, form: Callable[[object], str | None]) -> Any:
+    """`convert`, and a note in the read's report of how the value came (once per field)."""
+
+    def validate(value: object, info: ValidationInfo) -> object:
+        result = convert(value)
+        report = _report_of(info)
+        if report is not None and info.field_name is not None:
+            seen = form(value)
+            if seen is not None:
+                report.value_forms.setdefault(_canonical_of(info, info.field_name), seen)
+        return result
+
+    return validate
+
+
+def _count_form(value: object) -> str | None:
+    return "a list (its length is the count)" if isinstance(value, list | tuple) else None
+
+
+def _number_form(value: object) -> str | None:
+    return "numbers as text" if isinstance(value, str) else None
+
+
 def to_id(value: object) -> int | str:
     """An id as the POS gave it: whole numbers as int, anything else non-empty as text."""
     try:
@@ -391,9 +436,9 @@ Flag = Annotated[bool, BeforeValidator(to_flag)]
 Int = Annotated[int, BeforeValidator(to_int)]
 OptInt = Annotated[int | None, BeforeValidator(_opt(to_int))]
 OptFlag = Annotated[bool | None, BeforeValidator(_opt(to_flag))]
-Num = Annotated[Decimal, BeforeValidator(to_decimal)]
+Num = Annotated[Decimal, BeforeValidator(_noting(to_decimal, _number_form))]
 OptNum = Annotated[Decimal | None, BeforeValidator(_opt(to_decimal))]
-Count = Annotated[int, BeforeValidator(to_count)]
+Count = Annotated[int, BeforeValidator(_noting(to_count, _count_form))]
 Id = Annotated[int | str, BeforeValidator(to_id)]
 When = Annotated[datetime | None, BeforeValidator(_when)]
 Day = Annotated[date | None, BeforeValidator(_day)]
@@ -560,7 +605,9 @@ def note_plan(
     spec = _spec(model)
     report.fields_seen |= plan.seen
     for name, key in plan.renamed:
-        report.renamed.setdefault(spec.canonical[name], key)
+        canonical = spec.canonical[name]
+        target = report.recased if norm(key) == norm(canonical) else report.renamed
+        target.setdefault(canonical, key)
     for name in plan.missing:
         if name not in spec.required and (present is None or name not in present):
             report.missing[spec.canonical[name]] += rows

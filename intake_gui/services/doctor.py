@@ -15,6 +15,7 @@ Settings dialog's Test connection (`ui.doctor_view`).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -35,6 +36,10 @@ StepFn = Callable[[str], None]
 """Told the name of each read as it starts (the GUI shows it; the CLI prints it to stderr)."""
 
 HISTORY_DAYS = 90
+ATTEMPTS = 3
+"""Tries per read: a retryable failure (5xx, rate limit, network) is reported, then tried again."""
+MAX_RETRY_WAIT_S = 10.0
+sleep: Callable[[float], None] = time.sleep
 _LIMIT_HEADERS = ("ratelimit", "rate-limit", "x-ratelimit", "x-rate-limit")
 
 
@@ -126,20 +131,33 @@ def _probe(report: DoctorReport, name: str, read: Callable[[], T], default: Any 
     before = set(report.http)
     result = default
     with collect_reports() as reports:
-        try:
-            result = read()
-            probe.ok = True
-            if isinstance(result, list):
-                probe.rows = len(result)
-        except NotSupported as exc:
-            probe.error, probe.error_kind = exc.message, "NotSupported"
-        except PosError as exc:
-            probe.error, probe.error_kind = exc.message, type(exc).__name__
-            if exc.detail:
-                log.info("doctor %s: %s", name, exc.detail)
-        except Exception as exc:  # a bug in a reader must not hide the rest of the report
-            log.exception("doctor %s failed", name)
-            probe.error, probe.error_kind = f"unexpected {type(exc).__name__}", "internal"
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                result = read()
+                probe.ok = True
+                if isinstance(result, list):
+                    probe.rows = len(result)
+                break
+            except NotSupported as exc:
+                probe.error, probe.error_kind = exc.message, "NotSupported"
+                break
+            except PosError as exc:
+                probe.error, probe.error_kind = exc.message, type(exc).__name__
+                if exc.detail:
+                    log.info("doctor %s: %s", name, exc.detail)
+                if not exc.retryable or attempt == ATTEMPTS:
+                    break
+                # A moody POS (one read in five a 500, a tight rate window) is worth knowing about, not
+                # a verdict: say it happened and try again, as Intake's own reads would.
+                probe.flaky.append(f"attempt {attempt}: {exc.message}")
+                reports.clear()
+                sleep(min(float(getattr(exc, "retry_after", 1.0) or 1.0), MAX_RETRY_WAIT_S))
+            except Exception as exc:  # a bug in a reader must not hide the rest of the report
+                log.exception("doctor %s failed", name)
+                probe.error, probe.error_kind = f"unexpected {type(exc).__name__}", "internal"
+                break
+        if probe.ok:
+            probe.error = probe.error_kind = ""
     if reports:
         merged = ReadReport(reports[0].endpoint)
         for r in reports:
@@ -180,6 +198,7 @@ def _observe_http(connector: PosConnector, report: DoctorReport) -> None:
 
 # ---------------------------------------------------------------- verdicts
 
+DATE_NAMES = {"receiveddate", "purchaseddate", "receivedate"}
 IMPORTANT_OPTIONAL = {
     "rooms": {"posroom", "inventoryroom", "type"},
     "history": {"receiveddate", "purchaseddate", "products", "ordertitle", "ponumber"},
@@ -194,11 +213,11 @@ def _notable(probe: str, report: ReadReport | None) -> list[str]:
     if report is None:
         return []
     important = IMPORTANT_OPTIONAL.get(probe, set())
-    out = [f"{name} read as '{key}'" for name, key in report.renamed.items()]
-    out += [f"{name} read from '{key}'" for name, key in report.guessed.items()]
+    # A field under a known alias or in another casing is read for certain: a difference, not a doubt.
+    out = [f"{name} read from '{key}' (a guess)" for name, key in report.guessed.items()]
     out += [f"{name} unreadable in {n} rows" for name, n in report.unreadable.items()]
     out += [
-        f"{name} missing in {n} of {report.rows} rows"
+        f"{name} not sent ({n} of {report.rows} rows)"
         for name, n in report.missing.items()
         if norm(name) in important
     ]
@@ -215,6 +234,8 @@ def _verdicts(report: DoctorReport, connector: PosConnector, location: Location 
             p = report.probe(name)
             if p is None:
                 return State.FAIL, f"{name} was not read"
+            if p.essential_missing:
+                return State.FAIL, f"{name}: rows without {', '.join(p.essential_missing)}"
             if not p.ok:
                 if p.error_kind == "NotSupported":
                     return State.UNTESTED, p.error
@@ -262,8 +283,9 @@ def _verdicts(report: DoctorReport, connector: PosConnector, location: Location 
         if history.rows and not dates:
             state = State.WARN if state is State.OK else state
             words = "no readable receive date: History lists receives without their time"
-        elif missing_dates:
+        elif any(norm(name) in DATE_NAMES for name in missing_dates):
             state = State.WARN if state is State.OK else state
+            words = words or "some receives have no readable date (shown as 'date unknown')"
         out.append(Verdict("history", state, words or f"{history.rows} receives in the window"))
     if caps.count:
         names = ("count",) if report.probe("count") is not None else ("sellable",)

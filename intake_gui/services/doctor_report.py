@@ -56,6 +56,8 @@ class Probe:
     note: str = ""
     report: ReadReport | None = None
     endpoints: list[str] = field(default_factory=list)
+    flaky: list[str] = field(default_factory=list)
+    """Failed attempts before the one that counted (the POS's words), e.g. a 500 on one read in five."""
 
     @property
     def essential_missing(self) -> list[str]:
@@ -70,6 +72,7 @@ class Probe:
             "rows": self.rows,
             "note": self.note,
             "endpoints": self.endpoints,
+            "flaky": self.flaky,
             "essential_missing": self.essential_missing,
             "fields": self.report.to_dict() if self.report is not None else None,
         }
@@ -225,6 +228,8 @@ def _probe_line(p: Probe, http: dict[str, HttpSeen]) -> str:
     else:
         what = f"FAILED: {p.error}" if p.error else "not tried"
     note = f" ({p.note})" if p.note else ""
+    if p.flaky:
+        note += f" [after {len(p.flaky)} failed attempt(s): {p.flaky[-1]}]"
     return f"{SYMBOL[State.OK if p.ok else State.FAIL]} {p.name:<10} {what}{note} — {where}"
 
 
