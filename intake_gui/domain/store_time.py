@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import overload
+from typing import Any, overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from intake_gui.domain.us_zones import ABBREVIATIONS, LONG_NAMES, STATE_NAMES, STATE_ZONES
@@ -34,6 +34,8 @@ class ZoneSource(StrEnum):
     STATE = "state"
     STATION = "station"
     DEFAULT = "default"
+    SETTING = "setting"
+    """The station's `timezone_override` setting, for a POS that reports a zone wrongly."""
 
 
 _SOURCE_WORDS = {
@@ -41,6 +43,7 @@ _SOURCE_WORDS = {
     ZoneSource.STATE: "from the store's state",
     ZoneSource.STATION: "the station's own zone (the POS gave none, nor a state)",
     ZoneSource.DEFAULT: "UTC: the POS gave no zone or state and the station's zone is unknown",
+    ZoneSource.SETTING: "set on this station (Settings), overriding the POS",
 }
 
 
@@ -85,6 +88,16 @@ def long_name(name: str, at: datetime | None = None) -> str:
 
 
 # ---------------------------------------------------------------- resolution
+
+
+def with_station_override(location: Any, override: str | None) -> Any:
+    """`location` with the station's zone setting applied (and said so); unchanged without one or when
+    the setting names no zone that loads."""
+    if not override or not _loads(override):
+        return location
+    return location.model_copy(
+        update={"timezone": override, "zone_source": ZoneSource.SETTING.value, "zone_given": ""}
+    )
 
 
 def resolve_zone(

@@ -500,6 +500,11 @@ def _spec(model: type) -> _Spec:
     return spec
 
 
+def known_names(model: type) -> frozenset[str]:
+    """Every normalised key `model` reads a field from (tests build rows of unrelated keys with it)."""
+    return frozenset(n for names in _spec(model).names.values() for n in names)
+
+
 def plan_for(model: type, keys: tuple[str, ...]) -> _Plan:
     """Where each field of `model` is in a row with these keys (cached per layout)."""
     cache_key = (model, keys)
