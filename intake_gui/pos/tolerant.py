@@ -27,32 +27,47 @@ catalogue pays for normalisation once, not per row.
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
-from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, ClassVar, TypeVar
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import (
     AliasChoices,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
-    StringConstraints,
     ValidationError,
     ValidationInfo,
     model_validator,
 )
 
 from intake_gui.pos.tolerant_dates import UnreadableDate, parse_when
-
-log = logging.getLogger(__name__)
+from intake_gui.pos.tolerant_report import EssentialFieldMissing as EssentialFieldMissing
+from intake_gui.pos.tolerant_report import ReadReport as ReadReport
+from intake_gui.pos.tolerant_report import Rows as Rows
+from intake_gui.pos.tolerant_report import check_usable as check_usable
+from intake_gui.pos.tolerant_report import collect_reports as collect_reports
+from intake_gui.pos.tolerant_report import publish as publish
+from intake_gui.pos.tolerant_report import reset_log_memory as reset_log_memory
+from intake_gui.pos.tolerant_values import Count as Count
+from intake_gui.pos.tolerant_values import Day as Day
+from intake_gui.pos.tolerant_values import EpochMs as EpochMs
+from intake_gui.pos.tolerant_values import Flag as Flag
+from intake_gui.pos.tolerant_values import Id as Id
+from intake_gui.pos.tolerant_values import Int as Int
+from intake_gui.pos.tolerant_values import Key as Key
+from intake_gui.pos.tolerant_values import Num as Num
+from intake_gui.pos.tolerant_values import OptFlag as OptFlag
+from intake_gui.pos.tolerant_values import OptInt as OptInt
+from intake_gui.pos.tolerant_values import OptNum as OptNum
+from intake_gui.pos.tolerant_values import Text as Text
+from intake_gui.pos.tolerant_values import When as When
+from intake_gui.pos.tolerant_values import blank as _blank
+from intake_gui.pos.tolerant_values import to_count as to_count
+from intake_gui.pos.tolerant_values import to_decimal as to_decimal
+from intake_gui.pos.tolerant_values import to_flag as to_flag
+from intake_gui.pos.tolerant_values import to_int as to_int
+from intake_gui.pos.tolerant_values import to_text as to_text
 
 Aliases = Mapping[str, tuple[str, ...]]
 """Field name -> other wire names for it (a model's `__aliases__`) or hint words (`__date_hints__`)."""
@@ -84,365 +99,6 @@ def looks_like_a_date_name(key: str) -> bool:
     return bool(words) and (
         words[-1] in _DATE_WORDS or any(w in _DATE_WORDS - {"on", "at"} for w in words)
     )
-
-
-# ---------------------------------------------------------------- the report
-
-
-@dataclass
-class ReadReport:
-    """What one read (one endpoint, possibly several pages) found, for the doctor and the log."""
-
-    endpoint: str
-    rows: int = 0
-    skipped: int = 0
-    skipped_for: Counter[str] = field(default_factory=Counter)
-    """Essential field -> rows skipped because it was missing or unreadable."""
-    missing: Counter[str] = field(default_factory=Counter)
-    """Optional field -> rows that did not have it (blanked)."""
-    unreadable: Counter[str] = field(default_factory=Counter)
-    """Optional field -> rows whose value could not be read (blanked)."""
-    renamed: dict[str, str] = field(default_factory=dict)
-    """Field -> the key it was read under, when that is another name (an alias) for it."""
-    recased: dict[str, str] = field(default_factory=dict)
-    """Field -> the key it was read under, when that is its own name in another case or style."""
-    guessed: dict[str, str] = field(default_factory=dict)
-    """Date field -> the key the date-name fallback read it from."""
-    date_formats: dict[str, Counter[str]] = field(default_factory=dict)
-    """Date field -> format label -> rows."""
-    value_forms: dict[str, str] = field(default_factory=dict)
-    """Field -> how its values came when not as the type itself ("numbers as text", "a list, counted")."""
-    fields_seen: set[str] = field(default_factory=set)
-    """Canonical names of the fields the rows carried (under any name)."""
-    shape: str = ""
-    """How the list was found when `Data` was not a plain list (e.g. "the 'items' list of an object")."""
-
-    @property
-    def read(self) -> int:
-        return self.rows - self.skipped
-
-    def merge(self, other: ReadReport) -> ReadReport:
-        self.rows += other.rows
-        self.skipped += other.skipped
-        self.skipped_for.update(other.skipped_for)
-        self.missing.update(other.missing)
-        self.unreadable.update(other.unreadable)
-        self.fields_seen |= other.fields_seen
-        for name, key in other.renamed.items():
-            self.renamed.setdefault(name, key)
-        for name, key in other.recased.items():
-            self.recased.setdefault(name, key)
-        for name, key in other.guessed.items():
-            self.guessed.setdefault(name, key)
-        for name, form in other.value_forms.items():
-            self.value_forms.setdefault(name, form)
-        for name, formats in other.date_formats.items():
-            self.date_formats.setdefault(name, Counter()).update(formats)
-        self.shape = self.shape or other.shape
-        return self
-
-    def note_date(self, name: str, label: str) -> None:
-        self.date_formats.setdefault(name, Counter())[label] += 1
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "endpoint": self.endpoint,
-            "rows": self.rows,
-            "read": self.read,
-            "skipped": self.skipped,
-            "skipped_for": dict(self.skipped_for),
-            "missing": dict(self.missing),
-            "unreadable": dict(self.unreadable),
-            "renamed": dict(self.renamed),
-            "recased": dict(self.recased),
-            "guessed": dict(self.guessed),
-            "date_formats": {k: dict(v) for k, v in self.date_formats.items()},
-            "value_forms": dict(self.value_forms),
-            "shape": self.shape,
-        }
-
-    def findings(self) -> list[str]:
-        """The report in short sentences, one per finding (empty when the rows were as expected)."""
-        out = []
-        if self.skipped:
-            why = ", ".join(f"{name} ({n})" for name, n in self.skipped_for.most_common())
-            out.append(
-                f"{self.skipped} of {self.rows} rows skipped, missing an essential field: {why}"
-            )
-        for name, key in sorted(self.renamed.items()):
-            out.append(f"{name} read as '{key}'")
-        for name, key in sorted(self.guessed.items()):
-            out.append(f"{name} not sent under a known name; read from '{key}', which holds dates")
-        for name, n in sorted(self.unreadable.items()):
-            out.append(f"{name} unreadable in {n} of {self.rows} rows (left blank)")
-        for name, form in sorted(self.value_forms.items()):
-            out.append(f"{name} sent as {form}")
-        if self.recased:
-            shown = sorted(self.recased.items())
-            examples = ", ".join(f"'{key}' for {name}" for name, key in shown[:3])
-            more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
-            out.append(f"keys in another case or style: {examples}{more}")
-        if self.missing:
-            parts = [
-                name if n >= self.rows else f"{name} ({n} of {self.rows} rows)"
-                for name, n in sorted(self.missing.items())
-            ]
-            out.append(f"not sent (left blank): {', '.join(parts)}")
-        if self.shape:
-            out.append(f"rows found in {self.shape}")
-        return out
-
-
-class EssentialFieldMissing(ValueError):
-    """Rows came, and not one had what Intake cannot do without: the answer is unusable, and saying so
-    (naming the field) is the truth; an empty list would claim "nothing there", e.g. "no rooms"."""
-
-    def __init__(self, report: ReadReport) -> None:
-        fields = ", ".join(f"{name} ({n} rows)" for name, n in report.skipped_for.most_common())
-        super().__init__(
-            f"{report.endpoint or 'read'}: no row had the essential field(s): {fields}"
-        )
-        self.report = report
-        self.fields = tuple(report.skipped_for)
-
-
-def check_usable(report: ReadReport) -> None:
-    """Raise EssentialFieldMissing when rows came and none could be read."""
-    if report.rows and not report.read:
-        raise EssentialFieldMissing(report)
-
-
-class Rows(list[Any]):
-    """A read's rows with the `report` of how they were read; behaves as the plain list it extends."""
-
-    report: ReadReport
-
-    def __init__(self, items: Any = (), report: ReadReport | None = None) -> None:
-        super().__init__(items)
-        self.report = report if report is not None else ReadReport("")
-
-
-_sink: ContextVar[list[ReadReport] | None] = ContextVar("intake_read_reports", default=None)
-
-
-@contextmanager
-def collect_reports() -> Iterator[list[ReadReport]]:
-    """Every `ReadReport` made inside the block (in this thread/context), in read order."""
-    reports: list[ReadReport] = []
-    token = _sink.set(reports)
-    try:
-        yield reports
-    finally:
-        _sink.reset(token)
-
-
-def publish(report: ReadReport) -> None:
-    """Hand a finished report to the enclosing `collect_reports()` block, and log what is new in it."""
-    sink = _sink.get()
-    if sink is not None:
-        sink.append(report)
-    _log_findings(report)
-
-
-_logged: set[tuple[str, str, str]] = set()
-_logged_lock = threading.Lock()
-
-
-def _log_findings(report: ReadReport) -> None:
-    """Each finding once per endpoint and field name for the life of the process; never a value."""
-    items = [
-        *(("skipped", name) for name in report.skipped_for),
-        *(("missing", name) for name in report.missing),
-        *(("unreadable", name) for name in report.unreadable),
-        *(("renamed", f"{name}->{key}") for name, key in report.renamed.items()),
-        *(("recased", f"{name}->{key}") for name, key in report.recased.items()),
-        *(("guessed", f"{name}->{key}") for name, key in report.guessed.items()),
-    ]
-    with _logged_lock:
-        fresh = [
-            (kind, name) for kind, name in items if (report.endpoint, kind, name) not in _logged
-        ]
-        _logged.update((report.endpoint, kind, name) for kind, name in fresh)
-    for kind, name in fresh:
-        level = logging.WARNING if kind == "skipped" else logging.INFO
-        log.log(level, "%s: field %s %s", report.endpoint or "(read)", name, kind)
-
-
-def reset_log_memory() -> None:
-    """Forget which findings were logged (tests)."""
-    with _logged_lock:
-        _logged.clear()
-
-
-# ---------------------------------------------------------------- tolerant values
-
-
-def _report_of(info: ValidationInfo | None) -> ReadReport | None:
-    context = info.context if info is not None else None
-    return context.get("report") if isinstance(context, dict) else None
-
-
-def to_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool | int | float | Decimal):
-        return str(value)
-    raise ValueError(f"expected text, got {type(value).__name__}")
-
-
-def to_flag(value: object) -> bool:
-    """yes/no, true/false, y/n, 1/0, on/off and real booleans."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | Decimal) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        text = value.strip().casefold()
-        if text in ("yes", "y", "true", "t", "1", "on"):
-            return True
-        if text in ("no", "n", "false", "f", "0", "off"):
-            return False
-    raise ValueError(f"expected a yes/no flag, got {type(value).__name__}")
-
-
-def to_decimal(value: object) -> Decimal:
-    """Numbers, numbers as text ("1,234.50", "$4.10"), and BLAZE's "ZERO"."""
-    if isinstance(value, bool):
-        raise ValueError("a flag is not a number")
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        return Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-    elif isinstance(value, str):
-        text = value.strip().replace(",", "").lstrip("$")
-        if text.upper() == "ZERO":
-            return Decimal(0)
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError("not a number") from None
-    else:
-        raise ValueError(f"expected a number, got {type(value).__name__}")
-    if not number.is_finite():
-        raise ValueError("not a finite number")
-    return number
-
-
-def to_int(value: object) -> int:
-    """Whole numbers, also as text or as an integral float/decimal ("12", 12.0)."""
-    if type(value) is int:
-        return value
-    number = to_decimal(value)
-    if number != number.to_integral_value():
-        raise ValueError("not a whole number")
-    return int(number)
-
-
-def to_count(value: object) -> int:
-    """A count, or a list where a count was expected (history's Products is a list in some tenants)."""
-    if isinstance(value, list | tuple):
-        return len(value)
-    return to_int(value)
-
-
-def _noting(convert: Any, form: Callable[[object], str | None]) -> Any:
-    """`convert`, and a note in the read's report of how the value came (once per field)."""
-
-    def validate(value: object, info: ValidationInfo) -> object:
-        result = convert(value)
-        report = _report_of(info)
-        if report is not None and info.field_name is not None:
-            seen = form(value)
-            if seen is not None:
-                report.value_forms.setdefault(_canonical_of(info, info.field_name), seen)
-        return result
-
-    return validate
-
-
-def _count_form(value: object) -> str | None:
-    return "a list (its length is the count)" if isinstance(value, list | tuple) else None
-
-
-def _number_form(value: object) -> str | None:
-    return "numbers as text" if isinstance(value, str) else None
-
-
-def to_id(value: object) -> int | str:
-    """An id as the POS gave it: whole numbers as int, anything else non-empty as text."""
-    try:
-        return to_int(value)
-    except ValueError:
-        text = to_text(value)
-        if not text:
-            raise ValueError("empty id") from None
-        return text
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _opt(convert: Any) -> Any:
-    def optional(value: object) -> object:
-        return None if _blank(value) else convert(value)
-
-    return optional
-
-
-def _when(value: object, info: ValidationInfo) -> datetime | None:
-    if _blank(value):
-        return None
-    try:
-        when, label = parse_when(value)
-    except UnreadableDate as exc:
-        raise ValueError(str(exc)) from None
-    report = _report_of(info)
-    if report is not None and info.field_name is not None:
-        report.note_date(_canonical_of(info, info.field_name), label)
-    return when
-
-
-def _day(value: object, info: ValidationInfo) -> date | None:
-    when = _when(value, info)
-    return when.date() if when is not None else None
-
-
-def _epoch_ms(value: object, info: ValidationInfo) -> int | None:
-    """Any readable date as epoch milliseconds (BLAZE's form); a zone-less text date is taken as UTC."""
-    when = _when(value, info)
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return int(when.timestamp() * 1000)
-
-
-def _canonical_of(info: ValidationInfo, name: str) -> str:
-    context = info.context if isinstance(info.context, dict) else {}
-    model = context.get("model")
-    spec = _spec(model) if isinstance(model, type) else None
-    return spec.canonical.get(name, name) if spec else name
-
-
-Text = Annotated[str, BeforeValidator(to_text)]
-Key = Annotated[str, BeforeValidator(to_text), StringConstraints(min_length=1)]
-"""Essential text (a SKU, a session id): numbers read as text, empty refused."""
-Flag = Annotated[bool, BeforeValidator(to_flag)]
-Int = Annotated[int, BeforeValidator(to_int)]
-OptInt = Annotated[int | None, BeforeValidator(_opt(to_int))]
-OptFlag = Annotated[bool | None, BeforeValidator(_opt(to_flag))]
-Num = Annotated[Decimal, BeforeValidator(_noting(to_decimal, _number_form))]
-OptNum = Annotated[Decimal | None, BeforeValidator(_opt(to_decimal))]
-Count = Annotated[int, BeforeValidator(_noting(to_count, _count_form))]
-Id = Annotated[int | str, BeforeValidator(to_id)]
-When = Annotated[datetime | None, BeforeValidator(_when)]
-Day = Annotated[date | None, BeforeValidator(_day)]
-EpochMs = Annotated[int | None, BeforeValidator(_epoch_ms)]
 
 
 # ---------------------------------------------------------------- key resolution
@@ -668,7 +324,8 @@ def read_row(model: type[M], raw: object, report: ReadReport) -> M | None:
         report.skipped += 1
         report.skipped_for["(not an object)"] += 1
         return None
-    context: dict[str, Any] = {"report": report, "model": model}
+    spec = _spec(model)
+    context: dict[str, Any] = {"report": report, "model": model, "canonical": spec.canonical}
     try:
         return _essentials_present(model.model_validate(raw, context=context), report)
     except ValidationError as exc:

@@ -14,6 +14,7 @@ Settings dialog's Test connection (`ui.doctor_view`).
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from collections.abc import Callable
@@ -86,7 +87,9 @@ def run_doctor(
     step("products")
     _probe(report, "products", lambda: connector.products(location), default=[])
     step("sellable")
-    _probe(report, "sellable", lambda: connector.sellable_inventory(location), default=[])
+    sellable = _probe(
+        report, "sellable", lambda: connector.sellable_inventory(location), default=[]
+    )
 
     step("history")
     end = to_store_local(now, location.timezone)
@@ -105,17 +108,34 @@ def run_doctor(
         )
         report.probes[-1].note = f"of receipt {newest.receipt_id}"
     else:
-        report.probes.append(
-            Probe("packages", note=f"no receive in the last {days} days to read the packages of")
+        history_probe = report.probes[-1]
+        why = (
+            "receive history is not offered by this POS"
+            if history_probe.error_kind == "NotSupported"
+            else f"no receive in the last {days} days to read the packages of"
         )
+        report.probes.append(Probe("packages", note=why))
 
     step("count")
     counter = getattr(connector, "room_quantities", None)
     room = next((r for r in rooms if r.sellable), rooms[0] if rooms else None)
     if callable(counter) and room is not None:
-        _probe(report, "count", lambda: counter(location, room), default=[])
+        options = _small_count(counter, sellable)
+        _probe(report, "count", lambda: counter(location, room, **options), default=[])
     _verdicts(report, connector, location)
     return report
+
+
+def _small_count(counter: Callable[..., Any], sellable: list[Any]) -> dict[str, Any]:
+    """Keyword arguments that keep the count probe to a few reads: a whole-room count may cost one read
+    per product (IndicaOnline's package detail), which at 60 a minute is an hour for a big store."""
+    params = inspect.signature(counter).parameters
+    options: dict[str, Any] = {}
+    if "product_ids" in params:
+        options["product_ids"] = [i.product_id for i in sellable[:3] if i.product_id is not None]
+    if "labels" in params:
+        options["labels"] = False
+    return options
 
 
 def _pick(locations: list[Location], wanted: int | None) -> Location | None:

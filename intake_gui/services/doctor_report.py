@@ -221,16 +221,21 @@ def _probe_line(p: Probe, http: dict[str, HttpSeen]) -> str:
             )
             statuses.append(f"{path} HTTP {codes}")
     where = "; ".join(statuses) or ", ".join(p.endpoints) or "-"
+    state = State.OK
     if p.ok:
         what = f"{p.rows} rows" if p.rows is not None else "ok"
         if p.report is not None and p.report.skipped:
             what += f", {p.report.skipped} skipped"
+    elif p.error_kind == "NotSupported":
+        state, what = State.UNTESTED, f"not offered by this POS: {p.error}"
+    elif not p.error:
+        state, what = State.UNTESTED, "not tried"
     else:
-        what = f"FAILED: {p.error}" if p.error else "not tried"
+        state, what = State.FAIL, f"FAILED: {p.error}"
     note = f" ({p.note})" if p.note else ""
     if p.flaky:
         note += f" [after {len(p.flaky)} failed attempt(s): {p.flaky[-1]}]"
-    return f"{SYMBOL[State.OK if p.ok else State.FAIL]} {p.name:<10} {what}{note} — {where}"
+    return f"{SYMBOL[state]} {p.name:<10} {what}{note} — {where}"
 
 
 def _formats(report: ReadReport) -> str:
