@@ -107,6 +107,11 @@ class SandboxConfig(BaseModel):
     read_errors_on_login: bool = False
     mood_seed: int = Field(default=0, ge=0)
 
+    withhold_fields: list[str] = Field(default_factory=list)
+    """Wire keys never sent, in any dialect: "Quantity" everywhere, "package.Quantity" in packages only
+    (kinds: login, location, vendor, room, product, package, history, history_line, sellable). For a
+    tenant missing a field a client cannot do without (the doctor must name it)."""
+
     # -- data ---------------------------------------------------------------------------------------
     product_count: int = Field(default=17_000, ge=10, le=200_000)
     history_max_days: int = Field(default=31, ge=1)
@@ -153,6 +158,7 @@ MOOD_SETTINGS = frozenset(
         "read_error_every",
         "read_errors_on_login",
         "mood_seed",
+        "withhold_fields",
     }
 )
 RUNTIME_SETTINGS = MOOD_SETTINGS | {"dialect", "history_max_days"}
