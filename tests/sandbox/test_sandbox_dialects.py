@@ -357,3 +357,21 @@ def test_withheld_fields_are_never_sent(sandbox_factory, connect) -> None:
             "v2/inventory/get-packages-from-receive", ReceiveInventoryHistoryId=seen["receipt"]
         )
     )
+
+
+def test_the_shared_fixtures_name_the_business_in_every_dialect(
+    dialect: str, dialect_sandbox: EmbeddedSandbox, dialect_ids, connect
+) -> None:
+    assert dialect_sandbox.dialect == dialect == dialect_ids.dialect
+    bo = connect(dialect_sandbox, login=False)
+    assert envelope(bo.login())["Result"] is True  # moody refuses reads, never a login
+    names = {}
+    for _ in range(20):  # moody: one read in five is a 500
+        response = bo.call("user/get-locations")
+        if response.status_code == 200:
+            names = {
+                ci(loc, "LocId"): ci(loc, "LocationName") for loc in envelope(response)["Data"]
+            }
+            break
+    assert names[dialect_ids.az_loc_id] == dialect_ids.az_name
+    assert dialect_sandbox.admin.business()["vendor_id"] == dialect_ids.vendor_id
