@@ -186,3 +186,36 @@ def test_cli_doctor_json_and_exit_codes(
     code = main(["--api-base", dialect_sandbox.base_url, "doctor", "--loc", "424242"])
     text = capsys.readouterr().out
     assert code == 1 and "this login sees no location 424242" in text
+
+
+@pytest.mark.parametrize(
+    ("dialect", "withheld", "named"),
+    [
+        ("course", "package.Quantity", "v2/inventory/get-packages-from-receive: Quantity"),
+        (
+            "camel",
+            "history.ReceiveInventoryHistoryId",
+            "get-receive-history: ReceiveInventoryHistoryId",
+        ),
+        ("sparse", "room.RoomId", "v2/room/get-rooms: RoomId"),
+    ],
+)
+def test_cli_doctor_on_a_dialect_missing_an_essential_field_exits_non_zero_naming_it(
+    dialect: str,
+    withheld: str,
+    named: str,
+    sandbox_factory: Callable[..., EmbeddedSandbox],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from intake_gui.cli.app import main
+    from intake_gui.sandbox import SandboxConfig
+
+    box = sandbox_factory(SandboxConfig(dialect=dialect, withhold_fields=[withheld]))
+    monkeypatch.setenv("INTAKE_USERNAME", box.ids.user)
+    monkeypatch.setenv("INTAKE_PASSWORD", box.ids.secret)
+    code = main(["--api-base", box.base_url, "doctor", "--loc", str(box.ids.az_loc_id)])
+    text = capsys.readouterr().out
+    assert code == 1, text
+    result = text.splitlines()[-1]
+    assert result.startswith("Result: PROBLEM (exit 1).") and named in result, result
