@@ -64,7 +64,7 @@ class DoctorView(QWidget):
         self.worker = start_worker(
             probe,
             PHASE,
-            on_phase=lambda name: self._set_status(f"Reading {name}…", ""),
+            on_phase=self._phase,  # bound methods: Qt drops them if the view is closed mid-probe
             on_returned=self.show_report,
             on_errored=self._failed,
         )
@@ -92,6 +92,9 @@ class DoctorView(QWidget):
             words = "; ".join(problems) or "a read a capability needs failed (see below)"
             self._set_status(f"✖ {words}", "bad")
         self.finished_report.emit(report)
+
+    def _phase(self, name: str) -> None:
+        self._set_status(f"Reading {name}…", "")
 
     def _failed(self, exc: BaseException) -> None:
         # run_doctor reports what the POS does; reaching here is a bug, said plainly and logged by the worker.
