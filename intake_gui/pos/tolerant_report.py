@@ -78,6 +78,7 @@ class ReadReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "endpoint": self.endpoint,
+            "present": sorted(self.fields_seen),
             "rows": self.rows,
             "read": self.read,
             "skipped": self.skipped,

@@ -224,6 +224,8 @@ def _probe_line(p: Probe, http: dict[str, HttpSeen]) -> str:
     state = State.OK
     if p.ok:
         what = f"{p.rows} rows" if p.rows is not None else "ok"
+        if p.report is not None and p.report.fields_seen:
+            what += f", {len(p.report.fields_seen)} fields present"
         if p.report is not None and p.report.skipped:
             what += f", {p.report.skipped} skipped"
     elif p.error_kind == "NotSupported":
