@@ -19,10 +19,12 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 import httpx
 
+from intake_gui.domain.date_windows import merge_rows, split_range
 from intake_gui.domain.models import HistoryRow, Location, Room
 from intake_gui.domain.store_time import to_store_local
 from intake_gui.pos.base import PosConnector
@@ -37,6 +39,8 @@ StepFn = Callable[[str], None]
 """Told the name of each read as it starts (the GUI shows it; the CLI prints it to stderr)."""
 
 HISTORY_DAYS = 90
+HISTORY_WINDOW_DAYS = 30
+"""History is read in windows of this many days, each tried on its own (the POS limits a range anyway)."""
 ATTEMPTS = 3
 """Tries per read: a retryable failure (5xx, rate limit, network) is reported, then tried again."""
 MAX_RETRY_WAIT_S = 10.0
@@ -94,9 +98,16 @@ def run_doctor(
     step("history")
     end = to_store_local(now, location.timezone)
     start = end - timedelta(days=days)
+    windows = split_range(start, end, HISTORY_WINDOW_DAYS)
     history: list[HistoryRow] = _probe(
-        report, "history", lambda: connector.receipt_history(location, start, end), default=[]
+        report,
+        "history",
+        [partial(connector.receipt_history, location, ws, we) for ws, we in windows],
+        default=[],
     )
+    history = merge_rows(history)  # windows may share an edge row when a POS's EndDate is inclusive
+    if report.probes[-1].ok:
+        report.probes[-1].rows = len(history)
     step("packages")
     newest = max(history, key=lambda r: r.sort_key, default=None)
     if newest is not None:
@@ -144,40 +155,35 @@ def _pick(locations: list[Location], wanted: int | None) -> Location | None:
     return locations[0] if locations else None
 
 
-def _probe(report: DoctorReport, name: str, read: Callable[[], T], default: Any = None) -> Any:
-    """Run one read, recording its rows, the tolerant reader's reports and any error."""
+def _probe(
+    report: DoctorReport,
+    name: str,
+    read: Callable[[], T] | list[Callable[[], list[Any]]],
+    default: Any = None,
+) -> Any:
+    """Run one read, recording its rows, the tolerant reader's reports and any error.
+
+    `read` may be a list of parts (history's windows): each part is tried on its own, so one flaky answer
+    costs one part again, not the whole read, and the parts' rows are joined."""
     probe = Probe(name)
     report.probes.append(probe)
     before = set(report.http)
-    result = default
+    parts = read if isinstance(read, list) else [read]
+    results: list[Any] = []
     with collect_reports() as reports:
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                result = read()
-                probe.ok = True
-                if isinstance(result, list):
-                    probe.rows = len(result)
+        for part in parts:
+            done, value = _attempt(part, probe, reports)
+            if not done:
                 break
-            except NotSupported as exc:
-                probe.error, probe.error_kind = exc.message, "NotSupported"
-                break
-            except PosError as exc:
-                probe.error, probe.error_kind = exc.message, type(exc).__name__
-                if exc.detail:
-                    log.info("doctor %s: %s", name, exc.detail)
-                if not exc.retryable or attempt == ATTEMPTS:
-                    break
-                # A moody POS (one read in five a 500, a tight rate window) is worth knowing about, not
-                # a verdict: say it happened and try again, as Intake's own reads would.
-                probe.flaky.append(f"attempt {attempt}: {exc.message}")
-                reports.clear()
-                sleep(min(float(getattr(exc, "retry_after", 1.0) or 1.0), MAX_RETRY_WAIT_S))
-            except Exception as exc:  # a bug in a reader must not hide the rest of the report
-                log.exception("doctor %s failed", name)
-                probe.error, probe.error_kind = f"unexpected {type(exc).__name__}", "internal"
-                break
-        if probe.ok:
+            results.append(value)
+        else:
+            probe.ok = True
             probe.error = probe.error_kind = ""
+    result = default
+    if probe.ok:
+        result = results[0] if not isinstance(read, list) else [r for rows in results for r in rows]
+        if isinstance(result, list):
+            probe.rows = len(result)
     if reports:
         merged = ReadReport(reports[0].endpoint)
         for r in reports:
@@ -187,6 +193,38 @@ def _probe(report: DoctorReport, name: str, read: Callable[[], T], default: Any 
     new_paths = [p for p in report.http if p not in before]
     probe.endpoints = list(dict.fromkeys([*probe.endpoints, *new_paths]))
     return result
+
+
+def _attempt(read: Callable[[], Any], probe: Probe, reports: list[ReadReport]) -> tuple[bool, Any]:
+    """(True, value) once `read` succeeds; (False, None) with `probe.error` set when it cannot."""
+    for attempt in range(1, ATTEMPTS + 1):
+        mark = len(reports)
+        try:
+            return True, read()
+        except NotSupported as exc:
+            probe.error, probe.error_kind = exc.message, "NotSupported"
+            return False, None
+        except PosError as exc:
+            probe.error, probe.error_kind = exc.message, type(exc).__name__
+            if exc.detail:
+                log.info("doctor %s: %s", probe.name, exc.detail)
+            unusable = [r for r in reports[mark:] if r.rows and not r.read]
+            if unusable:  # rows came and none was readable: the same answer again would not help
+                fields = ", ".join(dict.fromkeys(f for r in unusable for f in r.skipped_for))
+                probe.error = f"no row had what Intake cannot do without: {fields}"
+                return False, None
+            if not exc.retryable or attempt == ATTEMPTS:
+                return False, None
+            # A moody POS (one read in five a 500, a tight rate window) is worth knowing about, not a
+            # verdict: say it happened and try again, as Intake's own reads would.
+            probe.flaky.append(f"attempt {attempt}: {exc.message}")
+            del reports[mark:]
+            sleep(min(float(getattr(exc, "retry_after", 1.0) or 1.0), MAX_RETRY_WAIT_S))
+        except Exception as exc:  # a bug in a reader must not hide the rest of the report
+            log.exception("doctor %s failed", probe.name)
+            probe.error, probe.error_kind = f"unexpected {type(exc).__name__}", "internal"
+            return False, None
+    return False, None
 
 
 def _observe_http(connector: PosConnector, report: DoctorReport) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -51,6 +51,8 @@ class DoctorView(QWidget):
         layout.addLayout(self.verdicts)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
+        # The report is laid out in columns for a ticket; a fixed-width font keeps them aligned on screen.
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setPlaceholderText("The report appears here.")
         self.text.setMinimumHeight(260)
         layout.addWidget(self.text, 1)
