@@ -137,7 +137,8 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
                 sku=product.sku,
                 name=product.name,
                 quantity=qty,
-                unit_cost=cost if cost is not None else (product.unit_cost or 0),
+                # None when neither the clerk nor the catalogue gave a cost: sent without one, never 0.
+                unit_cost=cost if cost is not None else product.unit_cost,
                 unit_id=product.unit_id,
                 room_id=room.room_id,
             )
@@ -151,7 +152,7 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
         raise CliError(str(exc)) from None
     assert draft is not None
     flow.set_lines(len(draft.lines))
-    flow.set_problems(draft.problems())
+    flow.set_problems(session.problems(draft))
     try:
         flow.advance()
     except FlowError as exc:
@@ -175,9 +176,43 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
         ) from None
     report = session.verify_until_settled(args.verify_timeout, on_wait=wait_printer(out))
     result = sent.result
-    data = {"receipt_id": result.receipt_id, "reconciled": result.reconciled} | report_json(report)
-    out.emit(data, lambda: f"Receipt {result.receipt_id}\n" + report_text(report))
+    data = (
+        {"receipt_id": result.receipt_id, "reconciled": result.reconciled}
+        | {"lines": _lines_json(draft), "store_time": loc.zone_words}
+        | report_json(report)
+    )
+    out.emit(
+        data,
+        lambda: (
+            f"Receipt {result.receipt_id}\n{_lines_text(draft)}\n"
+            f"Store time: {loc.zone_words}\n" + report_text(report)
+        ),
+    )
     return EXIT_OK if report.all_green else EXIT_NOT_GREEN
+
+
+def _cost_text(cost: Any) -> str:
+    return "no cost" if cost is None else f"${cost:,.2f}"
+
+
+def _lines_json(draft: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "sku": ln.sku,
+            "quantity": str(ln.quantity),
+            "unit_cost": None if ln.unit_cost is None else str(ln.unit_cost),
+        }
+        for ln in draft.lines
+    ]
+
+
+def _lines_text(draft: Any) -> str:
+    """One line per product with its cost, "no cost" where nobody gave one (it was sent without)."""
+    rows = [f"  {ln.sku:<14} x {ln.quantity:<8} {_cost_text(ln.unit_cost)}" for ln in draft.lines]
+    missing = sum(1 for ln in draft.lines if ln.unit_cost is None)
+    if missing:
+        rows.append(f"  {missing} line(s) sent without a unit cost (none was given).")
+    return "\n".join(rows)
 
 
 def _already_received(ctx: Any, loc: Any, exc: Any, args: argparse.Namespace, out: Output) -> int:
@@ -262,8 +297,8 @@ def cmd_verify(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     loc = find_location(ctx, args.loc)
     report = _reverify(ctx, loc, args.receipt)
     out.emit(
-        {"receipt_id": args.receipt} | report_json(report),
-        lambda: f"Receipt {args.receipt}\n" + report_text(report),
+        {"receipt_id": args.receipt, "store_time": loc.zone_words} | report_json(report),
+        lambda: f"Receipt {args.receipt}\nStore time: {loc.zone_words}\n" + report_text(report),
     )
     return EXIT_OK if report.all_green else EXIT_NOT_GREEN
 

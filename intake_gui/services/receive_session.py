@@ -43,7 +43,7 @@ from intake_gui.domain.models import (
     new_token,
 )
 from intake_gui.domain.verification import VerificationReport
-from intake_gui.domain.wizard_flow import Blocked, FlowError, Gate, WizardFlow
+from intake_gui.domain.wizard_flow import Blocked, FlowError, Gate, Step, WizardFlow
 from intake_gui.services.deliveries import SameDelivery
 from intake_gui.services.recovery import RecoveryOutcome
 from intake_gui.services.submission import (
@@ -266,6 +266,13 @@ class ReceiveSession:
         self.clerk_note = clerk_part(draft.note)
         self.manifest_ref = draft.manifest_ref
         self.restore_lines = tuple(draft.lines)
+        if self.flow.step is Step.PRODUCTS:
+            self.flow.set_problems(self.problems(draft))
+
+    def problems(self, draft: ReceiveDraft) -> list[str]:
+        """What stops this draft from being sent, by the station's rules (e.g. "every line needs a cost")."""
+        require_costs = bool(self.receiving and self.receiving.ctx.settings.require_costs)
+        return draft.problems(require_costs=require_costs)
 
     # ---- submit ------------------------------------------------------------------------------------
 
@@ -275,7 +282,7 @@ class ReceiveSession:
             return Gate(False, "The receive is being sent.")
         if self.stage is not Stage.EDITING:
             return Gate(False, "This receive was sent; start a new one for the next delivery.")
-        self.flow.set_problems(draft.problems())
+        self.flow.set_problems(self.problems(draft))
         self.flow.set_lines(len(draft.lines))
         gate = self.flow.can_submit()
         if gate.ok:

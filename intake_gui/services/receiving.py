@@ -244,7 +244,7 @@ class ReceivingService:
             DraftState.ABANDONED,
         ):
             return DuplicateCheck()  # already sent: the submitter settles it, nothing new goes out
-        if draft.problems():
+        if draft.problems(require_costs=self.ctx.settings.require_costs):
             return DuplicateCheck()  # refused before sending anyway, with the draft's own words
         rep.phase(SubmitPhase.CHECKING)
         check = self.check_delivery(draft, rep)

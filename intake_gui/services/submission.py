@@ -199,7 +199,7 @@ class Submitter:
 
     def submit(self, draft: ReceiveDraft, rep: Reporter) -> SubmitResult:
         """Send `draft` once. A second call for the same draft never sends twice (see the journal state)."""
-        problems = draft.problems()
+        problems = draft.problems(require_costs=self.ctx.settings.require_costs)
         if problems:
             raise SubmitRefused(
                 Diagnosis(

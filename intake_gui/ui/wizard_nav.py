@@ -45,7 +45,7 @@ class WizardNav:
         draft = self.current_draft()
         if draft is None:
             return
-        problems = draft.problems()
+        problems = self.session.problems(draft)
         problems += [
             f"{row.sku} is {row.status.value}: give a reason in the Reason column."
             for row in self.products_page.variances_missing_reason()
@@ -114,7 +114,7 @@ class WizardNav:
             draft = self.current_draft()
             if draft is not None:
                 self.review_page.set_note(self.session.clerk_note)
-                self.review_page.show_draft(draft, draft.problems())
+                self.review_page.show_draft(draft, self.session.problems(draft))
         self._update_steps()
         self.update_nav()
         self.step_changed.emit(step.value)

@@ -207,7 +207,7 @@ class WizardSteps:
         self.session.clerk_note = note
         draft = self.current_draft()
         if draft is not None:
-            self.review_page.show_draft(draft, draft.problems())
+            self.review_page.show_draft(draft, self.session.problems(draft))
             self._autosave(draft)
 
     def _blind_count_toggled(self, on: bool) -> None:

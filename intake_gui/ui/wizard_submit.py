@@ -71,7 +71,7 @@ class WizardSubmit:
             return
         gate = session.begin_submit(draft)
         if not gate.ok:
-            w.review_page.show_draft(draft, draft.problems())
+            w.review_page.show_draft(draft, session.problems(draft))
             return
         w.review_page.set_busy(True, "Sending…")
         w.update_nav()
