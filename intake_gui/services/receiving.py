@@ -284,9 +284,21 @@ class ReceivingService:
     def confirm(
         self, draft: ReceiveDraft, *, on_phase: PhaseFn | None = None, on_wait: WaitFn | None = None
     ) -> SubmitResult:
-        """Look again for a sent draft whose outcome is open ("Look for it again"): never sends anything new
-        for a draft that waits for a decision."""
-        return self.submitter.submit(draft, self.reporter(on_phase, on_wait))
+        """Look again for a sent draft whose outcome is open ("Look for it again"). A draft still
+        "submitting" is settled as start-up would settle it — so it is never sent again when the same delivery
+        landed meanwhile; a draft that waits for a decision is never sent by this."""
+        rep = self.reporter(on_phase, on_wait)
+        entry = self.ctx.journal.get(draft.draft_id)
+        if entry is None or entry.state is not DraftState.SUBMITTING:
+            return self.submitter.submit(draft, rep)
+        outcome = self.recovery.settle(entry, rep, resend=True)
+        fresh = self.ctx.journal.get(draft.draft_id) or entry
+        if outcome.verdict is Verdict.LANDED and outcome.receipt_id is not None:
+            started = fresh.submit_started_at or fresh.updated_at
+            return SubmitResult(outcome.receipt_id, True, 0, started)
+        if fresh.state is DraftState.NEEDS_DECISION:
+            raise NeedsDecision(*self.submitter.decision(fresh))
+        raise SubmitRefused(Diagnosis(headline=outcome.message, safe_to_resend=False))
 
     def look_again(self, draft_id: str) -> Reconciliation:
         """One history read for a draft that needs a decision; found settles it."""

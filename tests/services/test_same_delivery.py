@@ -207,3 +207,25 @@ def test_an_unsettled_twin_that_cannot_be_read_raises_no_traceback_in_recover(
     with pytest.raises(SubmitUncertain):
         service(ctx).submit(first)  # the same draft again: waits for its decision, sends nothing
     assert pos.sends == 0
+
+
+def test_looking_again_for_an_interrupted_draft_never_resends_when_its_twin_landed(
+    make_ctx, scripted_pos, draft_factory
+):
+    pos = scripted_pos()
+    ctx = make_ctx(pos)
+    first = draft_factory()
+    killed_mid_send(ctx, pos, first, landed=False)
+    twin = retry_of(first)
+    ctx.journal.save_draft(twin, actor="trainer", station="dock-1")
+    ctx.journal.mark_submitting(twin.draft_id)
+    ctx.journal.mark_submitted(twin.draft_id, pos._commit(twin))
+    with pytest.raises(Exception, match="already in the POS"):
+        service(ctx).confirm(first)
+    assert pos.sends == 0 and len(pos.receipts) == 1
+    assert state(ctx, first) is DraftState.ABANDONED
+    # Without a twin, the same look settles by sending it once.
+    other = draft_factory(qty="7").model_copy(update={"title": "Other paper"})
+    killed_mid_send(ctx, pos, other, landed=False)
+    result = service(ctx).confirm(other)
+    assert pos.sends == 1 and result.receipt_id == pos.receipts[-1][0]
