@@ -89,7 +89,7 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     from intake_gui.services.receive_session import ReceiveSession
     from intake_gui.services.receiving import ReceivingService
     from intake_gui.services.setup import SetupService
-    from intake_gui.services.submission import NeedsDecision
+    from intake_gui.services.submission import NeedsDecision, SubmitRefused
 
     lines_spec = [parse_line(s) for s in args.line]
     session = ReceiveSession(ReceivingService(ctx))
@@ -103,7 +103,7 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     # Rooms before the vendor: a location whose rooms cannot take stock cannot receive at all.
     blocked = session.set_rooms(setup.rooms(loc))
     if blocked is not None:
-        raise CliError(f"{blocked.headline} {blocked.what_to_do}", EXIT_REFUSED)
+        raise SubmitRefused(blocked)  # the one no-rooms rule's words, as the wizard's room page shows them
     vendor = next((v for v in setup.vendors(loc) if v.vendor_id == args.vendor), None)
     if vendor is None:
         raise CliError(f"Location {loc.loc_id} has no vendor {args.vendor}.", EXIT_NOT_FOUND)
