@@ -11,7 +11,7 @@ release after), AltGr (ISO_Level3_Shift) before characters on the third level of
 `]` for the GS1 group separator. Those modifier presses and releases belong to the burst: they neither end it,
 nor count as characters, nor as gaps (a Shift press and the capital after it carry the same timestamp). Gaps
 are measured with the window system's timestamps (the X server's clock), never arrival time, because a busy GUI
-thread receives a whole burst at once.
+thread receives a whole burst at once. One gap per burst may stretch to twice `max_gap_ms` (a stalled key).
 
 Human typing must reach the widgets exactly as typed. The first key of a burst cannot be told apart from a
 person's key until the next key arrives (or does not), so every key event of a candidate burst -- presses,
@@ -170,6 +170,8 @@ class _Burst:
     held: list[_Held] = field(default_factory=list)
     chars: list[_Held] = field(default_factory=list)
     last_ts: int = 0
+    hiccup: bool = False
+    """One gap of this burst was over max_gap (but within twice it): the next one may not be."""
 
     @property
     def text(self) -> str:
@@ -266,7 +268,7 @@ class ScannerFilter(QObject):
             return self._on_release(watched, event)
         if etype == _SHORTCUT_OVERRIDE:
             return self._on_shortcut_override(event)
-        if not self._calibrating and _passthrough(QGuiApplication.focusObject() or watched):
+        if _passthrough(QGuiApplication.focusObject() or watched):
             return False
         if event.isAutoRepeat():
             # A held-down key repeats at scanner speed; it is always a person.
@@ -284,7 +286,7 @@ class ScannerFilter(QObject):
 
         ts = self._timestamp(event)
         key = event.key()
-        in_time = bool(burst.chars) and 0 <= ts - burst.last_ts <= self._max_gap()
+        in_time = self._in_time(ts)
 
         if key in _ENTER_KEYS or key == Qt.Key.Key_Tab:
             suffix_ok = in_time and (self._calibrating or self._settings.accepts_suffix(key))
@@ -302,6 +304,8 @@ class ScannerFilter(QObject):
         raw, meant = char
         if burst.chars and not in_time:
             self._release_as_typed()
+        elif burst.chars and ts - burst.last_ts > self._max_gap():
+            burst.hiccup = True
         if not self._burst.chars and not self._calibrating and not self._could_start(meant):
             self._release_as_typed()
             return False
@@ -338,10 +342,7 @@ class ScannerFilter(QObject):
                 event.accept()
                 return True
             return False
-        if (
-            is_modifier(event)
-            or 0 <= self._timestamp(event) - self._burst.last_ts <= self._max_gap()
-        ):
+        if is_modifier(event) or self._in_time(self._timestamp(event)):
             event.accept()
             return True
         return False
@@ -438,13 +439,25 @@ class ScannerFilter(QObject):
             return
         self._release_as_typed()
 
+    def _in_time(self, ts: int) -> bool:
+        """Whether a key at `ts` continues the held burst: within `max_gap_ms` of the previous character,
+        or -- once per burst -- within twice that. A USB hub, a busy X server or the first capital a wedge
+        types can stall one key; one stall must not split a scan, and two are a person."""
+        burst = self._burst
+        if not burst.chars:
+            return False
+        gap = ts - burst.last_ts
+        limit = self._max_gap()
+        return 0 <= gap <= limit or (
+            not burst.hiccup and not self._calibrating and gap <= 2 * limit
+        )
+
     def _max_gap(self) -> int:
         return CALIBRATION_GAP_MS if self._calibrating else self._settings.max_gap_ms
 
     def _quiet_ms(self) -> int:
         # Generous on purpose: a late timer only delays a person's key; an early one would split a scan.
-        gap = self._max_gap()
-        return max(2 * gap, gap + 25)
+        return 2 * self._max_gap() + 25
 
     # -- plumbing --------------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Scan feedback a clerk hears without looking: a high beep when a scan counted, a low buzz when it did not.
+"""Scan feedback a clerk hears without looking: a high beep when a scan counted, a low buzz when it did not,
+and a quick rising double chirp when a read was taken for a double read (not counted; Insert counts it).
 
 Sound is a nicety, never a dependency: a station without speakers, a CI machine without an audio server, or a
 build without QtMultimedia must scan exactly the same, silently. So every failure here ends in "no sound"
@@ -18,7 +19,7 @@ from intake_gui.ui.assets import asset_path
 
 log = logging.getLogger(__name__)
 
-SOUND_NAMES = ("good", "bad")
+SOUND_NAMES = ("good", "bad", "blanked")
 
 
 class _Effect(Protocol):
@@ -107,8 +108,14 @@ class Sounds(QObject):
     def play_bad(self) -> bool:
         return self._play("bad")
 
+    def play_blanked(self) -> bool:
+        return self._play("blanked")
+
     def play_for(self, outcome: Any) -> bool:
-        """Pick the sound for a ScanOutcome: good when counted, bad when the clerk must look, else none."""
+        """Pick the sound for a ScanOutcome: good when counted, bad when the clerk must look, the blanked
+        chirp when a read was not counted as a double read, else none."""
+        if getattr(outcome, "blanked", False):
+            return self.play_blanked()
         if getattr(outcome, "needs_attention", False):
             return self.play_bad()
         if getattr(outcome, "good", False):

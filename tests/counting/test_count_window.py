@@ -9,9 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
 
 from intake_gui.domain.counting import ShelfQuantity
 from intake_gui.domain.shelf_count import CountStatus, PackageDetail, qty_text
@@ -21,6 +18,7 @@ from intake_gui.services.counting import read_count_csv
 from intake_gui.ui.count_model import Column
 from intake_gui.ui.count_window import CountWindow
 from intake_gui.ui.scanner_filter import ScannerFilter
+from intake_gui.ui.wedge_keys import WedgeKeyboard
 
 OpenPos = Callable[..., AppContext]
 WAIT = 20_000
@@ -194,16 +192,8 @@ def test_an_empty_room_warns_about_room_access_and_scans_still_count(
 
 
 def _key_burst(target: Any, code: str, ts: int) -> None:
-    for ch in code:
-        ts += 5
-        for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            ev = QKeyEvent(etype, ord(ch.upper()), Qt.KeyboardModifier.NoModifier, ch)
-            ev.setTimestamp(ts)
-            QApplication.sendEvent(target, ev)
-    for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-        ev = QKeyEvent(etype, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r")
-        ev.setTimestamp(ts + 5)
-        QApplication.sendEvent(target, ev)
+    """A wedge scan 5 ms a key (ui/wedge_keys: real Shift presses around capitals), then Enter."""
+    WedgeKeyboard(target, start_ms=ts).scan(code, gap_ms=5, after_ms=5)
 
 
 def test_a_scanner_burst_in_the_active_count_window_is_counted_there_only(

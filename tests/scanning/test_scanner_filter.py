@@ -341,3 +341,21 @@ def test_a_shift_press_alone_reaches_the_field(qtbot, field, scanner, kb):
     kb.key(Qt.Key.Key_Shift, Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: len(seen.events) == 2, timeout=2000)
     assert seen.events == [("down", Qt.Key.Key_Shift, ""), ("up", Qt.Key.Key_Shift, "")]
+
+
+def test_one_stalled_key_does_not_split_a_scan_but_two_are_a_person(qtbot, field, scanner, kb):
+    """A wedge's first capital (or a busy X server) can stall one key to ~2x the gap; one stall is tolerated."""
+    t = kb.ts + 500
+    one = burst("3", start_ms=t, suffix="") + burst("B4791", start_ms=t + 90, gap_ms=5)
+    kb.send(one)
+    assert scanner.scans == ["3B4791"]
+    t = kb.ts + 500
+    two = (
+        burst("3", start_ms=t, suffix="")
+        + burst("B4", start_ms=t + 90, gap_ms=5, suffix="")
+        + burst("791", start_ms=t + 185, gap_ms=5)
+    )
+    kb.send(two)
+    qtbot.waitUntil(lambda: scanner.holding == 0)
+    assert scanner.scans == ["3B4791"], "two stalls in one burst: typed, not scanned"
+    assert field.text() == "3B4791"
