@@ -113,8 +113,8 @@ class ScanSession(ScanLines):
                 OutcomeKind.DOUBLE_READ,
                 raw=text,
                 message=(
-                    f"{_shown(text)} was read twice {blanked.gap_ms} ms apart: counted once, as one "
-                    "trigger of the scanner. If there really were two, count this one too."
+                    f"{_shown(text)} was read twice {blanked.gap_ms} ms apart: counted once "
+                    "(one trigger of the scanner)."
                 ),
             )
         return self._scan_text(text)

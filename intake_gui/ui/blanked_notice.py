@@ -53,7 +53,7 @@ class BlankedReadNotice(QFrame):
 
     def show_for(self, outcome: Any) -> None:
         self.text.setText(
-            f"Not counted: {outcome.message} Press Insert to count it as another item."
+            f"Not counted: {outcome.message} Two items? Press Insert to count this one."
         )
         self.shortcut.setEnabled(True)
         self.setVisible(True)

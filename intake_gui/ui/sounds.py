@@ -38,8 +38,21 @@ def _qt_effect(path: Path, parent: QObject) -> _Effect:
     return effect
 
 
+QUIET_PROBES = "qt.multimedia.symbolsresolver=false\nqt.multimedia.ffmpeg.info=false"
+"""QtMultimedia probes optional libraries (pipewire, VA-API) when it loads and reports each one missing on
+stderr, at every start of a station that has no use for them: noise that hides real messages. Only those
+probe categories are silenced; Qt's real multimedia warnings still print, and QT_LOGGING_RULES overrides."""
+
+
+def _quiet_multimedia_probes() -> None:
+    from PySide6.QtCore import QLoggingCategory
+
+    QLoggingCategory.setFilterRules(QUIET_PROBES)
+
+
 def _audio_problem() -> str:
     """Why Qt cannot play anything here, or "" when an output device exists."""
+    _quiet_multimedia_probes()
     try:
         from PySide6.QtMultimedia import QMediaDevices
     except ImportError as exc:  # a trimmed build without QtMultimedia
