@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import shutil
 import sqlite3
@@ -123,28 +124,52 @@ class XServer:
 
 
 def start_x(size: str, artifacts: Path) -> XServer:
+    """Xvfb on a free display number. Numbers are tried from a random point in 200-899, never :0/:1/:99,
+    which other tools (and other test runs on a shared machine) take for granted; `-displayfd` tells us when
+    the server accepts connections."""
     if _missing_tools():
         pytest.fail(f"the real-window tests need {', '.join(_missing_tools())} (see .ci/run)")
+    first = random.randrange(200, 900)
+    for number in [*range(first, 900), *range(200, first)]:
+        if Path(f"/tmp/.X{number}-lock").exists() or Path(f"/tmp/.X11-unix/X{number}").exists():
+            continue
+        server = _try_display(number, size, artifacts)
+        if server is not None:
+            return server
+    pytest.fail("no free X display number between :200 and :899")
+
+
+def _xvfb_command(number: int, fd: int, size: str) -> list[str]:
+    return [
+        *_nice(),
+        "Xvfb",
+        f":{number}",
+        "-displayfd",
+        str(fd),
+        "-screen",
+        "0",
+        size,
+        "-nolisten",
+        "tcp",
+    ]
+
+
+def _try_display(number: int, size: str, artifacts: Path) -> XServer | None:
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(
-        [*_nice(), "Xvfb", "-displayfd", str(write_fd), "-screen", "0", size, "-nolisten", "tcp"],
+        _xvfb_command(number, write_fd, size),
         pass_fds=(write_fd,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     os.close(write_fd)
-    number = b""
-    deadline = time.monotonic() + 30
     with os.fdopen(read_fd, "rb") as pipe:
-        while not number.endswith(b"\n") and time.monotonic() < deadline:
-            chunk = pipe.read(1)
-            if not chunk:
-                break
-            number += chunk
-    if not number.strip().isdigit():
+        reported = pipe.readline().strip()  # empty when Xvfb exits (display taken meanwhile)
+    if reported != str(number).encode():
         proc.kill()
-        pytest.fail("Xvfb did not report a display number")
-    return XServer(f":{int(number)}", size, proc, artifacts)
+        proc.wait(10)
+        return None
+    return XServer(f":{number}", size, proc, artifacts)
 
 
 def artifacts_root() -> Path:
@@ -266,7 +291,13 @@ class IntakeApp:
 
     def _find_window(self) -> str:
         if self.proc.poll() is not None:
-            raise AssertionError(f"intake-gui exited with {self.proc.returncode}:\n{self.stderr}")
+            x_state = (
+                "running" if self.x.proc.poll() is None else f"gone ({self.x.proc.returncode})"
+            )
+            raise AssertionError(
+                f"intake-gui exited with {self.proc.returncode} (Xvfb {self.x.display}: {x_state}):\n"
+                + self.stderr
+            )
         out = self.x.xdotool("search", "--name", "^Intake — ", check=False)
         return out.split()[-1] if out.split() else ""
 
@@ -390,6 +421,14 @@ def start_intake(tmp_path: Path) -> Iterator[Callable[..., IntakeApp]]:
 def walk_to_products(app: IntakeApp, title: str = "Final assessment") -> Draft:
     """The README's walkthrough by keyboard up to the Products page: `az` Enter, `palo` Enter, Enter on
     Sales Floor; then Ctrl+T and the title typed by a person. Returns the draft once the journal has it."""
+    try:
+        return _walk(app, title)
+    except AssertionError:
+        app.screenshot("walk_to_products_failed")
+        raise
+
+
+def _walk(app: IntakeApp, title: str) -> Draft:
     keys = app.keys
     app.window()
     app.wait_log(r"get-locations \"HTTP/1.1 200", START_TIMEOUT)
@@ -404,9 +443,20 @@ def walk_to_products(app: IntakeApp, title: str = "Final assessment") -> Draft:
     time.sleep(0.5)
     keys.key("Return")
     app.wait_log(r"(products|product/get|inventory)\S* \"HTTP/1.1 200", START_TIMEOUT)
-    time.sleep(1.0)
-    keys.key("ctrl+t")
-    keys.type(title)
+    # The page moves the focus to the catalogue search once the catalogue is indexed, which may come after
+    # the HTTP call above: type the title until the journal shows it (clearing the search box each time).
+    for attempt in range(4):
+        time.sleep(1.0 + attempt)
+        keys.key("ctrl+f", "BackSpace", "ctrl+t")
+        keys.type(title)
+        try:
+            return wait_until(
+                lambda: (d := app.draft()) is not None and d.title == title and d,
+                8.0,
+                f"a draft titled {title!r}",
+            )
+        except AssertionError:
+            continue
     return app.wait_draft(lambda d: d.title == title, f"a draft titled {title!r}")
 
 

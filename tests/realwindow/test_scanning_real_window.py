@@ -44,8 +44,10 @@ def test_sku_bursts_with_capitals_land_on_lines_not_in_the_title(station, gap_ms
     station.keys.sleep(400)
     station.keys.scan("4D2210", gap_ms)
     draft = station.wait_draft(
-        lambda d: float(d.lines().get("4D2210", 0)) == before["4D2210"] + 1,
-        "the second scan counted",
+        lambda d: (
+            float(d.lines().get("4D2210", 0)) == before["4D2210"] + 1 and len(d.scans()) >= seen + 2
+        ),
+        "the second scan counted and recorded",
     )
     station.screenshot(f"sku_bursts_{gap_ms}ms")
     assert draft.title == TITLE, "a scanned key reached the focused title field"
@@ -77,7 +79,10 @@ def test_a_gs1_code_with_lot_and_expiry_and_gs_as_ctrl_bracket(station):
     assert outcome["kind"] in ("added", "incremented"), outcome
     assert (outcome["code"]["lot"], outcome["code"]["expiry"]) == ("LOT-7A", "2027-01-31")
     assert outcome["code"]["serial"] == "SN0042"
-    line = next(ln for ln in station.draft().payload["lines"] if ln["lot"] == "LOT-7A")
+    draft = station.wait_draft(
+        lambda d: any(ln["lot"] == "LOT-7A" for ln in d.payload["lines"]), "the lot's line saved"
+    )
+    line = next(ln for ln in draft.payload["lines"] if ln["lot"] == "LOT-7A")
     assert (line["sku"], line["expiration"]) == ("4D2210", "2027-01-31")
     assert station.draft().title == TITLE
 
@@ -96,18 +101,20 @@ def test_an_unknown_code_is_kept_and_reported(station):
 
 def test_three_identical_items_400_ms_apart_count_three(station):
     before = counted(station, "2C1108")
+    seen = len(station.draft().scans())
     focus_title(station)
     for i in range(3):
         if i:
             time.sleep(0.4)
         station.keys.scan("2C1108", 4)
     draft = station.wait_draft(
-        lambda d: float(d.lines().get("2C1108", 0)) >= before + 3, "three units counted"
+        lambda d: float(d.lines().get("2C1108", 0)) >= before + 3 and len(d.scans()) >= seen + 3,
+        "three units counted",
     )
     time.sleep(0.5)
     assert float(station.draft().lines()["2C1108"]) == before + 3
     assert draft.title == TITLE
-    assert "double_read" not in [o["kind"] for o in station.draft().scans()[-3:]]
+    assert [o["kind"] for o in station.draft().scans()[seen:]].count("double_read") == 0
 
 
 def test_a_true_double_read_counts_once_and_says_so(station):
@@ -135,5 +142,6 @@ def test_a_true_double_read_counts_once_and_says_so(station):
 
 
 def test_opening_products_printed_no_multimedia_noise(station):
-    err = station.stderr
-    assert "pipewire" not in err and "va-x11" not in err and "symbolsresolver" not in err, err
+    """QtMultimedia's probes for pipewire and VA-API are silenced (not only routed to the log)."""
+    for text in (station.stderr, station.log_text):
+        assert "pipewire" not in text and "va-x11" not in text and "symbolsresolver" not in text
