@@ -30,7 +30,6 @@ property `scannerPassthrough` to True.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +38,18 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent
 
 from intake_gui.domain.keyboard_layouts import LayoutMap
 from intake_gui.domain.scan_read import ScanRead
+from intake_gui.ui.scanner_keys import (
+    ALT,
+    CTRL,
+    DEAD_KEYS,
+    ENTER_KEYS,
+    GS,
+    META,
+    FilterSettings,
+    is_modifier,
+)
+
+__all__ = ["GS", "PASSTHROUGH_PROPERTY", "FilterSettings", "ScannerFilter", "is_modifier"]
 
 try:  # shiboken6 ships with PySide6; the guard only keeps the import of this module cheap to reason about.
     from shiboken6 import isValid as _is_valid
@@ -48,7 +59,6 @@ except ImportError:  # pragma: no cover - PySide6 always bundles it
         return obj is not None
 
 
-GS = "\x1d"
 PASSTHROUGH_PROPERTY = "scannerPassthrough"
 CALIBRATION_GAP_MS = 250
 """While calibrating, anything faster than this counts as one burst: we are measuring, not judging."""
@@ -59,95 +69,6 @@ _KEY_PRESS = QEvent.Type.KeyPress
 _KEY_RELEASE = QEvent.Type.KeyRelease
 _SHORTCUT_OVERRIDE = QEvent.Type.ShortcutOverride
 _WATCHED = frozenset({_KEY_PRESS, _KEY_RELEASE, _SHORTCUT_OVERRIDE})
-_ENTER_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter})
-_CTRL = Qt.KeyboardModifier.ControlModifier
-_ALT = Qt.KeyboardModifier.AltModifier
-_META = Qt.KeyboardModifier.MetaModifier
-_SUFFIXES = ("enter", "tab", "either", "none")
-_MODIFIER_KEYS = frozenset(
-    {
-        Qt.Key.Key_Shift,
-        Qt.Key.Key_Control,
-        Qt.Key.Key_Alt,
-        Qt.Key.Key_AltGr,
-        Qt.Key.Key_Meta,
-        Qt.Key.Key_Super_L,
-        Qt.Key.Key_Super_R,
-        Qt.Key.Key_Hyper_L,
-        Qt.Key.Key_Hyper_R,
-        Qt.Key.Key_Mode_switch,
-        Qt.Key.Key_CapsLock,
-        Qt.Key.Key_NumLock,
-    }
-)
-_DEAD_KEYS = {
-    Qt.Key.Key_Dead_Grave: "`",
-    Qt.Key.Key_Dead_Acute: "´",
-    Qt.Key.Key_Dead_Circumflex: "^",
-    Qt.Key.Key_Dead_Tilde: "~",
-    Qt.Key.Key_Dead_Diaeresis: "¨",
-}
-"""A scanner typing for another layout can hit a key that is a dead key here (US "`" is "^" on German)."""
-
-
-def is_modifier(event: QKeyEvent) -> bool:
-    """Shift, Ctrl, Alt, AltGr / ISO_Level3_Shift and friends: keys that type nothing themselves."""
-    if event.key() in _MODIFIER_KEYS:
-        return True
-    keysym = event.nativeVirtualKey()  # X11 keysyms: Shift_L..Hyper_R, ISO_Lock..ISO_Level5_Lock
-    return not event.text() and (0xFFE1 <= keysym <= 0xFFEE or 0xFE01 <= keysym <= 0xFE13)
-
-
-@dataclass(frozen=True)
-class FilterSettings:
-    """The filter's view of the station's ScannerSettings (store.settings), or of a plain dict."""
-
-    max_gap_ms: int = 35
-    min_length: int = 4
-    prefix: str = ""
-    suffix: str = "either"
-    """"enter", "tab", "either", or "none" (the scanner sends no suffix; a burst ends when keys stop)."""
-    gs_char: str = GS
-    scanner_layout: str = ""
-    """The keyboard layout the scanner is programmed for; "" means the same as the station's."""
-    station_layout: str = ""
-
-    def __post_init__(self) -> None:
-        if self.suffix not in _SUFFIXES:
-            raise ValueError(f"suffix must be one of {', '.join(_SUFFIXES)}, not {self.suffix!r}")
-        if self.max_gap_ms < 1 or self.min_length < 1:
-            raise ValueError("max_gap_ms and min_length must be at least 1")
-
-    @classmethod
-    def from_any(cls, value: Any) -> FilterSettings:
-        if value is None:
-            return cls()
-        if isinstance(value, FilterSettings):
-            return value
-        if isinstance(value, Mapping):
-            get = value.get
-        else:
-
-            def get(name: str, default: Any = None) -> Any:
-                return getattr(value, name, default)
-
-        defaults = cls()
-        return cls(
-            max_gap_ms=int(get("max_gap_ms", defaults.max_gap_ms)),
-            min_length=int(get("min_length", defaults.min_length)),
-            prefix=str(get("prefix", "") or ""),
-            suffix=str(get("suffix", defaults.suffix) or "none"),
-            gs_char=str(get("gs_char", GS) or GS),
-            scanner_layout=str(get("scanner_layout", "") or ""),
-            station_layout=str(get("station_layout", "") or ""),
-        )
-
-    def accepts_suffix(self, key: int) -> bool:
-        if key in _ENTER_KEYS:
-            return self.suffix in ("enter", "either")
-        if key == Qt.Key.Key_Tab:
-            return self.suffix in ("tab", "either")
-        return False
 
 
 @dataclass
@@ -288,7 +209,7 @@ class ScannerFilter(QObject):
         key = event.key()
         in_time = self._in_time(ts)
 
-        if key in _ENTER_KEYS or key == Qt.Key.Key_Tab:
+        if key in ENTER_KEYS or key == Qt.Key.Key_Tab:
             suffix_ok = in_time and (self._calibrating or self._settings.accepts_suffix(key))
             terminator = "tab" if key == Qt.Key.Key_Tab else "enter"
             if suffix_ok and self._finish(terminator, end_ts=ts, suffix_key=key):
@@ -353,10 +274,10 @@ class ScannerFilter(QObject):
         """(the character as typed here, the character the scanner meant), or None for a non-text key."""
         text = event.text()
         mods = event.modifiers()
-        ctrl, alt = bool(mods & _CTRL), bool(mods & _ALT)
+        ctrl, alt = bool(mods & CTRL), bool(mods & ALT)
         key = event.key()
-        if key in _DEAD_KEYS:
-            text = _DEAD_KEYS[key]
+        if key in DEAD_KEYS:
+            text = DEAD_KEYS[key]
         if text == GS or text == self._settings.gs_char:
             return text, GS
         if key == Qt.Key.Key_BracketRight and ctrl and not alt:
@@ -373,7 +294,7 @@ class ScannerFilter(QObject):
             # Right Alt is AltGr on the scanner's layout but plain Alt here: "Alt+q" meant "@" on German.
             meant = self._layout.meant(text, altgr=True)
             return (text, meant) if meant != text else None
-        if not text.isprintable() or mods & _META or ctrl != alt:
+        if not text.isprintable() or mods & META or ctrl != alt:
             # Ctrl+C is a person; Ctrl+Alt (AltGr on Windows) still types a character.
             return None
         return text, self._layout.meant(text)
