@@ -58,8 +58,6 @@ _KEYSYMS = {
 }  # fmt: skip
 GS = "\x1d"
 
-pytestmark = pytest.mark.realwindow
-
 
 def _missing_tools() -> list[str]:
     return [tool for tool in ("Xvfb", "xdotool") if shutil.which(tool) is None]

@@ -13,7 +13,8 @@ import pytest
 
 from intake_gui.sandbox.catalog import KNOWN_PRODUCTS
 
-pytestmark = pytest.mark.realwindow
+pytestmark = [pytest.mark.realwindow, pytest.mark.timeout(300)]
+"""The first test also pays for starting the app, syncing the catalogue and the walk to Products."""
 
 TITLE = "Final assessment"
 TAG = "1A4060300003B01000012345"
