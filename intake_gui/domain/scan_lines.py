@@ -150,6 +150,9 @@ class ScanLines(LineLedger):
         return self._edit(line_id, "quantity", qty)
 
     def set_cost(self, line_id: str, value: object) -> str | None:
+        """A blank value clears the cost (the line is then sent without one)."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return self._edit(line_id, "unit_cost", None)
         try:
             cost = parse_cost(value)
         except ValueError as exc:

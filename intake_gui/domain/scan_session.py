@@ -394,7 +394,7 @@ class ScanSession(ScanLines):
                     sku=product.sku,
                     name=product.name,
                     quantity=qty,
-                    unit_cost=product.unit_cost if product.unit_cost is not None else ZERO,
+                    unit_cost=product.unit_cost,  # None stays None: never a cost nobody gave
                     unit_id=product.unit_id,
                     room_id=self.room_id,
                     package_tag=tag,
