@@ -201,7 +201,11 @@ class ScannerFilter(QObject):
         burst = self._burst
         if is_modifier(event):
             # Shift before a capital, AltGr, Ctrl before "]": part of a burst, never a character or a gap.
-            # Held even before the first character, so a replay gives the widget the keys in typed order.
+            # Before the first character nothing is held: a modifier pressed alone reaches the widgets at once,
+            # because menu bars and shortcuts track Alt/Ctrl presses and releases (a late Alt press + release
+            # replayed after Alt+T reads as "Alt tapped" and closes the menu that Alt+T opened).
+            if not burst.chars:
+                return False
             self._hold(_Held(receiver, event.clone(), True, event.key()))  # type: ignore[arg-type]
             return True
 

@@ -243,10 +243,21 @@ class Keys:
         self.focus()
         self.x.xdotool("key", "--delay", "80", *keys)
 
-    def scan(self, code: str, gap_ms: int = 4, *, suffix: str = "\r") -> None:
+    def scan(self, code: str, gap_ms: int = 4, *, suffix: str = "\r", window: str = "") -> None:
         """One wedge scan in a single xdotool process: `type` for the text (xdotool's --delay N gives about
-        N/2 ms between key presses), `key ctrl+bracketright` for each GS, then the suffix."""
-        self.x.xdotool(script=self.scan_script(code, gap_ms, suffix=suffix, focus=self.window()))
+        N/2 ms between key presses), `key ctrl+bracketright` for each GS, then the suffix. Into the main
+        window unless another X window id is given (a dialog)."""
+        focus = window or self.window()
+        self.x.xdotool(script=self.scan_script(code, gap_ms, suffix=suffix, focus=focus))
+
+    def find_window(self, title_regex: str, timeout: float = WAIT) -> str:
+        """The X id of a (dialog) window whose title matches, once it exists."""
+
+        def find() -> str:
+            out = self.x.xdotool("search", "--name", title_regex, check=False).split()
+            return out[-1] if out else ""
+
+        return wait_until(find, timeout, f"a window titled /{title_regex}/")
 
     @staticmethod
     def scan_script(code: str, gap_ms: int, *, suffix: str = "\r", focus: str = "") -> str:

@@ -146,3 +146,26 @@ def test_opening_products_printed_no_multimedia_noise(station):
     """QtMultimedia's probes for pipewire and VA-API are silenced (not only routed to the log)."""
     for text in (station.stderr, station.log_text):
         assert "pipewire" not in text and "va-x11" not in text and "symbolsresolver" not in text
+
+
+def test_calibration_learns_from_real_bursts_in_characters(station):
+    """Tools → Calibrate scanner…, three real scans of a code with a capital: each read is the whole code, six
+    characters (the Shift presses are not characters), and nothing is counted meanwhile."""
+    lines = station.draft().lines()
+    # File, then Right to View, Account, Tools; Down to its second entry, "Calibrate scanner…". (Alt+T would be
+    # shorter, but the Products page's "&Title:" label takes Alt+T too: issue 12's mnemonic item, screens.)
+    station.keys.key("alt+f", "Right", "Right", "Right", "Down", "Return")
+    dialog = station.keys.find_window("^Calibrate scanner")
+    for i in range(3):
+        if i:
+            time.sleep(0.4)
+        station.keys.scan("3B4791", 8, window=dialog)
+    read = station.wait_log(r"Calibration read 3\. (\S+)  —  (\d+) characters")
+    station.screenshot("calibration_three_reads")
+    assert read.group(1, 2) == ("3B4791", "6")
+    assert "Calibration read 1. 3B4791  —  6 characters" in station.log_text
+    station.x.xdotool("windowfocus", "--sync", dialog)
+    station.x.xdotool("key", "Escape")
+    time.sleep(0.5)
+    assert station.draft().lines() == lines, "nothing is counted while calibrating"
+    assert station.draft().title == TITLE

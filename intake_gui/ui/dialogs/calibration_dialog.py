@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -41,6 +42,8 @@ from PySide6.QtWidgets import (
 from intake_gui.domain.double_read import BLANKING_DEFAULT_MS, BLANKING_MAX_MS
 from intake_gui.domain.keyboard_layouts import PREFERENCE, LayoutMap, detect
 from intake_gui.ui.scanner_filter import GS, PASSTHROUGH_PROPERTY, FilterSettings, ScannerFilter
+
+log = logging.getLogger(__name__)
 
 SAMPLES_NEEDED = 3
 MIN_GAP_MS = 15
@@ -273,7 +276,9 @@ class CalibrationDialog(QDialog):
         if not sample.get("text"):
             return
         self._samples.append(dict(sample))
-        self.samples_list.addItem(_describe(len(self._samples), sample))
+        line = _describe(len(self._samples), sample)
+        self.samples_list.addItem(line)
+        log.info("Calibration read %s", line)  # in the log too: what support asks for first
         self._update_proposal()
 
     def restart(self) -> None:
