@@ -169,3 +169,13 @@ def test_calibration_learns_from_real_bursts_in_characters(station):
     time.sleep(0.5)
     assert station.draft().lines() == lines, "nothing is counted while calibrating"
     assert station.draft().title == TITLE
+
+
+def test_a_fast_typist_in_the_title_keeps_every_key_in_order(station):
+    """Keys ~30 ms apart look like the start of a scan and are held; with no Enter they are a person's, and
+    reach the title exactly as typed, capitals and all. (Last: it changes the title.)"""
+    focus_title(station)
+    station.keys.type(" Box 7B-x", gap_ms=30)
+    draft = station.wait_draft(lambda d: d.title != TITLE, "the title to change")
+    time.sleep(0.5)
+    assert station.draft().title == TITLE + " Box 7B-x", draft.title
