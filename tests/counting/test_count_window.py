@@ -250,3 +250,25 @@ def test_the_table_repaints_changed_rows_and_can_hide_matches(qtbot: Any) -> Non
         model.set_differences_only(True)
     assert [r.product.sku for r in model.rows()] == ["B"]
     assert model.find_product(1) == -1 and model.find_product(2) == 0
+
+
+def test_a_blanked_read_in_the_count_window_is_shown_and_counted_with_insert(
+    open_pos: OpenPos, open_window: Any, qtbot: Any
+) -> None:
+    """[scanner] The shelf count shares the double-read guard, so it shares the way out of it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from intake_gui.domain.scan_read import ScanRead
+
+    window = open_window(open_pos("blaze"))
+    start(qtbot, window, "Sales floor")
+    window.session.blanking_ms = 120
+    sku = window.session.index.products[0].sku
+    assert window.handle_scan(ScanRead(sku, started_ms=1000, ended_ms=1030)).counted
+    blanked = window.handle_scan(ScanRead(sku, started_ms=1070, ended_ms=1100))
+    assert blanked is not None and blanked.blanked
+    assert window.blanked_notice.isVisible() and "40 ms" in window.blanked_notice.text.text()
+    QTest.keyClick(window.table, Qt.Key.Key_Insert)
+    assert not window.blanked_notice.isVisible()
+    assert sum(ln.quantity for ln in window.session.lines) == 2
