@@ -1,12 +1,15 @@
-"""Retries that are safe for money and stock: reads are retried, writes only when provably not processed.
+"""Retries that are safe for money and stock: reads outlast the POS's moods, writes are re-sent only
+when provably not processed.
 
 A receive that is sent twice books the delivery twice, so the rule for writes is narrow: retry only when
-the request never left this machine (the connection or a pool slot could not be had) or the server said
+the request never left this machine (the connection or a pool slot could not be had) or the POS said
 "too many requests" (a refusal before processing). When a write may have reached the POS and the answer
 was lost, we raise `OutcomeUnknown` and let the caller reconcile against receive history.
 
-Nothing here knows Dutchie: a POS that hides a refusal behind HTTP 200 teaches the session through the
-`soft_refusal` and `definite_refusal` hooks.
+Reads are another matter: a POS that answers one read in five with a 500, or refuses for its rate limit
+with a `Retry-After` shorter than its window, must not end a receive. See `RetryPolicy` for the numbers.
+
+Nothing here knows one POS: hooks (defaulting to `pos.refusals`) say what a response means.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from typing import Any
 
 import httpx
 
+from intake_gui.domain.pos_words import GENERIC_WORDS, PosWords
+from intake_gui.pos import refusals
 from intake_gui.pos.base import ProgressFn
 from intake_gui.pos.errors import (
     AuthenticationError,
@@ -35,7 +40,9 @@ from intake_gui.pos.errors import (
     RequestTimeout,
     ServerError,
 )
-from intake_gui.pos.pacer import Pacer
+from intake_gui.pos.pacer import Pacer, Slot
+from intake_gui.pos.rate_window import RateFacts, rate_limit_words, read_rate_facts
+from intake_gui.pos.waits import WaitFn, WaitNotice, WaitReason
 
 log = logging.getLogger(__name__)
 
@@ -47,20 +54,49 @@ _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How hard to try. `max_attempts` counts the first try; `max_retry_after` is the longest a
-    server-requested wait we accept before giving up and letting the caller decide."""
+    """How hard to try, and how long to wait.
 
-    max_attempts: int = 4
+    Transient failures of a read (a 5xx or 408 answer, a dropped or refused connection) are retried up to
+    `max_attempts` tries in all with capped, jittered exponential backoff: 8 tries outlast a POS that
+    answers one read in five with a 500 (0.2**8, about 3 in a million reads fail) and give up on one
+    that is down after about half a minute (0.5+1+2+4+8+8+8 s).
+
+    Rate-limit refusals are a different clock: the POS said when it will answer again. Intake waits as
+    long as the window needs (the pacer knows our own send times and the limit the POS stated; a
+    `Retry-After` is a lower bound, not the plan) and never gives up before a full `window_s` has been
+    waited out. Only a `Retry-After` beyond `max_retry_after` is not waited for (the caller decides).
+    """
+
+    max_attempts: int = 8
     base_delay: float = 0.5
     max_delay: float = 8.0
-    statuses: frozenset[int] = frozenset({429, 502, 503, 504})
-    max_retry_after: float = 60.0
+    statuses: frozenset[int] = frozenset({408, 500, 502, 503, 504})
+    """Statuses of a read worth trying again (a rate refusal is recognised separately, whatever its status)."""
+    window_s: float = 60.0
+    """The rate window assumed until the POS states its own."""
+    min_rate_wait: float = 1.0
+    max_retry_after: float = 900.0
+    max_session_retries: int = 3
+    """Fresh logins in a row a connector tries when the POS refuses each new session right away."""
 
     def backoff(self, attempt: int, rng: Callable[[], float]) -> float:
         """Capped exponential backoff with up to 25% jitter downwards, so clients that failed together
         do not come back together."""
         delay = min(self.max_delay, self.base_delay * (2 ** max(0, attempt - 1)))
         return max(0.0, delay * (1.0 - 0.25 * rng()))
+
+
+@dataclass(frozen=True)
+class RateOutcome:
+    """Attached to a response that is still a rate refusal after Intake gave up waiting
+    (`resp.extensions[RATE_OUTCOME]`), so the connector can word the error with the facts."""
+
+    facts: RateFacts
+    waited_s: float
+    refusals: int
+
+
+RATE_OUTCOME = "intake.rate_outcome"
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -83,30 +119,68 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, seconds)
 
 
+def rate_limited(
+    resp: httpx.Response,
+    *,
+    endpoint: str,
+    detail: str,
+    message: str = "",
+    words: PosWords = GENERIC_WORDS,
+) -> RateLimited:
+    """The error for a rate refusal Intake gave up on, worded from what the POS said (`message`, the
+    headers) and how long Intake waited; the documented figure only when the POS said nothing."""
+    outcome = resp.extensions.get(RATE_OUTCOME)
+    retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+    if isinstance(outcome, RateOutcome):
+        facts, waited = outcome.facts, outcome.waited_s
+    else:
+        facts, waited = read_rate_facts(resp, message, retry_after), 0.0
+    return RateLimited(
+        rate_limit_words(facts, words, waited_s=waited),
+        detail=detail,
+        endpoint=endpoint,
+        pos_message=facts.pos_said,
+        status=resp.status_code,
+        retry_after=facts.retry_after if facts.retry_after is not None else 5.0,
+        limit_per_window=facts.limit,
+        window_s=facts.window_s,
+        waited_s=waited,
+    )
+
+
 def error_for_status(
-    resp: httpx.Response, *, endpoint: str = "", message: str = ""
+    resp: httpx.Response,
+    *,
+    endpoint: str = "",
+    message: str = "",
+    words: PosWords = GENERIC_WORDS,
 ) -> PosError | None:
-    """The generic meaning of an HTTP status, or None for a success. Connectors refine it with the
-    POS's own message where they can read one; `message` is put in `detail`, not shown to a clerk."""
+    """The generic meaning of an HTTP status, or None for a success. `message` is the POS's own words
+    (already scrubbed): kept as `pos_message` and in `detail`; connectors refine the class with it."""
     status = resp.status_code
     if status < 300:
         return None
     path = endpoint or resp.request.url.path
     detail = f"HTTP {status} from {path}" + (f": {message}" if message else "")
+    common: dict[str, Any] = {
+        "detail": detail,
+        "endpoint": path,
+        "pos_message": message,
+        "status": status,
+    }
     if status == 401:
-        return AuthenticationError(detail=detail, endpoint=path)
+        return AuthenticationError(**common)
     if status == 403:
-        return PermissionDenied(detail=detail, endpoint=path)
+        return PermissionDenied(**common)
     if status == 404:
-        return NotFound(detail=detail, endpoint=path)
+        return NotFound(**common)
     if status == 429:
-        retry_after = parse_retry_after(resp.headers.get("Retry-After"))
-        return RateLimited(
-            detail=detail, endpoint=path, retry_after=5.0 if retry_after is None else retry_after
-        )
+        return rate_limited(resp, endpoint=path, detail=detail, message=message, words=words)
     if 400 <= status < 500:
-        return InvalidRequest(detail=detail, endpoint=path)
-    return ServerError(detail=detail, endpoint=path)
+        return InvalidRequest(**common)
+    pos = words.pos_name if words.pos_name != "the POS" else "The POS"
+    said = f": “{message}”" if message else "."
+    return ServerError(f"{pos} answered with an error (HTTP {status}){said}", **common)
 
 
 def network_error(exc: httpx.HTTPError, endpoint: str) -> PosError:
@@ -124,16 +198,21 @@ def network_error(exc: httpx.HTTPError, endpoint: str) -> PosError:
 
 
 class HttpSession:
-    """One POS conversation: pacing, retries and the write-safety rule around an httpx.Client.
+    """One POS conversation: pacing, retries, visible waits and the write-safety rule around an httpx.Client.
 
     `send` returns the final response whatever its status (the connector reads the POS's own message
     from it); it raises only for network failures, or `OutcomeUnknown` for a write that may have landed.
 
-    Hooks (both optional, both see the full response):
-    - `soft_refusal(resp)`: True when a 2xx response is really "too many requests"; reads are then
-      retried like a 429. Writes are not: the caller raises the refusal and the user decides.
-    - `definite_refusal(resp)`: True when a 5xx answer to a write proves the write was not processed
-      (e.g. a session or rate-limit refusal). Without it every 5xx to a write is `OutcomeUnknown`.
+    Hooks (all optional, all see the full response; the defaults read any POS's message generically
+    through `pos.refusals`):
+    - `rate_refusal(resp)`: True when the answer is "too many requests" whatever its status (a 200 with
+      `Result: false`, a 5xx envelope). Refused before processing, so reads *and* writes wait and go again.
+    - `definite_refusal(resp)`: True when an error answer proves the request was not processed (session,
+      permission, invalid input). A read is then not retried (the answer would not change) and a write is
+      handed back to the connector to raise the refusal instead of `OutcomeUnknown`.
+    - `message_of(resp)`: the POS's words in an answer, for wait notices and rate facts.
+    - `scrub(text)`: removes secrets from anything taken out of an answer.
+    - `on_wait(notice)`: told before and after every wait (see `pos.waits`); settable at any time.
     """
 
     def __init__(
@@ -143,17 +222,82 @@ class HttpSession:
         pacer: Pacer | None = None,
         retry: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
-        soft_refusal: ResponseCheck | None = None,
+        rate_refusal: ResponseCheck | None = None,
         definite_refusal: ResponseCheck | None = None,
+        message_of: Callable[[httpx.Response], str] | None = None,
+        scrub: Callable[[str], str] | None = None,
+        on_wait: WaitFn | None = None,
     ) -> None:
         self.client = client
-        self.pacer = pacer
+        # Without a configured pacer a private one still learns what the POS states and holds back after
+        # a refusal; it paces nothing until then.
+        self.pacer = pacer if pacer is not None else Pacer(0, clock=clock, sleep=sleep)
         self.retry = retry
         self._sleep = sleep
+        self._clock = clock
         self._rng = rng
-        self._soft_refusal = soft_refusal
-        self._definite_refusal = definite_refusal
+        self._rate_refusal = rate_refusal or refusals.is_rate_refusal
+        self._definite_refusal = definite_refusal or refusals.proves_not_processed
+        self._message_of = message_of or refusals.pos_message
+        self._scrub = scrub or (lambda text: text)
+        self.on_wait = on_wait
+
+    # ---------------------------------------------------------------- waiting, visibly
+
+    def _notify(self, notice: WaitNotice) -> None:
+        listener = self.on_wait
+        if listener is None:
+            return
+        try:
+            listener(notice)
+        except Exception:  # a broken listener must never end a receive
+            log.exception("on_wait listener failed")
+
+    def wait(self, seconds: float, reason: WaitReason, **about: Any) -> None:
+        """Sleep `seconds`, telling `on_wait` when the wait starts and when it is over."""
+        if seconds <= 0:
+            return
+        self._notify(WaitNotice(seconds, reason, until=self._clock() + seconds, **about))
+        self._sleep(seconds)
+        self._notify(WaitNotice(0.0, reason, **{k: v for k, v in about.items() if k == "endpoint"}))
+
+    def _pace(self, path: str, after_refusal: str | None) -> Slot:
+        """Book this request's slot with the pacer and wait for it."""
+        slot = self.pacer.reserve()
+        if slot.wait > 0:
+            learned = self.pacer.learned
+            reason: WaitReason = (
+                "rate_limit" if (slot.held or after_refusal is not None) else "pacing"
+            )
+            self.wait(
+                slot.wait,
+                reason,
+                endpoint=path,
+                pos_said=after_refusal or self.pacer.said,
+                limit_per_window=learned[0] if learned else None,
+                window_s=learned[1] if learned else None,
+            )
+        return slot
+
+    def _said(self, resp: httpx.Response) -> str:
+        try:
+            return self._scrub(self._message_of(resp))
+        except Exception:  # a hook reading a strange body must not turn into a crash
+            return ""
+
+    def _learn(self, resp: httpx.Response, message: str = "") -> RateFacts:
+        """Teach the pacer whatever the answer states about the limit (headers; the message if given)."""
+        retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+        facts = read_rate_facts(resp, message, retry_after)
+        if facts.limit is not None:
+            self.pacer.learn(facts.limit, facts.window_s or self.retry.window_s, message)
+        if facts.remaining == 0 and facts.reset_s:
+            self.pacer.hold(min(facts.reset_s, self.retry.max_retry_after), message)
+        return facts
+
+    # ---------------------------------------------------------------- sending
 
     def send(
         self,
@@ -167,24 +311,35 @@ class HttpSession:
         progress: ProgressFn | None = None,
     ) -> httpx.Response:
         """Send with retries. `progress(bytes_done, bytes_total_or_0)` streams the body when given."""
-        attempt = 0
+        failures = 0
+        refusals_seen = 0
+        rate_waited = 0.0
+        refused_with: str | None = None
         while True:
-            attempt += 1
-            last = attempt >= self.retry.max_attempts
-            if self.pacer is not None:
-                self.pacer.acquire()
+            slot = self._pace(path, refused_with)
+            if refusals_seen:
+                rate_waited += slot.wait
             started = time.monotonic()
             try:
                 resp = self._once(method, path, json, params, headers, progress)
             except httpx.HTTPError as exc:
                 err = network_error(exc, path)
                 never_sent = isinstance(exc, _NEVER_SENT)
-                log.info("%s %s failed (attempt %d): %s", method, path, attempt, type(exc).__name__)
+                log.info(
+                    "%s %s failed (try %d): %s", method, path, failures + 1, type(exc).__name__
+                )
                 if not idempotent and not never_sent:
                     raise OutcomeUnknown(detail=err.detail, cause=err, endpoint=path) from exc
-                if last:
+                failures += 1
+                if failures >= self.retry.max_attempts:
                     raise err from exc
-                self._sleep(self.retry.backoff(attempt, self._rng))
+                self.wait(
+                    self.retry.backoff(failures, self._rng),
+                    "retry",
+                    endpoint=path,
+                    pos_said=type(exc).__name__,
+                    attempt=failures,
+                )
                 continue
             log.debug(
                 "%s %s -> %d in %.0f ms",
@@ -193,38 +348,84 @@ class HttpSession:
                 resp.status_code,
                 (time.monotonic() - started) * 1e3,
             )
-
             status = resp.status_code
-            refused = status == 429 or (
-                idempotent
-                and 200 <= status < 300
-                and self._soft_refusal
-                and self._soft_refusal(resp)
-            )
-            if refused or (idempotent and status in self.retry.statuses):
-                retry_after = parse_retry_after(resp.headers.get("Retry-After"))
-                delay = (
-                    retry_after
-                    if retry_after is not None
-                    else self.retry.backoff(attempt, self._rng)
+            if self._is_rate_refusal(resp):
+                said = self._said(resp)
+                facts = self._learn(resp, said)
+                self.pacer.release(slot)
+                refusals_seen += 1
+                learned = self.pacer.learned
+                window = facts.window_s or (learned[1] if learned else self.retry.window_s)
+                too_long = (facts.retry_after or 0.0) > self.retry.max_retry_after
+                if too_long or rate_waited >= window:
+                    log.info(
+                        "%s %s still refused for the rate limit after %.0f s of waiting; giving up",
+                        method,
+                        path,
+                        rate_waited,
+                    )
+                    resp.extensions = {
+                        **resp.extensions,
+                        RATE_OUTCOME: RateOutcome(facts, rate_waited, refusals_seen),
+                    }
+                    return resp
+                lower = max(facts.retry_after or 0.0, facts.reset_s or 0.0)
+                # Without a stated wait, start from the spacing the limit implies (12 s at 5 a minute).
+                spacing = window / learned[0] if learned else self.retry.min_rate_wait
+                base = max(self.retry.min_rate_wait, lower, spacing)
+                escalate = base * 2 ** (refusals_seen - 1)
+                self.pacer.hold(max(lower, min(window, escalate)), said)
+                refused_with = said or f"HTTP {status}"
+                log.info(
+                    "%s %s -> %d, rate-limited (refusal %d)", method, path, status, refusals_seen
                 )
-                if refused and self.pacer is not None:
-                    self.pacer.note_retry_after(delay)
-                if last or delay > self.retry.max_retry_after:
-                    return resp
-                log.info("%s %s -> %d, retrying in %.1f s", method, path, status, delay)
-                self._sleep(delay)
                 continue
-            if not idempotent and status >= 500:
-                if self._definite_refusal is not None and self._definite_refusal(resp):
+            refused_with = None
+            self._learn(resp)
+            # 408 to a write is the server saying it never got the whole request: the connector's to word.
+            transient = status in self.retry.statuses and (idempotent or status >= 500)
+            if transient:
+                if self._definite_refusal(resp):
+                    return resp  # proven not processed; the same request would get the same answer
+                if not idempotent:
+                    cause = error_for_status(resp, endpoint=path, message=self._said(resp))
+                    raise OutcomeUnknown(
+                        detail=f"HTTP {status} from {path} after the write was sent",
+                        cause=cause,
+                        endpoint=path,
+                    )
+                failures += 1
+                retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+                if failures >= self.retry.max_attempts or (
+                    retry_after is not None and retry_after > self.retry.max_retry_after
+                ):
                     return resp
-                cause = error_for_status(resp, endpoint=path)
+                delay = self.retry.backoff(failures, self._rng)
+                if retry_after is not None:
+                    delay = max(delay, retry_after)
+                log.info("%s %s -> %d, retrying in %.1f s", method, path, status, delay)
+                self.wait(
+                    delay,
+                    "retry",
+                    endpoint=path,
+                    pos_said=self._said(resp) or f"HTTP {status}",
+                    attempt=failures,
+                )
+                continue
+            if not idempotent and status >= 500 and not self._definite_refusal(resp):
+                cause = error_for_status(resp, endpoint=path, message=self._said(resp))
                 raise OutcomeUnknown(
                     detail=f"HTTP {status} from {path} after the write was sent",
                     cause=cause,
                     endpoint=path,
                 )
             return resp
+
+    def _is_rate_refusal(self, resp: httpx.Response) -> bool:
+        try:
+            return resp.status_code == 429 or self._rate_refusal(resp)
+        except Exception:
+            return resp.status_code == 429
 
     def _once(
         self,

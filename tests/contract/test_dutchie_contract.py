@@ -55,17 +55,43 @@ class Stop(Exception):
     """Raised by a fake sleep to end a test at the moment the client decided to wait."""
 
 
-@pytest.fixture
-def sleeps() -> list[float]:
-    return []
+class FakeTime:
+    """The client's clock moves only when it sleeps: waits are recorded, never spent. (The sandbox's
+    clock is real, so a test that needs the POS's window to pass uses real time; see the rate tests.)"""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
 
 
 @pytest.fixture
-def connect(sleeps: list[float]) -> Iterator[Callable[..., DutchieConnector]]:
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def sleeps(fake_time: FakeTime) -> list[float]:
+    return fake_time.slept
+
+
+@pytest.fixture
+def connect(fake_time: FakeTime) -> Iterator[Callable[..., DutchieConnector]]:
     made: list[DutchieConnector] = []
 
     def make(sb: EmbeddedSandbox, user: str = TRAINING_USER, **kw: Any) -> DutchieConnector:
-        options: dict[str, Any] = {"rate_per_minute": 0, "sleep": sleeps.append, "timeout": 10.0}
+        options: dict[str, Any] = {
+            "rate_per_minute": 0,
+            "sleep": fake_time.sleep,
+            "clock": fake_time.clock,
+            "timeout": 10.0,
+        }
         options.update(kw)
         conn = DutchieConnector(sb.base_url, Credentials(user, TRAINING_SECRET), **options)
         made.append(conn)
@@ -286,19 +312,24 @@ def test_duplicate_vendor_names_keep_distinct_ids(sandbox: EmbeddedSandbox, conn
 # ------------------------------------------------------------------ rate limit, both forms
 
 
-def test_rate_limit_without_pacer(sandbox_factory: Any, connect: Any, sleeps: list[float]) -> None:
+def test_rate_limit_never_gives_up_before_a_full_window(
+    sandbox_factory: Any, connect: Any, sleeps: list[float]
+) -> None:
+    """With the client's time frozen the POS's window never passes: Intake keeps waiting (on paper)
+    until a full window has been waited out, then says what the POS said."""
     sb = sandbox_factory(SandboxConfig(rate_limit_per_minute=5))
     conn = connect(sb)
     az = az_of(conn)  # login is not counted; this is request 1 of 5
     for _ in range(4):
         conn.rooms(az)
     with pytest.raises(RateLimited) as info:
-        conn.rooms(az)  # refused 4 times: 429 with Retry-After and 200 + Result false, alternately
-    assert len(sleeps) == 3
-    assert any(50 <= s <= 60 for s in sleeps)  # the 429's Retry-After was honoured
-    assert info.value.retry_after >= 0
-    counters = sb.admin.state()["counters"]["v2/room/get-rooms"]
-    assert counters["rate_limited"] == 4
+        conn.rooms(az)  # refused in both forms, alternately
+    err = info.value
+    assert err.waited_s >= 60 and sum(sleeps) >= 60
+    assert "only 5 per minute" in err.message and "60 a minute" not in err.message
+    assert err.limit_per_window == 5
+    refused = sb.admin.state()["counters"]["v2/room/get-rooms"]["rate_limited"]
+    assert 2 <= refused <= 6  # the waits grow; the POS is not hammered
 
     # A write under the limit is refused definitely and never lands.
     sleeps.clear()
@@ -324,12 +355,12 @@ def test_rate_limit_with_pacer_waits_instead_of_being_refused(
     now = [0.0]
     waits: list[float] = []
 
-    def pacer_sleep(seconds: float) -> None:
+    def stop_on_wait(seconds: float) -> None:
         waits.append(seconds)
         raise Stop
 
-    pacer = Pacer(5, clock=lambda: now[0], sleep=pacer_sleep)
-    conn = connect(sb, pacer=pacer)
+    pacer = Pacer(5, clock=lambda: now[0])
+    conn = connect(sb, pacer=pacer, sleep=stop_on_wait)
     az = az_of(conn)  # pacer slots 1-2 (login, locations)
     for _ in range(3):
         now[0] += 1.0
@@ -446,7 +477,7 @@ def test_wrong_password_and_secrets_stay_out_of_logs(
 @pytest.mark.parametrize(
     ("rule", "error"),
     [
-        ({"kind": "http_error", "status": 500}, ServerError),
+        ({"kind": "http_error", "status": 500, "times": -1}, ServerError),
         ({"kind": "http_error", "status": 503, "times": -1}, ServerError),
         ({"kind": "malformed_html", "status": 200}, MalformedResponse),
         ({"kind": "malformed_html", "status": 502, "times": -1}, ServerError),
@@ -558,21 +589,36 @@ def test_write_never_sent_is_retried_and_lands_once(
     assert only["id"] == receipt
 
 
-@pytest.mark.parametrize(
-    ("rule", "error"),
-    [
-        ({"kind": "not_permitted"}, PermissionDenied),
-        ({"kind": "rate_limit_200"}, RateLimited),
-        ({"kind": "rate_limit_429", "times": -1, "retry_after_s": 1}, RateLimited),
-    ],
-)
-def test_write_refusals_are_definite(
-    sandbox: EmbeddedSandbox, connect: Any, rule: dict[str, Any], error: type
+def test_write_refused_for_permission_is_definite(sandbox: EmbeddedSandbox, connect: Any) -> None:
+    conn = connect(sandbox)
+    draft = simple_draft(conn)
+    sandbox.admin.set_faults([{"endpoint": "v2/inventory/receive", "kind": "not_permitted"}])
+    with pytest.raises(PermissionDenied):
+        conn.receive(draft)
+    assert committed(sandbox) == []
+
+
+@pytest.mark.parametrize("kind", ["rate_limit_200", "rate_limit_429"])
+def test_write_refused_for_the_rate_limit_waits_and_lands_once(
+    sandbox: EmbeddedSandbox, connect: Any, kind: str
 ) -> None:
     conn = connect(sandbox)
     draft = simple_draft(conn)
-    sandbox.admin.set_faults([{"endpoint": "v2/inventory/receive", **rule}])
-    with pytest.raises(error):
+    sandbox.admin.set_faults([{"endpoint": "v2/inventory/receive", "kind": kind, "times": 2}])
+    receipt = conn.receive(draft)
+    (only,) = committed(sandbox)
+    assert only["id"] == receipt
+
+
+def test_write_refused_for_the_rate_limit_for_good_is_rate_limited_and_never_lands(
+    sandbox: EmbeddedSandbox, connect: Any
+) -> None:
+    conn = connect(sandbox)
+    draft = simple_draft(conn)
+    sandbox.admin.set_faults(
+        [{"endpoint": "v2/inventory/receive", "kind": "rate_limit_429", "times": -1}]
+    )
+    with pytest.raises(RateLimited):
         conn.receive(draft)
     assert committed(sandbox) == []
 
