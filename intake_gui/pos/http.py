@@ -18,7 +18,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -40,7 +40,7 @@ from intake_gui.pos.errors import (
     RequestTimeout,
     ServerError,
 )
-from intake_gui.pos.pacer import Pacer, Slot
+from intake_gui.pos.pacer import WINDOW_S, Pacer, Slot
 from intake_gui.pos.rate_window import RateFacts, rate_limit_words, read_rate_facts
 from intake_gui.pos.waits import WaitFn, WaitNotice, WaitReason
 
@@ -72,8 +72,10 @@ class RetryPolicy:
     max_delay: float = 8.0
     statuses: frozenset[int] = frozenset({408, 500, 502, 503, 504})
     """Statuses of a read worth trying again (a rate refusal is recognised separately, whatever its status)."""
-    window_s: float = 60.0
-    """The rate window assumed until the POS states its own."""
+    window_s: float | None = None
+    """The rate window, when known better than the POS's words say (a tenant whose refusal says "per
+    minute" but counts another window; the sandbox's fast moods). None: the window the POS states, else
+    a minute."""
     min_rate_wait: float = 1.0
     max_retry_after: float = 900.0
     max_session_retries: int = 3
@@ -291,8 +293,10 @@ class HttpSession:
         """Teach the pacer whatever the answer states about the limit (headers; the message if given)."""
         retry_after = parse_retry_after(resp.headers.get("Retry-After"))
         facts = read_rate_facts(resp, message, retry_after)
+        if self.retry.window_s is not None and facts.limit is not None:
+            facts = replace(facts, window_s=self.retry.window_s)
         if facts.limit is not None:
-            self.pacer.learn(facts.limit, facts.window_s or self.retry.window_s, message)
+            self.pacer.learn(facts.limit, facts.window_s or WINDOW_S, message)
         if facts.remaining == 0 and facts.reset_s:
             self.pacer.hold(min(facts.reset_s, self.retry.max_retry_after), message)
         return facts
@@ -355,7 +359,9 @@ class HttpSession:
                 self.pacer.release(slot)
                 refusals_seen += 1
                 learned = self.pacer.learned
-                window = facts.window_s or (learned[1] if learned else self.retry.window_s)
+                window = (
+                    self.retry.window_s or facts.window_s or (learned[1] if learned else WINDOW_S)
+                )
                 too_long = (facts.retry_after or 0.0) > self.retry.max_retry_after
                 if too_long or rate_waited >= window:
                     log.info(

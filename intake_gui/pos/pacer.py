@@ -26,6 +26,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 WINDOW_S = 60.0
+MARGIN_S = 0.25
+MARGIN_RATIO = 0.02
+"""Slack added to a learned window: the POS counts a request when it processes it, we when we send it, and
+the two clocks drift apart by the request's travel and queueing time."""
 _LOG_MAX = 10_000
 """Send times kept (far more than any real limit); older ones are dropped first."""
 
@@ -131,7 +135,8 @@ class Pacer:
         if self._rate > 0:
             limits.append((self._rate, WINDOW_S))
         if self._learned is not None:
-            limits.append(self._learned)
+            limit, window = self._learned
+            limits.append((limit, window * (1 + MARGIN_RATIO) + MARGIN_S))
         return limits
 
     def reserve(self) -> Slot:

@@ -87,6 +87,6 @@ def _secs(seconds: float) -> str:
     if seconds >= 90:
         minutes, rest = divmod(round(seconds), 60)
         return f"{minutes} min {rest} s" if rest else f"{minutes} min"
-    if seconds >= 10 or seconds == int(seconds):
-        return f"{seconds:.0f} s"
-    return f"{seconds:.1f} s"
+    if seconds >= 10:
+        return f"{round(seconds)} s"
+    return f"{seconds:.1f}".removesuffix(".0") + " s"
