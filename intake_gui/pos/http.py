@@ -101,6 +101,17 @@ class RateOutcome:
 RATE_OUTCOME = "intake.rate_outcome"
 
 
+@dataclass
+class _Tries:
+    """One `send`'s bookkeeping: transient failures, rate refusals, and the waiting since the first."""
+
+    failures: int = 0
+    refusals: int = 0
+    rate_waited: float = 0.0
+    refused_with: str | None = None
+    """What the POS said in the refusal the next wait follows (None: the last answer was no refusal)."""
+
+
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None if absent/garbled."""
     if not value:
@@ -315,35 +326,16 @@ class HttpSession:
         progress: ProgressFn | None = None,
     ) -> httpx.Response:
         """Send with retries. `progress(bytes_done, bytes_total_or_0)` streams the body when given."""
-        failures = 0
-        refusals_seen = 0
-        rate_waited = 0.0
-        refused_with: str | None = None
+        tries = _Tries()
         while True:
-            slot = self._pace(path, refused_with)
-            if refusals_seen:
-                rate_waited += slot.wait
+            slot = self._pace(path, tries.refused_with)
+            if tries.refusals:
+                tries.rate_waited += slot.wait
             started = time.monotonic()
             try:
                 resp = self._once(method, path, json, params, headers, progress)
             except httpx.HTTPError as exc:
-                err = network_error(exc, path)
-                never_sent = isinstance(exc, _NEVER_SENT)
-                log.info(
-                    "%s %s failed (try %d): %s", method, path, failures + 1, type(exc).__name__
-                )
-                if not idempotent and not never_sent:
-                    raise OutcomeUnknown(detail=err.detail, cause=err, endpoint=path) from exc
-                failures += 1
-                if failures >= self.retry.max_attempts:
-                    raise err from exc
-                self.wait(
-                    self.retry.backoff(failures, self._rng),
-                    "retry",
-                    endpoint=path,
-                    pos_said=type(exc).__name__,
-                    attempt=failures,
-                )
+                self._after_network_error(exc, method, path, idempotent, tries)
                 continue
             log.debug(
                 "%s %s -> %d in %.0f ms",
@@ -352,80 +344,104 @@ class HttpSession:
                 resp.status_code,
                 (time.monotonic() - started) * 1e3,
             )
-            status = resp.status_code
             if self._is_rate_refusal(resp):
-                said = self._said(resp)
-                facts = self._learn(resp, said)
-                self.pacer.release(slot)
-                refusals_seen += 1
-                learned = self.pacer.learned
-                window = (
-                    self.retry.window_s or facts.window_s or (learned[1] if learned else WINDOW_S)
-                )
-                too_long = (facts.retry_after or 0.0) > self.retry.max_retry_after
-                if too_long or rate_waited >= window:
-                    log.info(
-                        "%s %s still refused for the rate limit after %.0f s of waiting; giving up",
-                        method,
-                        path,
-                        rate_waited,
-                    )
-                    resp.extensions = {
-                        **resp.extensions,
-                        RATE_OUTCOME: RateOutcome(facts, rate_waited, refusals_seen),
-                    }
-                    return resp
-                lower = max(facts.retry_after or 0.0, facts.reset_s or 0.0)
-                # Without a stated wait, start from the spacing the limit implies (12 s at 5 a minute).
-                spacing = window / learned[0] if learned else self.retry.min_rate_wait
-                base = max(self.retry.min_rate_wait, lower, spacing)
-                escalate = base * 2 ** (refusals_seen - 1)
-                self.pacer.hold(max(lower, min(window, escalate)), said)
-                refused_with = said or f"HTTP {status}"
-                log.info(
-                    "%s %s -> %d, rate-limited (refusal %d)", method, path, status, refusals_seen
-                )
-                continue
-            refused_with = None
+                if self._after_rate_refusal(resp, method, path, slot, tries):
+                    continue
+                return resp
+            tries.refused_with = None
             self._learn(resp)
+            status = resp.status_code
             # 408 to a write is the server saying it never got the whole request: the connector's to word.
-            transient = status in self.retry.statuses and (idempotent or status >= 500)
-            if transient:
+            if status in self.retry.statuses and (idempotent or status >= 500):
                 if self._definite_refusal(resp):
                     return resp  # proven not processed; the same request would get the same answer
                 if not idempotent:
-                    cause = error_for_status(resp, endpoint=path, message=self._said(resp))
-                    raise OutcomeUnknown(
-                        detail=f"HTTP {status} from {path} after the write was sent",
-                        cause=cause,
-                        endpoint=path,
-                    )
-                failures += 1
-                retry_after = parse_retry_after(resp.headers.get("Retry-After"))
-                if failures >= self.retry.max_attempts or (
-                    retry_after is not None and retry_after > self.retry.max_retry_after
-                ):
-                    return resp
-                delay = self.retry.backoff(failures, self._rng)
-                if retry_after is not None:
-                    delay = max(delay, retry_after)
-                log.info("%s %s -> %d, retrying in %.1f s", method, path, status, delay)
-                self.wait(
-                    delay,
-                    "retry",
-                    endpoint=path,
-                    pos_said=self._said(resp) or f"HTTP {status}",
-                    attempt=failures,
-                )
-                continue
+                    raise self._unknown(resp, path)
+                if self._after_transient(resp, method, path, tries):
+                    continue
+                return resp
             if not idempotent and status >= 500 and not self._definite_refusal(resp):
-                cause = error_for_status(resp, endpoint=path, message=self._said(resp))
-                raise OutcomeUnknown(
-                    detail=f"HTTP {status} from {path} after the write was sent",
-                    cause=cause,
-                    endpoint=path,
-                )
+                raise self._unknown(resp, path)
             return resp
+
+    def _after_network_error(
+        self, exc: httpx.HTTPError, method: str, path: str, idempotent: bool, tries: _Tries
+    ) -> None:
+        """No answer. A write that may have left is OutcomeUnknown; anything else waits and goes again,
+        until the tries run out (then the network error, as ours)."""
+        err = network_error(exc, path)
+        log.info("%s %s failed (try %d): %s", method, path, tries.failures + 1, type(exc).__name__)
+        if not idempotent and not isinstance(exc, _NEVER_SENT):
+            raise OutcomeUnknown(detail=err.detail, cause=err, endpoint=path) from exc
+        tries.failures += 1
+        if tries.failures >= self.retry.max_attempts:
+            raise err from exc
+        delay = self.retry.backoff(tries.failures, self._rng)
+        self.wait(
+            delay, "retry", endpoint=path, pos_said=type(exc).__name__, attempt=tries.failures
+        )
+
+    def _after_transient(self, resp: httpx.Response, method: str, path: str, tries: _Tries) -> bool:
+        """A read answered 5xx/408: wait (backoff, at least its Retry-After) and go again, or False
+        when the tries are spent or the POS asks for a wait beyond what we accept."""
+        tries.failures += 1
+        retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+        if tries.failures >= self.retry.max_attempts or (
+            retry_after is not None and retry_after > self.retry.max_retry_after
+        ):
+            return False
+        delay = self.retry.backoff(tries.failures, self._rng)
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        status = resp.status_code
+        log.info("%s %s -> %d, retrying in %.1f s", method, path, status, delay)
+        said = self._said(resp) or f"HTTP {status}"
+        self.wait(delay, "retry", endpoint=path, pos_said=said, attempt=tries.failures)
+        return True
+
+    def _after_rate_refusal(
+        self, resp: httpx.Response, method: str, path: str, slot: Slot, tries: _Tries
+    ) -> bool:
+        """Refused for the limit (never processed): learn what the POS said, hold every caller of the
+        login back, and go again — or False (the outcome attached to `resp`) once a full window has
+        been waited out, or when the POS asks for longer than we accept."""
+        said = self._said(resp)
+        facts = self._learn(resp, said)
+        self.pacer.release(slot)
+        tries.refusals += 1
+        learned = self.pacer.learned
+        window = self.retry.window_s or facts.window_s or (learned[1] if learned else WINDOW_S)
+        too_long = (facts.retry_after or 0.0) > self.retry.max_retry_after
+        if too_long or tries.rate_waited >= window:
+            log.info(
+                "%s %s still refused for the rate limit after %.0f s of waiting; giving up",
+                method,
+                path,
+                tries.rate_waited,
+            )
+            outcome = RateOutcome(facts, tries.rate_waited, tries.refusals)
+            resp.extensions = {**resp.extensions, RATE_OUTCOME: outcome}
+            return False
+        lower = max(facts.retry_after or 0.0, facts.reset_s or 0.0)
+        # Without a stated wait, start from the spacing the limit implies (12 s at 5 a minute); the
+        # pacer adds whatever the window itself still needs when the next request books its slot.
+        spacing = window / learned[0] if learned else self.retry.min_rate_wait
+        escalate = max(self.retry.min_rate_wait, lower, spacing) * 2 ** (tries.refusals - 1)
+        self.pacer.hold(max(lower, min(window, escalate)), said)
+        tries.refused_with = said or f"HTTP {resp.status_code}"
+        log.info(
+            "%s %s -> %d, rate-limited (refusal %d)", method, path, resp.status_code, tries.refusals
+        )
+        return True
+
+    def _unknown(self, resp: httpx.Response, path: str) -> OutcomeUnknown:
+        """A write answered with an error that does not prove it was refused: it may have landed."""
+        cause = error_for_status(resp, endpoint=path, message=self._said(resp))
+        return OutcomeUnknown(
+            detail=f"HTTP {resp.status_code} from {path} after the write was sent",
+            cause=cause,
+            endpoint=path,
+        )
 
     def _is_rate_refusal(self, resp: httpx.Response) -> bool:
         try:
