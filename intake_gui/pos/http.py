@@ -41,7 +41,7 @@ from intake_gui.pos.errors import (
     ServerError,
 )
 from intake_gui.pos.pacer import WINDOW_S, Pacer, Slot
-from intake_gui.pos.rate_window import RateFacts, rate_limit_words, read_rate_facts
+from intake_gui.pos.rate_window import RateFacts, StatedLimit, rate_limit_words, read_rate_facts
 from intake_gui.pos.waits import WaitFn, WaitNotice, WaitReason
 
 log = logging.getLogger(__name__)
@@ -256,6 +256,12 @@ class HttpSession:
         self._message_of = message_of or refusals.pos_message
         self._scrub = scrub or (lambda text: text)
         self.on_wait = on_wait
+
+    @property
+    def stated_limit(self) -> StatedLimit | None:
+        """The limit the POS stated for this login so far (shared by its connectors), or None."""
+        learned = self.pacer.learned
+        return StatedLimit(learned[0], learned[1], self.pacer.said) if learned else None
 
     # ---------------------------------------------------------------- waiting, visibly
 

@@ -71,6 +71,16 @@ class RateFacts:
         return ", ".join(parts)
 
 
+@dataclass(frozen=True)
+class StatedLimit:
+    """The request limit a POS stated for this login (learned from a refusal or headers), for
+    `intake doctor` and support: `limit` requests per `window_s`, in the POS's words `said`."""
+
+    limit: int
+    window_s: float
+    said: str = ""
+
+
 def limit_in_text(text: str) -> tuple[int, float] | None:
     """(limit, window seconds) from words like "only 5 per minute" or "100 requests / 10 seconds"."""
     for match in _LIMIT_IN_TEXT.finditer(text or ""):

@@ -630,6 +630,8 @@ def test_a_stated_limit_paces_every_connector_of_the_login(kit: Any, fake: Any) 
     fake.script(ROOMS, kit.reply(200, kit.envelope(result=False, message=FIVE)))
     first.rooms(kit.az)
     assert second._http.pacer.learned == (5, 60.0)
+    assert second.stated_limit is not None
+    assert (second.stated_limit.limit, second.stated_limit.said) == (5, FIVE)
     first.close()
     second.close()
 
@@ -689,8 +691,20 @@ def test_secrets_never_in_errors_or_logs(
         except PosError as exc:
             errors.append(exc)
 
+    # A login answered 500 echoing the request: the retry's wait notice quotes it, scrubbed.
+    notices: list[WaitNotice] = []
+    fake.script(
+        "user/login",
+        kit.reply(500, {"Message": f"Login failed for password {kit.password}"}),
+    )
+    fresh = connect(on_wait=notices.append)
+    fresh.forget_session()
+    fresh.login()
+    assert notices and "***" in notices[0].pos_said
+
     assert len(errors) == 5
     text = " ".join(_all_text(e) for e in errors) + caplog.text
+    text += " ".join(n.pos_said for n in notices)
     text += repr(Credentials(kit.user, kit.password)) + str(Credentials(kit.user, kit.password))
     for secret in (kit.password, "SID-0001-abcdef", "SID-0002-abcdef", sid):
         assert secret not in text

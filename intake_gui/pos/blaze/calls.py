@@ -39,6 +39,7 @@ from intake_gui.pos.errors import (
 )
 from intake_gui.pos.http import HttpSession, RetryPolicy, error_for_status
 from intake_gui.pos.pacer import Pacer, shared_pacer
+from intake_gui.pos.rate_window import StatedLimit
 from intake_gui.pos.transport import TransportKind, build_http_client
 from intake_gui.pos.waits import WaitFn
 
@@ -149,6 +150,11 @@ class BlazeCalls(PosConnector):
     def on_wait(self, listener: WaitFn | None) -> None:
         self._http.on_wait = listener
 
+    @property
+    def stated_limit(self) -> StatedLimit | None:
+        """The request limit the POS stated for this login so far (for `intake doctor`), or None."""
+        return self._http.stated_limit
+
     # -- plumbing -----------------------------------------------------------------------------------
 
     def _call(
@@ -180,7 +186,9 @@ class BlazeCalls(PosConnector):
             "endpoint": path,
             "status": resp.status_code,
         }
-        proven = refusals.classify(message) is refusals.Refusal.INVALID
+        # A 5xx normally leaves a write's outcome open; its words can still prove nothing was stored.
+        # (A 4xx already says so by its status; a 404 stays NotFound.)
+        proven = resp.status_code >= 500 and refusals.classify(message) is refusals.Refusal.INVALID
         if write and (resp.status_code in (400, 409, 422) or proven):
             return ValidationRejected(message or f"HTTP {resp.status_code}", **common)
         if isinstance(err, InvalidRequest) and message:

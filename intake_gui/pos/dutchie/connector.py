@@ -77,6 +77,7 @@ from intake_gui.pos.errors import (
 )
 from intake_gui.pos.http import HttpSession, RetryPolicy, error_for_status, rate_limited
 from intake_gui.pos.pacer import Pacer, shared_pacer
+from intake_gui.pos.rate_window import StatedLimit
 from intake_gui.pos.transport import TransportKind, build_http_client
 from intake_gui.pos.waits import WaitFn
 
@@ -180,6 +181,11 @@ class DutchieConnector(PosConnector):
     @on_wait.setter
     def on_wait(self, listener: WaitFn | None) -> None:
         self._http.on_wait = listener
+
+    @property
+    def stated_limit(self) -> StatedLimit | None:
+        """The request limit the POS stated for this login so far (for `intake doctor`), or None."""
+        return self._http.stated_limit
 
     @property
     def _session(self) -> Session | None:

@@ -52,6 +52,7 @@ from intake_gui.pos.indica import endpoints as E
 from intake_gui.pos.indica import wire as W
 from intake_gui.pos.indica.words import INDICA_WORDS
 from intake_gui.pos.pacer import Pacer, shared_pacer
+from intake_gui.pos.rate_window import StatedLimit
 from intake_gui.pos.transport import TransportKind, build_http_client
 from intake_gui.pos.waits import WaitFn
 
@@ -160,6 +161,11 @@ class IndicaConnector(PosConnector):
     @on_wait.setter
     def on_wait(self, listener: WaitFn | None) -> None:
         self._http.on_wait = listener
+
+    @property
+    def stated_limit(self) -> StatedLimit | None:
+        """The request limit the POS stated for this login so far (for `intake doctor`), or None."""
+        return self._http.stated_limit
 
     # -- plumbing -----------------------------------------------------------------------------------
 
