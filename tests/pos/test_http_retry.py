@@ -15,6 +15,13 @@ from typing import Any
 import httpx
 import pytest
 
+from intake_gui.pos.answers import (
+    RATE_OUTCOME,
+    RateOutcome,
+    error_for_status,
+    parse_retry_after,
+    rate_limited,
+)
 from intake_gui.pos.errors import (
     AuthenticationError,
     ConnectionFailed,
@@ -26,15 +33,7 @@ from intake_gui.pos.errors import (
     RequestTimeout,
     ServerError,
 )
-from intake_gui.pos.http import (
-    RATE_OUTCOME,
-    HttpSession,
-    RateOutcome,
-    RetryPolicy,
-    error_for_status,
-    parse_retry_after,
-    rate_limited,
-)
+from intake_gui.pos.http import HttpSession, RetryPolicy
 from intake_gui.pos.pacer import MARGIN_RATIO, MARGIN_S, Pacer
 from intake_gui.pos.waits import WaitNotice
 
@@ -534,3 +533,17 @@ def test_progress_counts_wire_bytes_of_a_gzipped_body() -> None:
     )
     assert resp.content == plain
     assert calls[-1] == (len(packed), len(packed))
+
+
+def test_on_response_sees_every_answer_and_cannot_break_a_request(session: Any) -> None:
+    statuses: list[int] = []
+    s, _seen, _ = session(httpx.Response(503), refused_429(), ok())
+    s.on_response = lambda resp: statuses.append(resp.status_code)
+    assert s.send("POST", "x", idempotent=True).status_code == 200
+    assert statuses == [503, 429, 200]
+
+    def broken(resp: httpx.Response) -> None:
+        raise RuntimeError("observer bug")
+
+    s.on_response = broken
+    assert s.send("POST", "x", idempotent=True).status_code == 200

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from intake_gui.domain.models import Location, PosKind, Vendor
 from intake_gui.pos import refusals
+from intake_gui.pos.answers import error_for_status
 from intake_gui.pos.base import PosConnector, ProgressFn
 from intake_gui.pos.blaze import endpoints as E
 from intake_gui.pos.blaze import wire as W
@@ -37,7 +38,7 @@ from intake_gui.pos.errors import (
     PosError,
     ValidationRejected,
 )
-from intake_gui.pos.http import HttpSession, RetryPolicy, error_for_status
+from intake_gui.pos.http import HttpSession, RetryPolicy
 from intake_gui.pos.pacer import Pacer, shared_pacer
 from intake_gui.pos.rate_window import StatedLimit
 from intake_gui.pos.transport import TransportKind, build_http_client
@@ -149,6 +150,15 @@ class BlazeCalls(PosConnector):
     @on_wait.setter
     def on_wait(self, listener: WaitFn | None) -> None:
         self._http.on_wait = listener
+
+    @property
+    def on_response(self) -> Callable[[httpx.Response], None] | None:
+        """Sees every HTTP answer, retried ones included (for `intake doctor`); see `pos.http`."""
+        return self._http.on_response
+
+    @on_response.setter
+    def on_response(self, observer: Callable[[httpx.Response], None] | None) -> None:
+        self._http.on_response = observer
 
     @property
     def stated_limit(self) -> StatedLimit | None:

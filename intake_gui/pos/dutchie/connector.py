@@ -41,6 +41,7 @@ from intake_gui.domain.models import (
     Vendor,
 )
 from intake_gui.pos import refusals
+from intake_gui.pos.answers import error_for_status, rate_limited
 from intake_gui.pos.base import Capabilities, Credentials, PosConnector, ProgressFn, SessionCache
 from intake_gui.pos.dutchie.endpoints import ENDPOINTS, HISTORY_MAX_DAYS, DutchieEndpoints
 from intake_gui.pos.dutchie.envelope import failure_message, parse_envelope, summarize
@@ -75,7 +76,7 @@ from intake_gui.pos.errors import (
     SessionRejected,
     ValidationRejected,
 )
-from intake_gui.pos.http import HttpSession, RetryPolicy, error_for_status, rate_limited
+from intake_gui.pos.http import HttpSession, RetryPolicy
 from intake_gui.pos.pacer import Pacer, shared_pacer
 from intake_gui.pos.rate_window import StatedLimit
 from intake_gui.pos.transport import TransportKind, build_http_client
@@ -181,6 +182,15 @@ class DutchieConnector(PosConnector):
     @on_wait.setter
     def on_wait(self, listener: WaitFn | None) -> None:
         self._http.on_wait = listener
+
+    @property
+    def on_response(self) -> Callable[[httpx.Response], None] | None:
+        """Sees every HTTP answer, retried ones included (for `intake doctor`); see `pos.http`."""
+        return self._http.on_response
+
+    @on_response.setter
+    def on_response(self, observer: Callable[[httpx.Response], None] | None) -> None:
+        self._http.on_response = observer
 
     @property
     def stated_limit(self) -> StatedLimit | None:

@@ -19,12 +19,13 @@ import httpx
 from pydantic import ValidationError
 
 from intake_gui.pos import refusals
+from intake_gui.pos.answers import error_for_status, rate_limited
 from intake_gui.pos.base import Credentials, SessionCache
 from intake_gui.pos.dutchie.envelope import failure_message, parse_envelope, summarize
 from intake_gui.pos.dutchie.wire import LoginData
 from intake_gui.pos.dutchie.words import DUTCHIE_WORDS
 from intake_gui.pos.errors import AuthenticationError, MalformedResponse, ServerError
-from intake_gui.pos.http import HttpSession, error_for_status, rate_limited
+from intake_gui.pos.http import HttpSession
 
 log = logging.getLogger(__name__)
 

@@ -39,6 +39,7 @@ from intake_gui.domain.models import (
     SellableItem,
     Vendor,
 )
+from intake_gui.pos.answers import error_for_status
 from intake_gui.pos.base import Capabilities, PosConnector, ProgressFn
 from intake_gui.pos.errors import (
     InvalidRequest,
@@ -47,7 +48,7 @@ from intake_gui.pos.errors import (
     NotSupported,
     PermissionDenied,
 )
-from intake_gui.pos.http import HttpSession, RetryPolicy, error_for_status
+from intake_gui.pos.http import HttpSession, RetryPolicy
 from intake_gui.pos.indica import endpoints as E
 from intake_gui.pos.indica import wire as W
 from intake_gui.pos.indica.words import INDICA_WORDS
@@ -161,6 +162,15 @@ class IndicaConnector(PosConnector):
     @on_wait.setter
     def on_wait(self, listener: WaitFn | None) -> None:
         self._http.on_wait = listener
+
+    @property
+    def on_response(self) -> Callable[[httpx.Response], None] | None:
+        """Sees every HTTP answer, retried ones included (for `intake doctor`); see `pos.http`."""
+        return self._http.on_response
+
+    @on_response.setter
+    def on_response(self, observer: Callable[[httpx.Response], None] | None) -> None:
+        self._http.on_response = observer
 
     @property
     def stated_limit(self) -> StatedLimit | None:
