@@ -32,12 +32,10 @@ from intake_gui.pos.pacer import reset_shared_pacers
 from intake_gui.sandbox import BusinessIds, EmbeddedSandbox
 from intake_gui.sandbox.dialects import CALM_DIALECTS, DIALECT_NAMES
 
-WIRE_READS = ("course", "sparse", "moody")
-"""The dialects this branch's wire models read today. `webui` (dates as `ReceivedOn` "03/17/2021 1:42 pm")
-and `camel` (camelCase envelope and login) need the tolerant helper's wire, which is not in main yet;
-when it lands these become DIALECT_NAMES and CALM_DIALECTS again (NOTES-http.md)."""
-EVERY_DIALECT = tuple(d for d in DIALECT_NAMES if d in WIRE_READS)
-CALM = tuple(d for d in CALM_DIALECTS if d in WIRE_READS)
+EVERY_DIALECT = DIALECT_NAMES
+CALM = CALM_DIALECTS
+"""Every dialect, and the calm ones (no mood presets): a test that counts requests or waits runs in CALM,
+and the moods get their own tests, each switched on explicitly in every dialect (test_dutchie_moods)."""
 
 
 class FakeTime:

@@ -247,7 +247,7 @@ class BlazeCalls(PosConnector):
 
     def _models(self, model: type[M], rows: Iterable[Any], path: str) -> list[M]:
         with reading(path):
-            return [model.model_validate(r) for r in rows]
+            return W.read_rows(model, list(rows), path)  # type: ignore[arg-type]
 
     # -- contract: session and lookups --------------------------------------------------------------
 

@@ -221,9 +221,7 @@ class BlazeConnector(BlazeExtras):
                 out.append(
                     HistoryRow(
                         receipt_id=rid,
-                        received_at=W.local_datetime(
-                            first.purchasedDate or first.receiveDate or 0, tz
-                        ),
+                        received_at=W.local_datetime(first.purchasedDate or first.receiveDate, tz),
                         vendor_id=self._ids.intern("vendor", first.vendorId)
                         if first.vendorId
                         else None,
@@ -234,7 +232,7 @@ class BlazeConnector(BlazeExtras):
                         total_quantity=sum((b.quantity for b in group), Decimal(0)),
                     )
                 )
-        return sorted(out, key=lambda r: (r.received_at, r.receipt_id))
+        return sorted(out, key=lambda r: r.sort_key)
 
     def sellable_inventory(
         self, location: Location, skus: Iterable[str] | None = None

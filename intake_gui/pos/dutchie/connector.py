@@ -40,6 +40,7 @@ from intake_gui.domain.models import (
     SellableItem,
     Vendor,
 )
+from intake_gui.domain.store_time import to_store_local
 from intake_gui.pos import refusals
 from intake_gui.pos.answers import error_for_status, rate_limited
 from intake_gui.pos.base import Capabilities, Credentials, PosConnector, ProgressFn, SessionCache
@@ -62,7 +63,6 @@ from intake_gui.pos.dutchie.wire import (
     parse_receipt_id,
     parse_rows,
     receive_body,
-    to_store_local,
     wire_datetime,
 )
 from intake_gui.pos.dutchie.words import DUTCHIE_WORDS
@@ -161,7 +161,12 @@ class DutchieConnector(PosConnector):
             self.session_key,
             lambda: self.endpoints.login,
         )
-        self._locations = LocationFinder(self.base_url, endpoints.locations, locations_path)
+        self._locations = LocationFinder(
+            self.base_url,
+            endpoints.locations,
+            locations_path,
+            lambda: self._session.lsp_id if self._session is not None else None,
+        )
 
     # ------------------------------------------------------------ lifecycle
 
@@ -249,7 +254,7 @@ class DutchieConnector(PosConnector):
         this is the one answer large enough for parsing to show: it runs beside a clerk who is scanning."""
         path = self.endpoints.products
         data = self.call(path, location, {"LspId": location.lsp_id}, progress=progress)
-        return self._parsed(path, parse_products, data)
+        return self._parsed(path, lambda rows: parse_products(rows, path), data)
 
     def packages_for_receipt(self, location: Location, receipt_id: int) -> list[Package]:
         # ReceiveInventoryHistoryId, never Id: with Id the Backoffice silently answers [].
@@ -273,7 +278,7 @@ class DutchieConnector(PosConnector):
             }
             for row in self._rows(self.endpoints.history, location, payload, WireHistoryRow):
                 found[row.receipt_id] = row.to_domain(location.timezone)
-        return sorted(found.values(), key=lambda r: (r.received_at, r.receipt_id))
+        return sorted(found.values(), key=lambda r: r.sort_key)
 
     def sellable_inventory(
         self, location: Location, skus: Iterable[str] | None = None
@@ -325,7 +330,7 @@ class DutchieConnector(PosConnector):
         progress: ProgressFn | None = None,
     ) -> list[W]:
         data = self.call(path, location, payload, progress=progress)
-        return self._parsed(path, lambda rows: parse_rows(model, rows), data)  # type: ignore[type-var]
+        return self._parsed(path, lambda rows: parse_rows(model, rows, path), data)
 
     def _parsed(self, path: str, parse: Callable[[Any], W], data: Any) -> W:
         try:

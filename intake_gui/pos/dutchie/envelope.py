@@ -15,7 +15,7 @@ import httpx
 from pydantic import ValidationError
 
 from intake_gui.pos import refusals
-from intake_gui.pos.dutchie.wire import Envelope
+from intake_gui.pos.dutchie.wire import Envelope, read_envelope
 
 
 def decimal(text: str) -> Decimal:
@@ -32,11 +32,9 @@ def parse_envelope(resp: httpx.Response) -> tuple[Envelope | None, str]:
     except (ValueError, RecursionError):
         kind = resp.headers.get("Content-Type", "no content type").split(";")[0]
         return None, f"not JSON ({kind}, {len(resp.content)} bytes)"
-    if not isinstance(raw, dict):
-        return None, f"JSON {type(raw).__name__} where an envelope object was expected"
     try:
-        return Envelope.model_validate(raw), ""
-    except ValidationError as exc:
+        return read_envelope(raw), ""
+    except ValueError as exc:  # pydantic's ValidationError included
         return None, "envelope " + summarize(exc)
 
 

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from intake_gui.domain.models import Location
 from intake_gui.pos.dutchie.envelope import summarize
-from intake_gui.pos.dutchie.wire import WireLocation, parse_rows
+from intake_gui.pos.dutchie.wire import read_locations
 from intake_gui.pos.errors import InvalidRequest, MalformedResponse, NotFound
 
 log = logging.getLogger(__name__)
@@ -89,11 +89,18 @@ class LocationFinder:
     `read(path)` is the connector's read of a locations path (returns Data); it raises `NotFound` for 404.
     """
 
-    def __init__(self, tenant_key: str, table_path: str, override: str | None) -> None:
+    def __init__(
+        self,
+        tenant_key: str,
+        table_path: str,
+        override: str | None,
+        lsp_fallback: Callable[[], int | None] = lambda: None,
+    ) -> None:
         self._tenant = tenant_key
         self._table = table_path
         self._override = (override or "").strip().strip("/") or None
         self.source: LocationsSource | None = None
+        self._lsp_fallback = lsp_fallback
 
     def candidates(self) -> Sequence[LocationsSource]:
         out = []
@@ -169,10 +176,9 @@ class LocationFinder:
         with _remembered_lock:
             _remembered[self._tenant] = source
 
-    @staticmethod
-    def _parse(data: Any, where: str) -> list[Location]:
+    def _parse(self, data: Any, where: str) -> list[Location]:
         try:
-            return [row.to_domain() for row in parse_rows(WireLocation, data)]
+            return read_locations(data, where, lsp_fallback=self._lsp_fallback())
         except ValueError as exc:  # pydantic's ValidationError is a ValueError
             raise MalformedResponse(detail=f"{where}: {summarize(exc)}", endpoint=where) from None
 

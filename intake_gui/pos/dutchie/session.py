@@ -16,13 +16,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import httpx
-from pydantic import ValidationError
 
 from intake_gui.pos import refusals
 from intake_gui.pos.answers import error_for_status, rate_limited
 from intake_gui.pos.base import Credentials, SessionCache
 from intake_gui.pos.dutchie.envelope import failure_message, parse_envelope, summarize
-from intake_gui.pos.dutchie.wire import LoginData
+from intake_gui.pos.dutchie.wire import read_login
 from intake_gui.pos.dutchie.words import DUTCHIE_WORDS
 from intake_gui.pos.errors import AuthenticationError, MalformedResponse, ServerError
 from intake_gui.pos.http import HttpSession
@@ -173,8 +172,8 @@ class SessionKeeper:
             raise MalformedResponse(detail=f"{path}: HTTP {status}, {problem}", endpoint=path)
         assert env is not None
         try:
-            data = LoginData.model_validate(env.data)
-        except ValidationError as exc:
+            data = read_login(env.data, path)
+        except ValueError as exc:
             raise MalformedResponse(detail=f"{path}: {summarize(exc)}", endpoint=path) from None
         cookie = resp.cookies.get(SESSION_COOKIE) or data.session_id
         # The session cookie lives in one place (our session, cached), not also in httpx's jar.
