@@ -85,18 +85,26 @@ def test_a_session_that_expires_twice_still_works(
 
 
 @every_dialect
+@pytest.mark.parametrize("how", ["receive without Status", "POS fails the INSERT"])
 def test_a_500_with_the_sql_status_message_is_a_refusal_with_that_message(
-    dialect: str, sandbox_factory: Any, connect: Any, sleeps: list[float]
+    dialect: str, how: str, sandbox_factory: Any, connect: Any, sleeps: list[float]
 ) -> None:
-    """Done-when (2) at the connector: the course's receive without `Status` gets HTTP 500 and the SQL
-    NULL-insert message; that is a refusal with the POS's words, sent once, nothing recorded."""
+    """Done-when (2) at the connector: HTTP 500 with the course's SQL NULL-insert message — for the
+    course's own cause (no `Status`) and for a POS that fails it on a receive that did send `Status` — is
+    a refusal with the POS's words, sent once, nothing recorded, no waiting."""
     box = sandbox_factory(moods(dialect))
     conn = connect(box)
     draft = simple_draft(conn, box.ids)
-    body = receive_body(draft)
-    del body["Status"]
     with pytest.raises(ValidationRejected) as info:
-        conn.call(ENDPOINTS.receive, draft.location, body, write=True)
+        if how == "receive without Status":
+            body = receive_body(draft)
+            del body["Status"]
+            conn.call(ENDPOINTS.receive, draft.location, body, write=True)
+        else:
+            box.admin.set_faults(
+                [{"endpoint": ENDPOINTS.receive, "kind": "http_error", "message": STATUS_NULL}]
+            )
+            conn.receive(draft)
     assert info.value.pos_message == STATUS_NULL and info.value.status == 500
     assert "Cannot insert the value NULL into column 'Status'" in info.value.message
     assert box.admin.state()["counters"][ENDPOINTS.receive]["requests"] == 1
