@@ -33,8 +33,10 @@ class Refusal(Enum):
     """The session is gone: refused before processing; log in again and send again."""
     PERMISSION = "permission"
     """This login may not do that: refused before processing; sending again will not help."""
+    NOT_FOUND = "not_found"
+    """A record the request names does not exist: nothing was stored against it."""
     INVALID = "invalid"
-    """The input was refused (missing, invalid, not found, a failed statement): nothing was stored."""
+    """The input was refused (missing, invalid, a failed statement): nothing was stored."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ RULES: tuple[Rule, ...] = (
         "Input validation ('LocId is required') runs before the handler stores anything.",
     ),
     Rule(
-        Refusal.INVALID,
+        Refusal.NOT_FOUND,
         _rx(
             r"\bnot found\b|\bdoes not exist\b|\bno such\b|\bunknown (?:product|vendor|room|location)\b"
         ),
@@ -107,6 +109,11 @@ RULES: tuple[Rule, ...] = (
 )
 """Every message pattern Intake trusts, in one table. Add one only with a message that proves the POS
 stored nothing, and a test; when in doubt, leave it out (unknown is reconciled, never re-sent blindly)."""
+
+
+INPUT_REFUSALS = frozenset({Refusal.INVALID, Refusal.NOT_FOUND})
+"""Refusals of what the request said (as opposed to who sent it, or when): a write refused so is
+`ValidationRejected`, with the POS's words, and can be fixed and sent again."""
 
 
 def classify(message: str) -> Refusal | None:

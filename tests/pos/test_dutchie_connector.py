@@ -260,6 +260,14 @@ def test_login_malformed_and_missing_session(connect: Any, fake: Any, kit: Any) 
             ),
             ServerError,
         ),
+        (  # an id of another tenant or dialect: the POS's words say what is missing
+            lambda k: k.reply(200, k.envelope(result=False, message="Location not found")),
+            NotFound,
+        ),
+        (
+            lambda k: k.reply(200, k.envelope(result=False, message="LocId is required")),
+            InvalidRequest,
+        ),
         (
             lambda k: k.reply(500, k.envelope(result=False, message="Object reference not set")),
             ServerError,

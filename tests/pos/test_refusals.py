@@ -23,8 +23,9 @@ SQL_NULL = (
         ("Cannot insert the value NULL into column 'RoomId'", Refusal.INVALID),
         ("LocId is required", Refusal.INVALID),
         ("The VendorId field is required.", Refusal.INVALID),
-        ("Vendor not found", Refusal.INVALID),
-        ("Product 123 does not exist", Refusal.INVALID),
+        ("Vendor not found", Refusal.NOT_FOUND),
+        ("Product 123 does not exist", Refusal.NOT_FOUND),
+        ("Location not found", Refusal.NOT_FOUND),
         ("Invalid ProductId", Refusal.INVALID),
         ("Quantity must be greater than 0", Refusal.INVALID),
         (

@@ -198,7 +198,7 @@ class BlazeCalls(PosConnector):
         }
         # A 5xx normally leaves a write's outcome open; its words can still prove nothing was stored.
         # (A 4xx already says so by its status; a 404 stays NotFound.)
-        proven = resp.status_code >= 500 and refusals.classify(message) is refusals.Refusal.INVALID
+        proven = resp.status_code >= 500 and refusals.classify(message) in refusals.INPUT_REFUSALS
         if write and (resp.status_code in (400, 409, 422) or proven):
             return ValidationRejected(message or f"HTTP {resp.status_code}", **common)
         if isinstance(err, InvalidRequest) and message:

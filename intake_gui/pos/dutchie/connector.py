@@ -436,6 +436,12 @@ class DutchieConnector(PosConnector):
             raise NotFound(**common)
         if write:
             return self._write_failure(resp, path, env, refusal, common)
+        if refusal is refusals.Refusal.NOT_FOUND:
+            raise NotFound(
+                **common
+            )  # e.g. "Location not found": an id of another tenant or dialect
+        if refusal is refusals.Refusal.INVALID:
+            raise InvalidRequest(**common)
         if env is not None and not env.result and status < 300:
             raise ServerError(f"Dutchie could not answer: “{message}”" if message else "", **common)
         if 400 <= status < 500:
@@ -462,7 +468,7 @@ class DutchieConnector(PosConnector):
         OutcomeUnknown (the caller reconciles against receive history; nothing is sent again blindly)."""
         status = resp.status_code
         message = common["pos_message"]
-        if refusal is refusals.Refusal.INVALID or (
+        if refusal in refusals.INPUT_REFUSALS or (
             env is not None and not env.result and status < 500
         ):
             kept = {k: v for k, v in common.items() if k != "pos_message"}
