@@ -88,8 +88,9 @@ def wait_lines(out: Output, words: PosWords) -> WaitFn:
     """Every wait a connector does, as a line on stderr, so a script's log shows why it paused."""
 
     def show(notice: WaitNotice) -> None:
-        if notice.done or (notice.reason in ("retry", "session") and notice.seconds < 2.0):
-            return  # the end of a wait, and short backoffs, are not worth a line
+        shortest = 2.0 if notice.reason in ("retry", "session") else 1.0
+        if notice.done or notice.seconds < shortest:
+            return  # the end of a wait, and short pauses, are not worth a line
         out.info(notice.describe(words))
 
     return show

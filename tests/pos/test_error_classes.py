@@ -61,6 +61,7 @@ def test_wait_lines_show_what_the_clerk_should_see(capsys: pytest.CaptureFixture
     show(WaitNotice(0.5, "retry", pos_said="HTTP 500", attempt=1))  # short backoff: no line
     show(WaitNotice(8, "retry", pos_said="HTTP 500", attempt=4))
     show(WaitNotice(0, "rate_limit"))  # the end of a wait: no line
+    show(WaitNotice(0.02, "pacing", limit_per_window=5))  # a blink of pacing: no line
     out, err = capsys.readouterr()
     assert out == ""  # --json output stays parseable
     lines = err.strip().splitlines()
