@@ -161,5 +161,5 @@ def test_five_a_minute_with_the_real_window_and_retry_after_5(
     refused = sum(c.get("rate_limited", 0) for c in box.admin.state()["counters"].values())
     assert refused == 1
     (wait,) = [n for n in notices if not n.done and n.reason == "rate_limit"]
-    assert 50 <= wait.seconds <= 60 and "only 5 per minute" in wait.pos_said
+    assert 50 <= wait.seconds <= 62 and "only 5 per minute" in wait.pos_said  # the window + slack
     assert 50 <= time.monotonic() - started <= 90
