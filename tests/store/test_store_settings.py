@@ -95,7 +95,7 @@ def test_saving_does_not_bake_in_environment_overrides(
     monkeypatch.delenv("INTAKE_SCANNER__MAX_GAP_MS")
     again = load_settings(paths)
     assert again.api_base == "https://file.example.com/api/"
-    assert again.scanner.max_gap_ms == 35
+    assert again.scanner.max_gap_ms == in_file.scanner.max_gap_ms
     assert again.large_type is True
 
 
