@@ -76,9 +76,8 @@ def parse_line(spec: str) -> tuple[str, Decimal, Decimal | None]:
 
 
 def wait_printer(out: Output) -> Any:
-    from intake_gui.services.receive_session import wait_words
-
-    return lambda seconds, why: out.info(wait_words(seconds, why))
+    """Every wait as it starts, in the words of whoever waits (the session, or the POS connection)."""
+    return lambda _seconds, words: out.info(words)
 
 
 def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
@@ -103,7 +102,9 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     # Rooms before the vendor: a location whose rooms cannot take stock cannot receive at all.
     blocked = session.set_rooms(setup.rooms(loc))
     if blocked is not None:
-        raise SubmitRefused(blocked)  # the one no-rooms rule's words, as the wizard's room page shows them
+        raise SubmitRefused(
+            blocked
+        )  # the one no-rooms rule's words, as the wizard's room page shows them
     vendor = next((v for v in setup.vendors(loc) if v.vendor_id == args.vendor), None)
     if vendor is None:
         raise CliError(f"Location {loc.loc_id} has no vendor {args.vendor}.", EXIT_NOT_FOUND)

@@ -67,11 +67,6 @@ def default_title(vendor: Vendor, today: date | None = None) -> str:
     return f"{vendor.name} {(today or date.today()).isoformat()}"[:80]
 
 
-def wait_words(seconds: float, why: str) -> str:
-    """How a face announces a real wait: the reason, then how long."""
-    return f"{why} ({max(1, round(seconds))} s)"
-
-
 class Stage(StrEnum):
     EDITING = "editing"
     SENDING = "sending"
@@ -305,11 +300,12 @@ class ReceiveSession:
         """
         receiving = self._receiving()
         rep = receiving.reporter(_phase_text(on_phase), on_wait)
-        receiving.guard_delivery(draft, rep, again=again, how=how)
-        if on_phase is not None:
-            on_phase("Reading current stock…")
-        baseline = receiving.baseline(draft)
-        return Sent(baseline, receiving.send_checked(draft, rep))
+        with receiving.waits_to(on_wait):
+            receiving.guard_delivery(draft, rep, again=again, how=how)
+            if on_phase is not None:
+                on_phase("Reading current stock…")
+            baseline = receiving.baseline(draft)
+            return Sent(baseline, receiving.send_checked(draft, rep))
 
     def confirm(
         self, draft: ReceiveDraft, *, on_phase: TextFn | None = None, on_wait: WaitFn | None = None
@@ -406,15 +402,19 @@ class ReceiveSession:
             draft, result.receipt_id, self.baseline, result.submitted_at, self.verify_attempt
         )
 
-    def verify(self, request: VerifyRequest) -> VerificationReport:
-        """I/O: the three reads for one attempt (a worker)."""
-        return self._receiving().verify(
-            request.draft,
-            request.receipt_id,
-            baseline=request.baseline,
-            submitted_at=request.submitted_at,
-            attempt=request.attempt,
-        )
+    def verify(
+        self, request: VerifyRequest, *, on_wait: WaitFn | None = None
+    ) -> VerificationReport:
+        """I/O: the three reads for one attempt (a worker); the connection's waits go to `on_wait`."""
+        receiving = self._receiving()
+        with receiving.waits_to(on_wait):
+            return receiving.verify(
+                request.draft,
+                request.receipt_id,
+                baseline=request.baseline,
+                submitted_at=request.submitted_at,
+                attempt=request.attempt,
+            )
 
     def verified(self, report: VerificationReport | None) -> float | None:
         """An attempt ended (None: it could not run). Seconds until the next automatic one, or None."""
@@ -430,23 +430,32 @@ class ReceiveSession:
         on_wait: WaitFn | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> VerificationReport:
-        """Verify, then re-check on the schedule while a light is AMBER, for at most `timeout_s` (the CLI)."""
-        deadline = time.monotonic() + timeout_s
+        """Verify, then re-check on the schedule while a light is AMBER (the CLI).
+
+        `timeout_s` budgets the pauses between checks, not the checks themselves: under a POS's pacing one
+        pass can take a minute, and a deadline on the wall clock would then allow no second look at all.
+        """
+        paused = 0.0
         while True:
             request = self.next_verify()
             if request is None:
                 raise RuntimeError("nothing to verify: the receive has no receipt yet")
             try:
-                report = self.verify(request)
+                report = self.verify(request, on_wait=on_wait)
             except BaseException:
                 self.verified(None)
                 raise
             delay = self.verified(report)
-            if delay is None or time.monotonic() + delay > deadline:
+            if delay is None or paused + delay > timeout_s:
                 return report
             if on_wait is not None:
-                on_wait(delay, "Not everything is visible in the POS yet; checking again.")
+                on_wait(
+                    delay,
+                    "Not everything is visible in the POS yet; checking again "
+                    f"in {max(1, round(delay))} s.",
+                )
             sleep(delay)
+            paused += delay
 
     # ---- helpers -----------------------------------------------------------------------------------
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -36,6 +37,7 @@ from intake_gui.domain.models import (
 from intake_gui.domain.pos_words import GENERIC_WORDS, PosWords
 from intake_gui.domain.verification import ReadFailure, VerificationEvidence, VerificationReport
 from intake_gui.pos import errors as E
+from intake_gui.pos.waits import WaitNotice
 from intake_gui.services.context import AppContext
 from intake_gui.services.deliveries import (
     SameDelivery,
@@ -126,7 +128,6 @@ class ReceivingService:
         *,
         settle_s: float | None = None,
         max_sends: int = 3,
-        max_rate_waits: int = 3,
         sleep: Callable[[float], None] | None = None,
         guards: Sequence[DeliveryGuard] | None = None,
         policy: LifecyclePolicy | None = None,
@@ -136,7 +137,6 @@ class ReceivingService:
             ctx.settings.request_timeout_s,
             settle_s=settle_s,
             max_sends=max_sends,
-            max_rate_waits=max_rate_waits,
         )
         self.sleep = sleep
         """None: real waits that a closing face can cancel. Tests pass a function that does not sleep."""
@@ -154,6 +154,27 @@ class ReceivingService:
 
     def reporter(self, on_phase: PhaseFn | None = None, on_wait: WaitFn | None = None) -> Reporter:
         return Reporter(on_phase, on_wait, self.sleep, self._cancelled)
+
+    @contextmanager
+    def waits_to(self, on_wait: WaitFn | None) -> Iterator[None]:
+        """While a send, a look or a verification runs: the connector's own waits (a rate limit, pacing, a
+        retry) reach the same `on_wait` as the session's, in the connector's words, duration included."""
+        conn = self.ctx.connector
+        if on_wait is None:
+            yield
+            return
+        previous = conn.on_wait
+        words = conn.words if conn.words is not GENERIC_WORDS else self.words
+
+        def forward(notice: WaitNotice) -> None:
+            if notice.seconds >= 1:  # a pacing gap of a few hundred ms is not worth a line
+                on_wait(notice.seconds, notice.describe(words))
+
+        conn.on_wait = forward
+        try:
+            yield
+        finally:
+            conn.on_wait = previous
 
     def cancel(self) -> None:
         """The face is closing: every wait ends now; drafts stay in the journal state they reached."""
@@ -278,8 +299,9 @@ class ReceivingService:
         """Send the draft once — and only if its delivery was not sent before, unless `again`. Raises
         SameDelivery (nothing sent), SubmitRefused (not received), NeedsDecision (sent; could not find out)."""
         rep = self.reporter(on_phase, on_wait)
-        self.guard_delivery(draft, rep, again=again, how=how)
-        return self.send_checked(draft, rep)
+        with self.waits_to(on_wait):
+            self.guard_delivery(draft, rep, again=again, how=how)
+            return self.send_checked(draft, rep)
 
     def confirm(
         self, draft: ReceiveDraft, *, on_phase: PhaseFn | None = None, on_wait: WaitFn | None = None
@@ -316,7 +338,8 @@ class ReceivingService:
         self, on_phase: PhaseFn | None = None, on_wait: WaitFn | None = None
     ) -> list[RecoveryOutcome]:
         """Start-up: settle every draft a crash or a lost answer left "submitting"; look at undecided ones."""
-        return self.recovery.recover_pending(self.reporter(on_phase, on_wait))
+        with self.waits_to(on_wait):
+            return self.recovery.recover_pending(self.reporter(on_phase, on_wait))
 
     def decisions(self) -> list[Decision]:
         return self.recovery.decisions()
@@ -335,14 +358,15 @@ class ReceivingService:
         entry = self.recovery.find(draft_id)
         if entry is None:
             raise ValueError(f"No draft {draft_id!r} waits for a decision on this station.")
-        return self.recovery.decide(
-            entry,
-            choice,
-            self.reporter(on_phase, on_wait),
-            again=again,
-            how=how,
-            receipt_id=receipt_id,
-        )
+        with self.waits_to(on_wait):
+            return self.recovery.decide(
+                entry,
+                choice,
+                self.reporter(on_phase, on_wait),
+                again=again,
+                how=how,
+                receipt_id=receipt_id,
+            )
 
     def not_received(self) -> list[JournalEntry]:
         return self.recovery.not_received()

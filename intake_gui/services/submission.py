@@ -69,7 +69,6 @@ class LifecyclePolicy:
     settle_s: float
     """How long a lost answer may still be in flight at the POS before "not in history" proves anything."""
     max_sends: int = 3
-    max_rate_waits: int = 3
     confirm_gaps_s: tuple[float, ...] = CONFIRM_GAPS_S
     recheck_s: tuple[float, ...] = RECHECK_SCHEDULE_S
 
@@ -86,6 +85,7 @@ class Reporter:
 
     on_phase: Callable[[SubmitPhase, str], None] | None = None
     on_wait: Callable[[float, str], None] | None = None
+    """(seconds, words): the words are complete, duration included — faces show them as they are."""
     sleep: Callable[[float], None] | None = None
     cancelled: threading.Event = field(default_factory=threading.Event)
 
@@ -94,12 +94,13 @@ class Reporter:
             self.on_phase(p, PHASE_WORDS[p])
 
     def wait(self, seconds: float, why: str) -> None:
+        """Announce the wait (why, and how long), then sleep; a closing face ends it (Interrupted)."""
         if seconds <= 0:
             return
         if self.cancelled.is_set():
             raise Interrupted(_CLOSED)
         if self.on_wait is not None:
-            self.on_wait(seconds, why)
+            self.on_wait(seconds, f"{why} ({max(1, round(seconds))} s)")
         if self.sleep is not None:
             self.sleep(seconds)
         elif self.cancelled.wait(seconds):
@@ -163,6 +164,7 @@ class Reconciliation:
 
 _ERROR_KINDS: list[tuple[type[BaseException], str]] = [
     (E.ValidationRejected, "validation"),
+    (E.SessionRejected, "session"),
     (E.RateLimited, "rate_limited"),
     (E.AuthenticationError, "authentication"),
     (E.PermissionDenied, "permission"),
@@ -236,8 +238,10 @@ class Submitter:
         return self.send_loop(draft, started, rep)
 
     def send_loop(self, draft: ReceiveDraft, started: datetime, rep: Reporter) -> SubmitResult:
+        """Send until the POS has it, refuses it, or every send is proven absent. A rate refusal reaches here
+        only after the connector waited a full window of the POS's limit and the POS still refused: it is a
+        definite "not received" (the connector re-sends a write refused before processing, never this loop)."""
         sends = 0
-        rate_waits = 0
         while True:
             sends += 1
             rep.phase(SubmitPhase.SENDING if sends == 1 else SubmitPhase.RESENDING)
@@ -248,18 +252,6 @@ class Submitter:
             )
             try:
                 receipt_id = self.ctx.connector.receive(draft)
-            except E.RateLimited as exc:
-                # A refusal before processing: provably not received, so waiting and sending again is safe.
-                self._event(draft.draft_id, "submit_result", {"outcome": "rate_limited"})
-                rate_waits += 1
-                sends -= 1
-                if rate_waits > self.policy.max_rate_waits:
-                    self._refuse(draft, exc)
-                rep.wait(
-                    min(max(exc.retry_after, 1.0), 60.0),
-                    f"{self.words.pos_name} asked Intake to slow down; sending when it allows.",
-                )
-                continue
             except (E.OutcomeUnknown, E.ServerError) as exc:
                 # ServerError on a write is treated as unknown too: a 500 can come after the commit.
                 self._event(

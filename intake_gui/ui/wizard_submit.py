@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from intake_gui.domain.models import ReceiveDraft, Room
 from intake_gui.domain.wizard_flow import Step
-from intake_gui.services.receive_session import Ending, ReceiveSession, Sent, Stage, wait_words
+from intake_gui.services.receive_session import Ending, ReceiveSession, Sent, Stage, VerifyRequest
 from intake_gui.services.submission import SubmitRefused
 from intake_gui.ui.workers import PHASE
 
@@ -40,8 +40,15 @@ def send_job(
         again=again,
         how="gui confirm" if again else "",
         on_phase=report_phase,
-        on_wait=lambda seconds, why: report_phase(wait_words(seconds, why)),
+        on_wait=lambda _seconds, words: report_phase(words),
     )
+
+
+def verify_job(
+    session: ReceiveSession, request: VerifyRequest, report_phase: Callable[[str], None]
+) -> Any:
+    """Runs on a worker: one verification; the POS's pacing or rate waits are said on the verify page."""
+    return session.verify(request, on_wait=lambda _seconds, words: report_phase(words))
 
 
 class WizardSubmit:
@@ -271,8 +278,11 @@ class WizardSubmit:
             return
         w.verify_page.panel.set_checking()
         w.run(
-            self.session.verify,
+            verify_job,
+            self.session,
             request,
+            PHASE,
+            on_phase=lambda text: w.verify_page.say(text, "info"),
             on_returned=self._verified,
             on_errored=self._verify_failed,
         )

@@ -31,7 +31,7 @@ def test_faulted_receives_and_retried_kills_land_exactly_once(suite):
     receives = int(os.environ.get("INTAKE_FAULT_RECEIVES", "30"))
     kills = int(os.environ.get("INTAKE_FAULT_KILLS", "3"))
     gui_kills = int(os.environ.get("INTAKE_FAULT_GUI_KILLS", "1"))
-    tally = suite.run(receives, kills, seed=11, gui_kills=gui_kills)
+    tally = suite.run(receives, kills, seed=11, gui_kills=gui_kills, quick_outages=True)
     assert tally.duplicated == 0, tally.problems
     assert tally.lost == 0, tally.problems
     assert tally.left_without_decision == 0, tally.problems

@@ -17,7 +17,6 @@ from intake_gui.services.receive_session import (
     ReceiveSession,
     Stage,
     default_title,
-    wait_words,
 )
 from intake_gui.services.receiving import ReceivingService, SameDelivery
 
@@ -144,7 +143,7 @@ def test_amber_lights_are_checked_again_on_the_schedule_until_the_timeout(sessio
     pos.sellable_inventory = late_stock
     waits = []
     report = session.verify_until_settled(
-        60, on_wait=lambda s, why: waits.append(wait_words(s, why)), sleep=lambda _s: None
+        60, on_wait=lambda _s, words: waits.append(words), sleep=lambda _s: None
     )
     assert report.all_green and session.verify_attempt == 3
     assert len(waits) == 2 and all("checking again" in w for w in waits)

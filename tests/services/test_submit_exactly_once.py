@@ -129,14 +129,26 @@ def test_recovery_finds_a_landed_receive_and_sends_nothing(make_ctx, scripted_po
     assert state(ctx, draft) is DraftState.SUBMITTED
 
 
-def test_rate_limited_write_waits_and_sends_again(make_ctx, scripted_pos, draft_factory):
-    pos = scripted_pos([E.RateLimited("slow down", retry_after=7), "ok"])
+def test_a_rate_refusal_after_the_connection_waited_is_not_received_and_not_resent(
+    make_ctx, scripted_pos, draft_factory
+):
+    """The connector re-sends a write the POS refused for its limit, for a full window; what reaches the
+    submit is a definite refusal: not received, said so, and nothing sent again behind the clerk's back."""
+    pos = scripted_pos(
+        [E.RateLimited("Too many requests - only 5 per minute allowed", retry_after=7)]
+    )
     ctx = make_ctx(pos)
     waits = []
     svc = ReceivingService(ctx, settle_s=0.0, sleep=waits.append)
-    svc.submit(draft_factory())
-    assert pos.sends == 2 and len(pos.receipts) == 1
-    assert 7 in waits
+    draft = draft_factory()
+    with pytest.raises(SubmitRefused) as info:
+        svc.submit(draft)
+    assert pos.sends == 1 and pos.receipts == [] and waits == []
+    assert info.value.diagnosis.safe_to_resend
+    assert state(ctx, draft) is DraftState.FAILED
+    pos.script = ["ok"]
+    svc.submit(draft)
+    assert len(pos.receipts) == 1
 
 
 def test_validation_refusal_is_definite_and_leaves_draft_editable(
