@@ -68,7 +68,9 @@ def report(receipt_id: int, at: datetime, all_green: bool) -> str:
     lights = tuple(
         Light(
             kind=kind,
-            state=LightState.GREEN if all_green or kind is not LightKind.SELLABLE else LightState.RED,
+            state=LightState.GREEN
+            if all_green or kind is not LightKind.SELLABLE
+            else LightState.RED,
             headline="ok" if all_green or kind is not LightKind.SELLABLE else "not sellable",
         )
         for kind in (LightKind.PACKAGES, LightKind.HISTORY, LightKind.SELLABLE)
@@ -90,7 +92,12 @@ def main(path: Path) -> None:
         confirming = draft("Confirming INV-7002", line(1, "6"))
         j.save_draft(confirming, **who)
         j.mark_submitting(confirming.draft_id, actor="Ana")
-        j.record_event(confirming.draft_id, "submit_attempt", {"attempt": 1, "token": confirming.token, "lines": 1}, **who)
+        j.record_event(
+            confirming.draft_id,
+            "submit_attempt",
+            {"attempt": 1, "token": confirming.token, "lines": 1},
+            **who,
+        )
 
         sent = draft("Sent INV-7003", line(3, "12"))
         j.save_draft(sent, **who)
