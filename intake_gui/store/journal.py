@@ -26,7 +26,6 @@ import json
 import logging
 import sqlite3
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -35,7 +34,7 @@ from typing import Any
 
 from intake_gui.domain.models import DraftState, ReceiveDraft
 from intake_gui.store import journal_payload
-from intake_gui.store.journal_outbox import JournalOutbox
+from intake_gui.store.journal_outbox import JournalOutbox, append_event
 from intake_gui.store.journal_records import (
     AuditEvent,
     JournalEntry,
@@ -57,10 +56,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-_SNAPSHOT_DRAFT = frozenset({"created", "submitting"})
-"""Events that carry the draft itself: when it was opened, and exactly what was sent."""
-_SNAPSHOT_REPORT = frozenset({"verified", "verification"})
 
 _SENT = frozenset({DraftState.SUBMITTING, DraftState.SUBMITTED, DraftState.VERIFIED})
 """States whose payload is evidence of what was sent: autosave must not change it any more."""
@@ -130,8 +125,9 @@ class Journal:
                     + ")",
                     (draft.draft_id, DraftState.OPEN.value, actor, station, now, *columns.values()),
                 )
-                self._append_event(
+                append_event(
                     conn,
+                    self.tenant,
                     draft.draft_id,
                     "created",
                     {
@@ -207,6 +203,21 @@ class Journal:
             out.update(
                 (e.receipt_id, e) for e in entries_from_rows(rows) if e.receipt_id is not None
             )
+        return out
+
+    def event_counts(self, draft_ids: Iterable[str]) -> dict[str, dict[str, int]]:
+        """How many events of each kind each draft has (scans, submit attempts… for the history table)."""
+        ids = list(dict.fromkeys(draft_ids))
+        out: dict[str, dict[str, int]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._query(
+                "SELECT draft_id, kind, count(*) AS n FROM events "
+                f"WHERE draft_id IN ({', '.join('?' * len(chunk))}) GROUP BY draft_id, kind",
+                chunk,
+            )
+            for r in rows:
+                out.setdefault(r["draft_id"], {})[r["kind"]] = int(r["n"])
         return out
 
     def by_token(self, token: str) -> JournalEntry | None:
@@ -318,7 +329,7 @@ class Journal:
         self, draft_id: str, kind: str, data: dict[str, Any], *, actor: str, station: str
     ) -> None:
         with self._tx() as conn:
-            self._append_event(conn, draft_id, kind, data, actor, station, self._now())
+            append_event(conn, self.tenant, draft_id, kind, data, actor, station, self._now())
 
     def events(self, draft_id: str) -> list[AuditEvent]:
         rows = self._query(
@@ -469,44 +480,7 @@ class Journal:
                 (*values.values(), draft_id),
             )
             event = {"from": state.value, "to": to.value, **data}
-            self._append_event(conn, draft_id, kind, event, actor, row["station"], now)
-
-    def _append_event(
-        self,
-        conn: sqlite3.Connection,
-        draft_id: str,
-        kind: str,
-        data: dict[str, Any],
-        actor: str,
-        station: str,
-        at: str,
-    ) -> None:
-        """Insert one event with what the shared record needs of it, inside the caller's transaction."""
-        draft = conn.execute(
-            "SELECT location_id, payload, last_verification FROM drafts WHERE draft_id = ?",
-            (draft_id,),
-        ).fetchone()
-        snapshot: str | None = None
-        if draft is not None and kind in _SNAPSHOT_DRAFT:
-            snapshot = '{"draft":' + draft["payload"] + "}"
-        elif draft is not None and kind in _SNAPSHOT_REPORT and draft["last_verification"]:
-            snapshot = '{"report":' + draft["last_verification"] + "}"
-        conn.execute(
-            "INSERT INTO events (draft_id, at, actor, station, kind, data, uid, tenant, location_id, "
-            "snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                draft_id,
-                at,
-                actor,
-                station,
-                kind,
-                json.dumps(data, default=str),
-                uuid.uuid4().hex,
-                self.tenant,
-                draft["location_id"] if draft is not None else None,
-                snapshot,
-            ),
-        )
+            append_event(conn, self.tenant, draft_id, kind, event, actor, row["station"], now)
 
     # -- listeners ------------------------------------------------------------------------------------------
 

@@ -8,13 +8,57 @@ the shared record has committed. A crash between the two re-sends a batch the da
 from __future__ import annotations
 
 import json
+import sqlite3
+import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from intake_gui.store.journal_records import OutboxEvent
 
 if TYPE_CHECKING:
     from intake_gui.store.journal import Journal
+
+_SNAPSHOT_DRAFT = frozenset({"created", "submitting"})
+"""Events that carry the draft itself: when it was opened, and exactly what was sent."""
+_SNAPSHOT_REPORT = frozenset({"verified", "verification"})
+
+
+def append_event(
+    conn: sqlite3.Connection,
+    tenant: str,
+    draft_id: str,
+    kind: str,
+    data: dict[str, Any],
+    actor: str,
+    station: str,
+    at: str,
+) -> None:
+    """Insert one event with what the shared record needs of it, inside the caller's transaction."""
+    draft = conn.execute(
+        "SELECT location_id, payload, last_verification FROM drafts WHERE draft_id = ?",
+        (draft_id,),
+    ).fetchone()
+    snapshot: str | None = None
+    if draft is not None and kind in _SNAPSHOT_DRAFT:
+        snapshot = '{"draft":' + draft["payload"] + "}"
+    elif draft is not None and kind in _SNAPSHOT_REPORT and draft["last_verification"]:
+        snapshot = '{"report":' + draft["last_verification"] + "}"
+    conn.execute(
+        "INSERT INTO events (draft_id, at, actor, station, kind, data, uid, tenant, location_id, "
+        "snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            draft_id,
+            at,
+            actor,
+            station,
+            kind,
+            json.dumps(data, default=str),
+            uuid.uuid4().hex,
+            tenant,
+            draft["location_id"] if draft is not None else None,
+            snapshot,
+        ),
+    )
 
 
 class JournalOutbox:

@@ -339,8 +339,10 @@ class HistoryTreeModel(QAbstractItemModel):
             return r.title
         if col is Column.VENDOR and r.vendor_id is not None:
             return f"{r.vendor_name} (vendor #{r.vendor_id})"
-        if col is Column.VERIFICATION and entry.draft_id is None:
-            return "Made outside Intake (or on another station): open it to verify it now."
+        if col is Column.VERIFICATION and entry.source == "outside":
+            return "Made outside Intake: open it to verify it now."
+        if col in (Column.CLERK, Column.STATION) and entry.source != "outside":
+            return f"Made through {entry.made_through}"
         return None
 
     def _group_data(self, index: AnyIndex, role: int) -> Any:

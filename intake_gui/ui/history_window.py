@@ -699,8 +699,8 @@ class HistoryWindow(QMainWindow):
         return dialog
 
     def _reverified(self, entry: HistoryEntry, report: Any) -> None:
-        if self._closed or entry.draft_id is None:
-            return  # nothing was stored for a receive made elsewhere: the column keeps saying so
+        if self._closed or entry.source != "journal":
+            return  # nothing was stored for a receive made elsewhere: the column keeps its stored words
         words, green = verification_words(report)
         self.model.replace_entry(entry.row.receipt_id, {"verification": words, "all_green": green})
 

@@ -106,3 +106,93 @@ def make_draft():  # type: ignore[no-untyped-def]
         return ReceiveDraft(**fields)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture
+def pos_box(sandbox_factory):  # type: ignore[no-untyped-def]
+    """One Dutchie sandbox every station of the test talks to (pacing off, a small catalog)."""
+    from intake_gui.sandbox import SandboxConfig
+
+    return sandbox_factory(SandboxConfig(rate_limit_per_minute=0, product_count=300))
+
+
+@pytest.fixture
+def open_station(record: Record, pos_box, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Open a station's context (own profile, own name, own database login) against `pos_box` and `record`."""
+    from intake_gui.sandbox import AZ_LOC_ID, TRAINING_SECRET, TRAINING_USER
+    from intake_gui.services.context import open_context
+    from intake_gui.store.paths import AppPaths
+    from intake_gui.store.secrets import SecretStore
+    from intake_gui.store.settings import StationSettings
+    from intake_gui.store.shared_record.config import parse
+
+    opened = []
+
+    def open_(name: str, login: Login | None = None, *, url: str | None = None):  # type: ignore[no-untyped-def]
+        login = login or record.station
+        url = url or record.url(login)
+        SecretStore().set_password(parse(url).keyring_account, login.password)
+        root = tmp_path / name
+        paths = AppPaths(root / "data", root / "config", root / "cache", root / "logs")
+        ctx = open_context(
+            api_base=pos_box.base_url,
+            username=TRAINING_USER,
+            password=TRAINING_SECRET,
+            remember=False,
+            paths=paths,
+            settings=StationSettings(
+                station_name=name,
+                shared_record_url=url,
+                rate_limit_per_minute=0,
+                last_location_id=AZ_LOC_ID,
+            ),
+        )
+        opened.append(ctx)
+        return ctx
+
+    yield open_
+    for ctx in reversed(opened):
+        ctx.close()
+
+
+@pytest.fixture
+def receive():  # type: ignore[no-untyped-def]
+    """Receive through the real services: a draft of `skus` (3 each) scanned one by one, submitted, verified."""
+    from decimal import Decimal
+
+    from intake_gui.domain.models import DraftLine, ReceiveDraft
+    from intake_gui.sandbox import AZ_LOC_ID
+    from intake_gui.services.receiving import ReceivingService
+    from intake_gui.services.setup import SetupService
+
+    def make(ctx, title: str, count: int = 2, *, first: int = 0, submit: bool = True):  # type: ignore[no-untyped-def]
+        setup = SetupService(ctx)
+        location = next(x for x in setup.locations() if x.loc_id == AZ_LOC_ID)
+        room = next(r for r in setup.rooms(location) if r.sellable)
+        vendor = next(v for v in setup.vendors(location) if v.vendor_id == 39195)
+        products = [p for p in ctx.connector.products(location) if p.is_cannabis]
+        chosen = products[first : first + count]
+        draft = ReceiveDraft(
+            location=location,
+            vendor=vendor,
+            room=room,
+            title=title,
+            lines=tuple(
+                DraftLine(product_id=p.product_id, sku=p.sku, name=p.name, quantity=Decimal(3))
+                for p in chosen
+            ),
+        )
+        service = ReceivingService(ctx, settle_s=0.1)
+        ctx.journal.save_draft(draft, actor=ctx.clerk, station=ctx.station)
+        for p in chosen:
+            for _ in range(3):
+                service.record(draft.draft_id, "scan", {"code": p.sku, "sku": p.sku})
+        if not submit:
+            ctx.writer.flush()
+            return draft, None
+        result = service.submit(draft)
+        service.verify(draft, result.receipt_id, baseline=None, submitted_at=result.submitted_at)
+        ctx.writer.flush()
+        return draft, result
+
+    return make

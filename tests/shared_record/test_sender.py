@@ -91,6 +91,15 @@ def test_events_arrive_in_order_exactly_once(
     assert (submitting.vendor_id, submitting.delivery_ref) == (39195, "inv5501")
     assert submitting.location_id == 1989 and submitting.lines_fp
     assert submitted == 1379127
+    with db.engine.connect() as conn:
+        empty = conn.execute(
+            select(events.c.kind).where(
+                events.c.journal_id == journal.journal_id,
+                events.c.draft.is_(None),
+                events.c.report.is_(None),
+            )
+        ).scalars()
+        assert set(empty) == {"scan", "submitted"}, "no snapshot is SQL NULL, not JSON null"
     status = sender.status()
     assert status.state == "up_to_date" and status.waiting == 0 and status.delivered == 33
     assert status_words(status) == "shared record: up to date"
@@ -169,9 +178,7 @@ def test_text_the_database_cannot_store_is_cleaned_not_stuck(
     assert len(rows) == 2
 
 
-def test_two_senders_on_one_journal(
-    journal: Journal, db: SharedRecordDB, make_sender
-) -> None:  # type: ignore[no-untyped-def]
+def test_two_senders_on_one_journal(journal: Journal, db: SharedRecordDB, make_sender) -> None:  # type: ignore[no-untyped-def]
     """The GUI and `intake recover` on one profile both send: each event once, in the station's order."""
     first, second = make_sender(batch=3), make_sender(batch=5)
     for i in range(6):

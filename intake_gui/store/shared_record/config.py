@@ -138,6 +138,16 @@ def parse(url: str) -> SharedRecordConfig:
     )
 
 
+def embedded_password(url: str) -> str | None:
+    """The password a mistaken URL carries (so it can be redacted before the URL is refused)."""
+    try:
+        parts = urlsplit(url.strip())
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        return unquote(parts.password) if parts.password else query.get("password") or None
+    except ValueError:
+        return None
+
+
 def safe_url(config: SharedRecordConfig) -> str:
     """The URL as it may be written to settings: no password, the TLS mode spelt out."""
     host = f"[{config.host}]" if ":" in config.host else config.host

@@ -112,6 +112,17 @@ class SharedRecordDB:
                 self._record_id = str(value)
             return self._record_id
 
+    def can_insert(self) -> bool:
+        """Whether this login may append events (a station) or only read (a supervisor)."""
+        from sqlalchemy import text
+
+        with self.connect() as conn:
+            return bool(
+                conn.execute(
+                    text("SELECT has_table_privilege(current_user, 'intake.events', 'INSERT')")
+                ).scalar()
+            )
+
     def connect(self) -> Any:
         """A connection context; connection and server errors become SharedRecordUnavailable."""
         return _Guarded(self)

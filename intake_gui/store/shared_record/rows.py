@@ -14,7 +14,6 @@ from intake_gui.domain.delivery import delivery_reference, lines_fingerprint
 from intake_gui.store import journal_payload
 from intake_gui.store.journal import OutboxEvent
 
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

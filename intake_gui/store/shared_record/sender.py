@@ -44,7 +44,8 @@ BATCH = 500
 
 @dataclass(frozen=True)
 class SharedRecordStatus:
-    """What the status bar says. `state`: "off", "connecting", "up_to_date", "sending", "offline"."""
+    """What the status bar says. `state`: "off", "connecting", "up_to_date", "sending", "offline",
+    "read_only" (a supervisor's login: it reads the record and sends nothing)."""
 
     state: str
     waiting: int = 0
@@ -68,6 +69,8 @@ def status_words(status: SharedRecordStatus, tz: Any = None) -> str:
         since = status.offline_since.astimezone(tz) if status.offline_since else None
         text = f"shared record: offline since {since:%H:%M}" if since else "shared record: offline"
         return text + (f", {status.waiting} waiting" if status.waiting else "")
+    if status.state == "read_only":
+        return "shared record: connected (read-only)"
     if status.state == "connecting" and not status.waiting:
         return "shared record: connecting…"
     if status.waiting:
@@ -97,6 +100,7 @@ class OutboxSender:
         self._woken = False
         self._stopping = False
         self._record_id: str | None = journal.outbox.meta(self._meta_key)
+        self._can_insert: bool | None = None
         self._status = SharedRecordStatus(
             "connecting", waiting=self._waiting(), where=db.config.display
         )
@@ -124,7 +128,9 @@ class OutboxSender:
         self.wake()
         with self._cond:
             return self._cond.wait_for(
-                lambda: self._status.state == "up_to_date" and self._status.waiting == 0,
+                lambda: (
+                    self._status.state in ("up_to_date", "read_only") and self._status.waiting == 0
+                ),
                 max(0.0, deadline - time.monotonic()),
             )
 
@@ -183,9 +189,15 @@ class OutboxSender:
         if not self.journal.tenant:
             self._set(state="up_to_date", waiting=0, offline_since=None, last_error="")
             return
-        if self._record_id is None:
-            self._record_id = self.db.record_id()
-            self.journal.outbox.set_meta(self._meta_key, self._record_id)
+        if self._record_id is None or self._can_insert is None:
+            record_id = self.db.record_id()
+            if record_id != self._record_id:
+                self._record_id = record_id
+                self.journal.outbox.set_meta(self._meta_key, record_id)
+            self._can_insert = self.db.can_insert()
+        if not self._can_insert:
+            self._set(state="read_only", waiting=0, offline_since=None, last_error="")
+            return
         while True:
             target = self._target()
             batch = self.journal.outbox.batch(target, limit=self.batch)

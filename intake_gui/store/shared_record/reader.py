@@ -1,0 +1,225 @@
+"""What supervisors and the duplicate-delivery guard ask of the shared record.
+
+Everything is computed from the append-only events at read time: a receive's station, clerk, scans, submit attempts,
+state and latest verification are aggregates over its events, so no stored summary can drift from the record.
+Every query is scoped to one tenant (one POS account — a chain's stores share one): receipt numbers of two tenants
+may coincide, and a station's training sandbox never shares a record with the store anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from intake_gui.domain.delivery import DeliveryKey
+from intake_gui.store.shared_record.db import SharedRecordDB
+from intake_gui.store.shared_record.schema import events
+
+SENT_STATES = frozenset({"submitting", "submitted", "verified"})
+"""A draft in one of these states went to the POS (or is on its way): it counts as received for the guard."""
+
+_CLERK_KINDS = ("submit_attempt", "submit_pressed", "created")
+
+
+@dataclass(frozen=True)
+class SharedReceive:
+    """One draft as the shared record knows it, whichever station made it."""
+
+    draft_id: str
+    station: str
+    clerk: str
+    location_id: int | None
+    receipt_id: int | None
+    state: str
+    opened_at: datetime
+    sent_at: datetime | None
+    scans: int
+    edits: int
+    submit_attempts: int
+    verifications: int
+    draft: dict[str, Any] | None
+    """The draft as sent (or as opened, if it was never sent): the journal's payload."""
+    report: dict[str, Any] | None
+    """The latest stored verification report."""
+
+
+@dataclass(frozen=True)
+class SharedEvent:
+    """One event of a receive's audit trail (the same fields as the journal's AuditEvent)."""
+
+    draft_id: str
+    at: datetime
+    actor: str
+    station: str
+    kind: str
+    data: dict[str, Any]
+    recorded_at: datetime
+    recorded_by: str
+
+
+def _first(column: Any, *, where: Any = None, newest: bool = False) -> Any:
+    """The first (or newest) value of `column` in journal order among the rows `where` selects."""
+    from sqlalchemy import func
+    from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+    order = events.c.journal_seq.desc() if newest else events.c.journal_seq
+    agg = func.array_agg(aggregate_order_by(column, order))
+    return (agg.filter(where) if where is not None else agg)[1]
+
+
+class SharedRecordReader:
+    def __init__(self, db: SharedRecordDB, tenant: str) -> None:
+        self.db = db
+        self.tenant = tenant
+
+    # ---- receives ---------------------------------------------------------------------------------
+
+    def summaries(self, draft_ids: Iterable[str]) -> dict[str, SharedReceive]:
+        from sqlalchemy import func, select
+
+        ids = list(dict.fromkeys(draft_ids))
+        if not ids:
+            return {}
+        e = events.c
+        is_kind = e.kind.in_
+        query = (
+            select(
+                e.draft_id,
+                _first(e.station),
+                _first(e.actor, where=is_kind(_CLERK_KINDS[:2]) & (e.actor != "")),
+                _first(e.actor, where=(e.kind == "created") & (e.actor != "")),
+                _first(e.actor, where=e.actor != ""),
+                func.max(e.location_id),
+                _first(
+                    e.receipt_id,
+                    where=is_kind(("submitted", "reconciled")) & e.receipt_id.isnot(None),
+                    newest=True,
+                ),
+                _first(e.data["to"].astext, where=e.data.has_key("to"), newest=True),
+                func.min(e.at),
+                func.min(e.at).filter(e.kind == "submitting"),
+                func.count().filter(e.kind == "scan"),
+                func.count().filter(e.kind == "change"),
+                func.count().filter(e.kind == "submit_attempt"),
+                func.count().filter(e.kind == "verify"),
+                _first(e.draft, where=e.draft.isnot(None), newest=True),
+                _first(e.report, where=e.report.isnot(None), newest=True),
+            )
+            .where(e.tenant == self.tenant, e.draft_id.in_(ids))
+            .group_by(e.draft_id)
+        )
+        with self.db.connect() as conn:
+            rows = conn.execute(query).all()
+        out = {}
+        for r in rows:
+            out[r[0]] = SharedReceive(
+                draft_id=r[0],
+                station=r[1] or "",
+                clerk=r[2] or r[3] or r[4] or "",
+                location_id=r[5],
+                receipt_id=r[6],
+                state=r[7] or "open",
+                opened_at=r[8],
+                sent_at=r[9],
+                scans=int(r[10]),
+                edits=int(r[11]),
+                submit_attempts=int(r[12]),
+                verifications=int(r[13]),
+                draft=r[14],
+                report=r[15],
+            )
+        return out
+
+    def by_receipt(self, receipt_ids: Iterable[int]) -> dict[int, SharedReceive]:
+        """The receive behind each POS receipt that Intake made (at any station); the newest wins on a collision."""
+        from sqlalchemy import select
+
+        ids = sorted({int(r) for r in receipt_ids})
+        if not ids:
+            return {}
+        e = events.c
+        with self.db.connect() as conn:
+            pairs = conn.execute(
+                select(e.receipt_id, e.draft_id)
+                .where(
+                    e.tenant == self.tenant,
+                    e.receipt_id.in_(ids),
+                    e.kind.in_(("submitted", "reconciled")),
+                )
+                .order_by(e.seq)
+            ).all()
+        summaries = self.summaries(d for _r, d in pairs)
+        return {int(r): summaries[d] for r, d in pairs if d in summaries}
+
+    def sent_between(
+        self, start: datetime, end: datetime, *, location_ids: Sequence[int] | None = None
+    ) -> list[SharedReceive]:
+        """Receives sent in [start, end) (aware instants), at some stores or at every store of the tenant."""
+        from sqlalchemy import select
+
+        e = events.c
+        query = select(e.draft_id).where(
+            e.tenant == self.tenant, e.kind == "submitting", e.at >= start, e.at < end
+        )
+        if location_ids is not None:
+            query = query.where(e.location_id.in_(list(location_ids)))
+        with self.db.connect() as conn:
+            ids = conn.execute(query.distinct()).scalars().all()
+        found = self.summaries(ids)
+        return sorted(found.values(), key=lambda s: s.sent_at or s.opened_at, reverse=True)
+
+    def events(self, draft_id: str) -> list[SharedEvent]:
+        from sqlalchemy import select
+
+        e = events.c
+        with self.db.connect() as conn:
+            rows = conn.execute(
+                select(
+                    e.draft_id,
+                    e.at,
+                    e.actor,
+                    e.station,
+                    e.kind,
+                    e.data,
+                    e.recorded_at,
+                    e.recorded_by,
+                )
+                .where(e.tenant == self.tenant, e.draft_id == draft_id)
+                .order_by(e.journal_id, e.journal_seq)
+            ).all()
+        return [SharedEvent(*r) for r in rows]
+
+    # ---- the duplicate-delivery guard ---------------------------------------------------------------
+
+    def same_delivery(
+        self, key: DeliveryKey, *, exclude_draft: str, lines_since: datetime
+    ) -> list[tuple[SharedReceive, str]]:
+        """Earlier sends of this delivery, with what matched ("reference" or "lines"); failed and abandoned
+        drafts are left out (nothing of theirs reached the POS)."""
+        from sqlalchemy import and_, or_, select
+
+        e = events.c
+        match = []
+        if key.reference:
+            match.append(e.delivery_ref == key.reference)
+        elif key.lines:
+            match.append(and_(e.lines_fp == key.lines, e.at >= lines_since))
+        if not match:
+            return []
+        query = select(e.draft_id, e.delivery_ref).where(
+            e.tenant == self.tenant,
+            e.kind == "submitting",
+            e.location_id == key.location_id,
+            e.vendor_id == key.vendor_id,
+            e.draft_id != exclude_draft,
+            or_(*match),
+        )
+        with self.db.connect() as conn:
+            found = {
+                d: ("reference" if ref and ref == key.reference else "lines")
+                for d, ref in conn.execute(query)
+            }
+        summaries = self.summaries(found)
+        return [(s, found[d]) for d, s in summaries.items() if s.state in SENT_STATES]
