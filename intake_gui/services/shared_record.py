@@ -17,12 +17,14 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from intake_gui.domain.delivery import (
-    RECENT_WINDOW,
+    Candidate,
     DuplicateCheck,
     PriorReceive,
     delivery_key,
+    matching_priors,
 )
 from intake_gui.domain.models import ReceiveDraft
+from intake_gui.store import journal_payload
 from intake_gui.store.shared_record.config import SharedRecordConfigError, parse
 from intake_gui.store.shared_record.db import (
     SharedRecordDB,
@@ -121,55 +123,66 @@ def shared_status(ctx: Any) -> SharedRecordStatus:
 class SharedDeliveryGuard:
     """Asks the shared record whether another station (or this one, earlier) already received this delivery.
 
-    A `DeliveryGuard` (domain/delivery.py). Never raises: an unreachable record yields a check that says it could
-    not be made, so Submit goes ahead and the review can say so.
+    A `DeliveryGuard` (domain/delivery.py): the shared record finds the candidates (same store, and the same
+    reference, lines or package tags), `domain.delivery.matching_priors` applies the same rules and windows as the
+    journal's own check. Never raises: an unreachable record yields a check that says it could not be made, so
+    Submit goes ahead and the review can say so.
     """
 
-    def __init__(self, shared: SharedRecord | None, *, window: Any = RECENT_WINDOW) -> None:
+    def __init__(self, shared: SharedRecord | None, *, clock: Any = None) -> None:
         self.shared = shared
-        self.window = window
+        self._clock = clock or (lambda: datetime.now(UTC))
 
     def check(self, draft: ReceiveDraft, *, manifest_ref: str = "") -> DuplicateCheck:
         if self.shared is None:
             return DuplicateCheck()
         key = delivery_key(draft, manifest_ref)
-        if not key.reference and not key.lines:
-            return DuplicateCheck()
         try:
-            found = self.shared.reader.same_delivery(
-                key,
-                exclude_draft=draft.draft_id,
-                lines_since=datetime.now(UTC) - self.window,
-            )
+            found = self.shared.reader.same_delivery_candidates(key, exclude_draft=draft.draft_id)
         except SharedRecordUnavailable as exc:
-            return DuplicateCheck(
-                not_checked=(
-                    f"Other stations could not be checked for this delivery: {exc.message}.",
-                )
-            )
+            return DuplicateCheck(not_checked=(_NOT_CHECKED + exc.message + ".",))
         except Exception:
             log.exception("Duplicate-delivery check against the shared record failed")
             return DuplicateCheck(
-                not_checked=(
-                    "Other stations could not be checked for this delivery: the shared record "
-                    "failed (the log has the details).",
+                not_checked=(_NOT_CHECKED + "the shared record failed (the log has the details).",)
+            )
+        candidates = []
+        for receive in found:
+            sent = _sent_draft(receive.draft)
+            if sent is None:
+                continue
+            candidates.append(
+                Candidate(
+                    delivery_key(sent),
+                    PriorReceive(
+                        source="shared_record",
+                        station=receive.station,
+                        clerk=receive.clerk,
+                        at=receive.sent_at or receive.opened_at,
+                        receipt_id=receive.receipt_id,
+                        draft_id=receive.draft_id,
+                        state=receive.state,
+                        matched_on="",
+                        token=sent.token,
+                        title=sent.title,
+                        line_count=len(sent.lines),
+                    ),
                 )
             )
-        priors = tuple(
-            PriorReceive(
-                source="shared_record",
-                station=receive.station,
-                clerk=receive.clerk,
-                at=receive.sent_at or receive.opened_at,
-                receipt_id=receive.receipt_id,
-                draft_id=receive.draft_id,
-                state=receive.state,
-                matched_on=matched,
-                title=str((receive.draft or {}).get("title", "")),
-            )
-            for receive, matched in found
-        )
+        priors = matching_priors(key, candidates, now=self._clock())
         return DuplicateCheck(tuple(sorted(priors, key=lambda p: p.at)))
+
+
+_NOT_CHECKED = "Other stations could not be checked for this delivery: "
+
+
+def _sent_draft(raw: dict[str, Any] | None) -> ReceiveDraft | None:
+    if raw is None:
+        return None
+    try:
+        return journal_payload.decode_dict(raw)[0]
+    except ValueError:
+        return None
 
 
 def shared_delivery_guard(ctx: Any) -> SharedDeliveryGuard:

@@ -7,6 +7,8 @@ lid costs at most the last scan. Submission is a small state machine recorded *b
       ^                            |
       +--reopen-- FAILED <--mark_failed (the POS definitely refused)
     OPEN / FAILED --mark_abandoned--> ABANDONED
+    SUBMITTING --mark_needs_decision--> NEEDS_DECISION --decide(landed)--> SUBMITTED
+                                                       --decide(resend)--> SUBMITTING
 
 A draft found in SUBMITTING at start-up may or may not have reached the POS; the services reconcile it against
 receive history (by its idempotency token) before anything is sent again. State changes are written with
@@ -35,13 +37,13 @@ from typing import Any
 from intake_gui.domain.models import DraftState, ReceiveDraft
 from intake_gui.store import journal_payload
 from intake_gui.store.journal_outbox import JournalOutbox, append_event
+from intake_gui.store.journal_queries import JournalQueries
 from intake_gui.store.journal_records import (
     AuditEvent,
     JournalEntry,
     JournalError,
     OutboxEvent,
     UnreadableDraft,
-    entries_from_rows,
 )
 from intake_gui.store.journal_schema import SCHEMA_VERSION, SchemaError, connect
 
@@ -57,7 +59,14 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_SENT = frozenset({DraftState.SUBMITTING, DraftState.SUBMITTED, DraftState.VERIFIED})
+_SENT = frozenset(
+    {
+        DraftState.SUBMITTING,
+        DraftState.SUBMITTED,
+        DraftState.VERIFIED,
+        DraftState.NEEDS_DECISION,
+    }
+)
 """States whose payload is evidence of what was sent: autosave must not change it any more."""
 
 
@@ -65,7 +74,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Journal:
+class Journal(JournalQueries):
     """One SQLite file in WAL mode, one connection shared under a lock (the GUI, the writer thread and the
     workers all use it; the lock keeps each call's transaction whole)."""
 
@@ -163,66 +172,6 @@ class Journal:
         except journal_payload.PayloadError:
             return False
 
-    def get(self, draft_id: str) -> JournalEntry | None:
-        return self._one("SELECT * FROM drafts WHERE draft_id = ?", (draft_id,))
-
-    def open_drafts(self, *, include_failed: bool = False) -> list[JournalEntry]:
-        """Drafts worth offering to resume, newest first: at least one line, or a vendor already chosen.
-
-        `include_failed` adds drafts the POS refused, which are editable again too.
-        """
-        states = [DraftState.OPEN.value] + ([DraftState.FAILED.value] if include_failed else [])
-        return entries_from_rows(
-            self._query(
-                f"SELECT * FROM drafts WHERE state IN ({', '.join('?' * len(states))}) "
-                "AND (line_count > 0 OR vendor_id > 0) ORDER BY updated_at DESC",
-                states,
-            )
-        )
-
-    def pending_submissions(self) -> list[JournalEntry]:
-        """Drafts whose outcome is unknown: reconcile these before sending anything."""
-        return entries_from_rows(
-            self._query(
-                "SELECT * FROM drafts WHERE state = ? ORDER BY submit_started_at",
-                (DraftState.SUBMITTING.value,),
-            )
-        )
-
-    def by_receipt(self, receipt_ids: Iterable[int]) -> dict[int, JournalEntry]:
-        """Journal entries for POS receipts (to label receive history); the newest wins if ids collide."""
-        ids = list(dict.fromkeys(int(r) for r in receipt_ids))
-        out: dict[int, JournalEntry] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            rows = self._query(
-                f"SELECT * FROM drafts WHERE receipt_id IN ({', '.join('?' * len(chunk))}) "
-                "ORDER BY updated_at",
-                chunk,
-            )
-            out.update(
-                (e.receipt_id, e) for e in entries_from_rows(rows) if e.receipt_id is not None
-            )
-        return out
-
-    def event_counts(self, draft_ids: Iterable[str]) -> dict[str, dict[str, int]]:
-        """How many events of each kind each draft has (scans, submit attempts… for the history table)."""
-        ids = list(dict.fromkeys(draft_ids))
-        out: dict[str, dict[str, int]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            rows = self._query(
-                "SELECT draft_id, kind, count(*) AS n FROM events "
-                f"WHERE draft_id IN ({', '.join('?' * len(chunk))}) GROUP BY draft_id, kind",
-                chunk,
-            )
-            for r in rows:
-                out.setdefault(r["draft_id"], {})[r["kind"]] = int(r["n"])
-        return out
-
-    def by_token(self, token: str) -> JournalEntry | None:
-        return self._one("SELECT * FROM drafts WHERE token = ?", (token,))
-
     # -- state transitions ----------------------------------------------------------------------------------
 
     def mark_submitting(self, draft_id: str, *, actor: str = "") -> None:
@@ -256,7 +205,7 @@ class Journal:
             self._transition(
                 draft_id,
                 "submitted",
-                allowed={DraftState.SUBMITTING},
+                allowed={DraftState.SUBMITTING, DraftState.NEEDS_DECISION},
                 to=DraftState.SUBMITTED,
                 updates={"receipt_id": receipt_id},
                 data={"receipt_id": receipt_id},
@@ -274,6 +223,49 @@ class Journal:
             data={"reason": reason},
             actor=actor,
         )
+
+    def mark_needs_decision(self, draft_id: str, reason: str, *, actor: str = "") -> None:
+        """Intake could not find out whether a sent draft landed: from now on only a person's decision moves it."""
+        self._transition(
+            draft_id,
+            "needs_decision",
+            allowed={DraftState.SUBMITTING},
+            to=DraftState.NEEDS_DECISION,
+            updates={"last_error": reason},
+            data={"reason": reason},
+            actor=actor,
+        )
+
+    def decide(
+        self, draft_id: str, choice: str, *, receipt_id: int | None = None, actor: str = ""
+    ) -> None:
+        """A person's decision on a NEEDS_DECISION draft: "landed" (it is in the POS; `receipt_id` if they
+        know it) or "resend" (send it again: back to SUBMITTING with a new start time)."""
+        now = self._now()
+        if choice == "landed":
+            self._transition(
+                draft_id,
+                "decided",
+                allowed={DraftState.NEEDS_DECISION},
+                to=DraftState.SUBMITTED,
+                updates={"receipt_id": int(receipt_id) if receipt_id is not None else None},
+                data={"choice": choice, "receipt_id": receipt_id},
+                actor=actor,
+                now=now,
+            )
+        elif choice == "resend":
+            self._transition(
+                draft_id,
+                "decided",
+                allowed={DraftState.NEEDS_DECISION},
+                to=DraftState.SUBMITTING,
+                updates={"submit_started_at": now, "last_error": None},
+                data={"choice": choice},
+                actor=actor,
+                now=now,
+            )
+        else:
+            raise JournalError(f"unknown decision {choice!r}: expected 'landed' or 'resend'")
 
     def mark_verified(
         self, draft_id: str, report_json: str, all_green: bool, *, actor: str = ""
@@ -312,11 +304,11 @@ class Journal:
         )
 
     def reopen(self, draft_id: str, *, actor: str = "") -> None:
-        """FAILED -> OPEN, so the corrected draft shows among the open ones again."""
+        """FAILED (or ABANDONED, e.g. superseded) -> OPEN, so the draft shows among the open ones again."""
         self._transition(
             draft_id,
             "reopened",
-            allowed={DraftState.FAILED},
+            allowed={DraftState.FAILED, DraftState.ABANDONED},
             to=DraftState.OPEN,
             updates={},
             data={},
@@ -331,23 +323,6 @@ class Journal:
         with self._tx() as conn:
             append_event(conn, self.tenant, draft_id, kind, data, actor, station, self._now())
 
-    def events(self, draft_id: str) -> list[AuditEvent]:
-        rows = self._query(
-            "SELECT draft_id, at, actor, station, kind, data FROM events WHERE draft_id = ? ORDER BY id",
-            (draft_id,),
-        )
-        return [
-            AuditEvent(
-                draft_id=r["draft_id"],
-                at=datetime.fromisoformat(r["at"]),
-                actor=r["actor"],
-                station=r["station"],
-                kind=r["kind"],
-                data=json.loads(r["data"]),
-            )
-            for r in rows
-        ]
-
     # -- learned barcodes -----------------------------------------------------------------------------------
 
     def save_code_mapping(self, code: str, product_id: int, sku: str, station: str) -> None:
@@ -359,26 +334,6 @@ class Journal:
                 "sku = excluded.sku, station = excluded.station, created_at = excluded.created_at",
                 (code, int(product_id), sku, station, self._now()),
             )
-
-    def code_mappings(self) -> dict[str, tuple[int, str]]:
-        rows = self._query("SELECT code, product_id, sku FROM code_mappings", ())
-        return {r["code"]: (int(r["product_id"]), r["sku"]) for r in rows}
-
-    def unreadable(self) -> list[UnreadableDraft]:
-        """Rows whose payload is damaged beyond reading, so start-up and `intake recover` can name them."""
-        out = []
-        for r in self._query(
-            "SELECT draft_id, state, title, token, payload FROM drafts "
-            "WHERE state NOT IN ('abandoned') ORDER BY updated_at",
-            (),
-        ):
-            try:
-                journal_payload.decode(r["payload"])
-            except (ValueError, TypeError) as exc:
-                out.append(
-                    UnreadableDraft(r["draft_id"], r["state"], r["title"], r["token"], str(exc))
-                )
-        return out
 
     # -- lifecycle ------------------------------------------------------------------------------------------
 
@@ -439,10 +394,6 @@ class Journal:
         if self._conn is None:
             raise JournalError("the journal is closed")
         return self._conn
-
-    def _one(self, sql: str, params: Iterable[Any]) -> JournalEntry | None:
-        entries = entries_from_rows(self._query(sql, params))
-        return entries[0] if entries else None
 
     def _state_row(self, draft_id: str) -> sqlite3.Row:
         rows = self._query("SELECT state, receipt_id FROM drafts WHERE draft_id = ?", (draft_id,))

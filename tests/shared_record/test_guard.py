@@ -21,7 +21,7 @@ def test_the_second_station_is_told_who_received_it(open_station, receive, recor
     _draft, result = receive(first, "Manifest INV-88231")
     _delivered(first)
 
-    again, _ = receive(second, "manifest inv 88231", submit=False)  # same number, typed differently
+    again, _ = receive(second, "MANIFEST  inv-88231", submit=False)  # same paper, typed differently
     check = shared_delivery_guard(second).check(again)
     assert check.found and not check.not_checked
     (prior,) = check.priors
@@ -31,9 +31,10 @@ def test_the_second_station_is_told_who_received_it(open_station, receive, recor
         result.receipt_id,
     )
     assert prior.matched_on == "reference" and prior.state == "verified"
+    assert prior.token == _draft.token and prior.title == "Manifest INV-88231"
     sentence = prior.sentence(again.location.timezone)
-    assert sentence.startswith("Received already at Receiving-1 at ")
-    assert sentence.endswith(f"by {first.clerk} — receipt {result.receipt_id}")
+    assert sentence.startswith("“Manifest INV-88231” was received at Receiving-1 ")
+    assert f"by {first.clerk} — receipt {result.receipt_id}" in sentence
 
 
 def test_without_a_number_the_same_lines_recently(open_station, receive, record) -> None:  # type: ignore[no-untyped-def]
@@ -46,8 +47,8 @@ def test_without_a_number_the_same_lines_recently(open_station, receive, record)
     found = shared_delivery_guard(second).check(same)
     assert [(p.station, p.matched_on) for p in found.priors] == [("Receiving-1", "lines")]
     assert not shared_delivery_guard(second).check(other).found
-    # Outside the recent window the same lines are a new delivery.
-    later = SharedDeliveryGuard(second.shared, window=timedelta(0))
+    # Two days later the same lines are a new delivery (the earlier one certainly landed).
+    later = SharedDeliveryGuard(second.shared, clock=lambda: datetime.now(UTC) + timedelta(days=2))
     assert not later.check(same).found
 
 
@@ -101,6 +102,10 @@ def test_one_warning_from_both_sources() -> None:
         "lines",
     )
     merged = DuplicateCheck((local,)).merged(DuplicateCheck((shared, other), not_checked=("x",)))
-    assert [(p.draft_id, p.receipt_id) for p in merged.priors] == [("d0", 1379120), ("d1", 1379127)]
+    # The station's own journal knows its draft best; the shared record's copy of it is not shown twice.
+    assert [(p.draft_id, p.source) for p in merged.priors] == [
+        ("d0", "shared_record"),
+        ("d1", "journal"),
+    ]
     assert merged.not_checked == ("x",)
-    assert merged.sentences("America/Phoenix")[1].endswith("by Ana — receipt 1379127")
+    assert "at Receiving-1" in merged.priors[0].sentence("America/Phoenix")

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from intake_gui.domain.delivery import DeliveryKey
+from intake_gui.domain.delivery import SETTLED_STATES, UNSETTLED_STATES, DeliveryKey
 from intake_gui.store.shared_record.db import SharedRecordDB
 from intake_gui.store.shared_record.schema import events
 
-SENT_STATES = frozenset({"submitting", "submitted", "verified"})
+SENT_STATES = SETTLED_STATES | UNSETTLED_STATES
 """A draft in one of these states went to the POS (or is on its way): it counts as received for the guard."""
 
 _CLERK_KINDS = ("submit_attempt", "submit_pressed", "created")
@@ -193,33 +193,34 @@ class SharedRecordReader:
 
     # ---- the duplicate-delivery guard ---------------------------------------------------------------
 
-    def same_delivery(
-        self, key: DeliveryKey, *, exclude_draft: str, lines_since: datetime
-    ) -> list[tuple[SharedReceive, str]]:
-        """Earlier sends of this delivery, with what matched ("reference" or "lines"); failed and abandoned
-        drafts are left out (nothing of theirs reached the POS)."""
+    def same_delivery_candidates(
+        self, key: DeliveryKey, *, exclude_draft: str
+    ) -> list[SharedReceive]:
+        """Receives sent at this store that share the delivery's reference, lines (same vendor) or a package tag.
+
+        Only candidates: `domain.delivery.match` decides, with its time windows, which of them are the same
+        delivery. Drafts that never went out (failed, abandoned, reopened) are left out.
+        """
         from sqlalchemy import and_, or_, select
 
         e = events.c
-        match = []
+        same_vendor = []
         if key.reference:
-            match.append(e.delivery_ref == key.reference)
-        elif key.lines:
-            match.append(and_(e.lines_fp == key.lines, e.at >= lines_since))
+            same_vendor.append(e.delivery_ref == key.reference)
+        if key.lines:
+            same_vendor.append(e.lines_fp == key.lines)
+        match = [and_(e.vendor_id == key.vendor_id, or_(*same_vendor))] if same_vendor else []
+        if key.packages:
+            match.append(e.package_tags.overlap(sorted(key.packages)))
         if not match:
             return []
-        query = select(e.draft_id, e.delivery_ref).where(
+        query = select(e.draft_id).where(
             e.tenant == self.tenant,
             e.kind == "submitting",
             e.location_id == key.location_id,
-            e.vendor_id == key.vendor_id,
             e.draft_id != exclude_draft,
             or_(*match),
         )
         with self.db.connect() as conn:
-            found = {
-                d: ("reference" if ref and ref == key.reference else "lines")
-                for d, ref in conn.execute(query)
-            }
-        summaries = self.summaries(found)
-        return [(s, found[d]) for d, s in summaries.items() if s.state in SENT_STATES]
+            ids = conn.execute(query.distinct()).scalars().all()
+        return [s for s in self.summaries(ids).values() if s.state in SENT_STATES]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from intake_gui.domain.delivery import delivery_reference, lines_fingerprint
+from intake_gui.domain.delivery import delivery_key
 from intake_gui.store import journal_payload
 from intake_gui.store.journal import OutboxEvent
 
@@ -53,6 +53,7 @@ def event_row(event: OutboxEvent, journal_id: str) -> dict[str, Any]:
         "vendor_id": None,
         "delivery_ref": None,
         "lines_fp": None,
+        "package_tags": None,
         "data": clean(event.data),
         "draft": clean(draft) if draft is not None else None,
         "report": clean(report) if report is not None else None,
@@ -63,9 +64,11 @@ def event_row(event: OutboxEvent, journal_id: str) -> dict[str, Any]:
         except ValueError:
             parsed = None
         if parsed is not None:
-            row["vendor_id"] = parsed.vendor.vendor_id
-            row["delivery_ref"] = delivery_reference(parsed.title) or None
-            row["lines_fp"] = lines_fingerprint(parsed) or None
+            key = delivery_key(parsed)
+            row["vendor_id"] = key.vendor_id
+            row["delivery_ref"] = clean(key.reference) or None
+            row["lines_fp"] = key.lines or None
+            row["package_tags"] = sorted(clean(t) for t in key.packages) or None
     return row
 
 
@@ -86,6 +89,7 @@ def placeholder_row(event: OutboxEvent, journal_id: str, reason: str) -> dict[st
         "vendor_id": None,
         "delivery_ref": None,
         "lines_fp": None,
+        "package_tags": None,
         "data": {"kind": clean(event.kind), "reason": clean(reason)[:300]},
         "draft": None,
         "report": None,

@@ -4,7 +4,7 @@ One append-only table of events, one row per journal event of every station, exa
 recorded it (`journal_id`, `journal_seq` = the station's own order; `event_id` = the idempotency key), plus the
 columns a supervisor's query or the duplicate-delivery guard filters on, filled from the event when it is inserted:
 the tenant (the POS account: a chain's stores share one), the store, the receipt, and for the event that records a
-submit, the vendor and the delivery's reference and line fingerprint.
+submit, the vendor and the delivery's reference, line fingerprint and package tags (`domain.delivery`).
 
 Nothing in this table is ever updated or deleted: the stations' database role has no such privilege, and a trigger
 refuses it even to the owner (see the migration). Summaries (a receive's clerk, scans, latest verification) are
@@ -27,7 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 SCHEMA = "intake"
 STATION_ROLE = "intake_station"
@@ -63,6 +63,7 @@ events = Table(
     Column("vendor_id", BigInteger),
     Column("delivery_ref", Text),
     Column("lines_fp", Text),
+    Column("package_tags", ARRAY(Text)),
     Column("data", JSONB, nullable=False),
     Column("draft", JSONB(none_as_null=True)),
     Column("report", JSONB(none_as_null=True)),
@@ -85,6 +86,12 @@ Index(
     events.c.location_id,
     events.c.vendor_id,
     events.c.delivery_ref,
+    postgresql_where=events.c.kind == "submitting",
+)
+Index(
+    "events_packages",
+    events.c.package_tags,
+    postgresql_using="gin",
     postgresql_where=events.c.kind == "submitting",
 )
 Index(

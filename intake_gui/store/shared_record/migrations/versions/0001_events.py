@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 revision = "0001_events"
 down_revision = None
@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("vendor_id", sa.BigInteger),
         sa.Column("delivery_ref", sa.Text),
         sa.Column("lines_fp", sa.Text),
+        sa.Column("package_tags", ARRAY(sa.Text)),
         sa.Column("data", JSONB, nullable=False),
         sa.Column("draft", JSONB),
         sa.Column("report", JSONB),
@@ -73,6 +74,14 @@ def upgrade() -> None:
         "events",
         ["tenant", "location_id", "vendor_id", "delivery_ref"],
         schema=S,
+        postgresql_where=sa.text("kind = 'submitting'"),
+    )
+    op.create_index(
+        "events_packages",
+        "events",
+        ["package_tags"],
+        schema=S,
+        postgresql_using="gin",
         postgresql_where=sa.text("kind = 'submitting'"),
     )
     op.create_index(
