@@ -99,6 +99,9 @@ class OutboxSender:
         self._cond = threading.Condition()
         self._woken = False
         self._stopping = False
+        self._rounds = 0
+        self._passing = False
+        """Delivery passes finished; `flush` waits for one that started after it was called."""
         self._record_id: str | None = journal.outbox.meta(self._meta_key)
         self._can_insert: bool | None = None
         self._status = SharedRecordStatus(
@@ -168,6 +171,7 @@ class OutboxSender:
                         lambda: self._woken or self._stopping, backoff or self.poll_s
                     )
                 self._woken = False
+                self._passing = True
                 stopping = self._stopping
             try:
                 self._deliver_all()
@@ -182,6 +186,10 @@ class OutboxSender:
                 backoff = self.max_backoff_s
                 log.exception("Shared record sender failed")
                 self._went_offline("the shared record sender failed; the log has the details")
+            with self._cond:
+                self._rounds += 1
+                self._passing = False
+                self._cond.notify_all()
             if stopping:
                 return
 
