@@ -227,10 +227,12 @@ def run(
                 t0 = time.monotonic()
                 pg.stop()
                 time.sleep(outage_s)
+                during = sum(len(s.done) for s in fleet) - total
                 pg.start()
                 figures["outage"] = {
                     "seconds": round(time.monotonic() - t0, 1),
                     "at_receives": total,
+                    "receives_during_outage": during,
                 }
                 outage_done = True
             if all(s.proc is not None and s.proc.poll() is not None for s in fleet):

@@ -137,3 +137,46 @@ def test_the_command_runs_as_a_program(pg_server) -> None:  # type: ignore[no-un
     )
     assert result.returncode == 0, result.stderr
     assert "roles intake_station" in result.stdout
+
+
+def test_intake_history_on_an_office_pc(
+    open_station, receive, record, pos_box, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date, timedelta
+
+    from intake_gui.sandbox import TRAINING_SECRET, TRAINING_USER
+
+    one = open_station("Receiving-1", record.station)
+    two = open_station("Receiving-2", record.station2)
+    _d, first = receive(one, "INV-71001")
+    _d, second = receive(two, "INV-71002", count=1, first=3)
+    for ctx in (one, two):
+        assert ctx.shared.sender.flush(20)
+    for name, value in {
+        "INTAKE_API_BASE": pos_box.base_url,
+        "INTAKE_USERNAME": TRAINING_USER,
+        "INTAKE_PASSWORD": TRAINING_SECRET,
+        "INTAKE_RATE_LIMIT_PER_MINUTE": "0",
+        "INTAKE_SHARED_RECORD_URL": record.url(record.supervisor),
+        "INTAKE_SHARED_RECORD_PASSWORD": record.supervisor.password,
+    }.items():
+        monkeypatch.setenv(name, value)
+    since = (date.today() - timedelta(days=2)).isoformat()
+    code, rows, _ = _run(capsys, "--json", "history", "--loc", "1989", "--since", since)
+    assert code == 0
+    by_receipt = {r["receipt_id"]: r for r in rows}
+    assert (by_receipt[first.receipt_id]["station"], by_receipt[first.receipt_id]["scans"]) == (
+        "Receiving-1",
+        6,
+    )
+    assert by_receipt[second.receipt_id]["made_through"] == "Intake, shared record"
+    assert any(r["made_through"] == "outside Intake" for r in rows)
+
+    code, rows, _ = _run(
+        capsys, "--json", "history", "--loc", "1989", "--since", since, "--station", "receiving-2"
+    )
+    assert code == 0 and [r["receipt_id"] for r in rows] == [second.receipt_id]
+    code, text, _ = _run(capsys, "history", "--loc", "1989", "--since", since, "--clerk", one.clerk)
+    assert (
+        code == 0 and f"{one.clerk} @ Receiving-1" in text and f"{two.clerk} @ Receiving-2" in text
+    )

@@ -59,6 +59,21 @@ class SharedEvent:
     recorded_by: str
 
 
+def _any(values: list[Any]) -> Any:
+    """`= ANY(:array)`: one bound array however many ids, instead of an IN list with a parameter each."""
+    from sqlalchemy import Text, any_, bindparam
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    return any_(bindparam(None, list(values), type_=ARRAY(Text)))
+
+
+def _any_int(values: list[int]) -> Any:
+    from sqlalchemy import BigInteger, any_, bindparam
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    return any_(bindparam(None, list(values), type_=ARRAY(BigInteger)))
+
+
 def _first(column: Any, *, where: Any = None, newest: bool = False) -> Any:
     """The first (or newest) value of `column` in journal order among the rows `where` selects."""
     from sqlalchemy import func
@@ -76,7 +91,11 @@ class SharedRecordReader:
 
     # ---- receives ---------------------------------------------------------------------------------
 
-    def summaries(self, draft_ids: Iterable[str]) -> dict[str, SharedReceive]:
+    def summaries(
+        self, draft_ids: Iterable[str], *, with_drafts: bool = True
+    ) -> dict[str, SharedReceive]:
+        """One SharedReceive per draft. `with_drafts=False` leaves the draft snapshot out (the history table
+        does not need it; the guard and the drill-down do)."""
         from sqlalchemy import func, select
 
         ids = list(dict.fromkeys(draft_ids))
@@ -84,19 +103,17 @@ class SharedRecordReader:
             return {}
         e = events.c
         is_kind = e.kind.in_
+        # A draft's events all come from one journal, so plain min/max stand in for "first"/"newest" where the
+        # values cannot differ in practice; only the state needs the newest value in journal order.
         query = (
             select(
                 e.draft_id,
-                _first(e.station),
-                _first(e.actor, where=is_kind(_CLERK_KINDS[:2]) & (e.actor != "")),
-                _first(e.actor, where=(e.kind == "created") & (e.actor != "")),
-                _first(e.actor, where=e.actor != ""),
+                func.min(e.station),
+                func.min(e.actor).filter(is_kind(_CLERK_KINDS[:2]) & (e.actor != "")),
+                func.min(e.actor).filter((e.kind == "created") & (e.actor != "")),
+                func.min(e.actor).filter(e.actor != ""),
                 func.max(e.location_id),
-                _first(
-                    e.receipt_id,
-                    where=is_kind(("submitted", "reconciled")) & e.receipt_id.isnot(None),
-                    newest=True,
-                ),
+                func.max(e.receipt_id).filter(is_kind(("submitted", "reconciled"))),
                 _first(e.data["to"].astext, where=e.data.has_key("to"), newest=True),
                 func.min(e.at),
                 func.min(e.at).filter(e.kind == "submitting"),
@@ -104,14 +121,14 @@ class SharedRecordReader:
                 func.count().filter(e.kind == "change"),
                 func.count().filter(e.kind == "submit_attempt"),
                 func.count().filter(e.kind == "verify"),
-                _first(e.draft, where=e.draft.isnot(None), newest=True),
-                _first(e.report, where=e.report.isnot(None), newest=True),
             )
-            .where(e.tenant == self.tenant, e.draft_id.in_(ids))
+            .where(e.tenant == self.tenant, e.draft_id == _any(ids))
             .group_by(e.draft_id)
         )
         with self.db.connect() as conn:
             rows = conn.execute(query).all()
+            reports = self._latest(conn, e.report, ids)
+            drafts = self._latest(conn, e.draft, ids) if with_drafts else {}
         out = {}
         for r in rows:
             out[r[0]] = SharedReceive(
@@ -127,10 +144,27 @@ class SharedRecordReader:
                 edits=int(r[11]),
                 submit_attempts=int(r[12]),
                 verifications=int(r[13]),
-                draft=r[14],
-                report=r[15],
+                draft=drafts.get(r[0]),
+                report=reports.get(r[0]),
             )
         return out
+
+    def _latest(self, conn: Any, column: Any, ids: list[str]) -> dict[str, Any]:
+        """The newest non-null `column` (a JSON snapshot) of each draft, found through (draft_id, journal_seq)."""
+        from sqlalchemy import func, select, tuple_
+
+        e = events.c
+        newest = (
+            select(e.draft_id, func.max(e.journal_seq))
+            .where(e.tenant == self.tenant, e.draft_id == _any(ids), column.isnot(None))
+            .group_by(e.draft_id)
+        )
+        rows = conn.execute(
+            select(e.draft_id, column).where(
+                e.tenant == self.tenant, tuple_(e.draft_id, e.journal_seq).in_(newest)
+            )
+        ).all()
+        return {d: value for d, value in rows}
 
     def by_receipt(self, receipt_ids: Iterable[int]) -> dict[int, SharedReceive]:
         """The receive behind each POS receipt that Intake made (at any station); the newest wins on a collision."""
@@ -145,12 +179,12 @@ class SharedRecordReader:
                 select(e.receipt_id, e.draft_id)
                 .where(
                     e.tenant == self.tenant,
-                    e.receipt_id.in_(ids),
+                    e.receipt_id == _any_int(ids),
                     e.kind.in_(("submitted", "reconciled")),
                 )
                 .order_by(e.seq)
             ).all()
-        summaries = self.summaries(d for _r, d in pairs)
+        summaries = self.summaries((d for _r, d in pairs), with_drafts=False)
         return {int(r): summaries[d] for r, d in pairs if d in summaries}
 
     def sent_between(
@@ -164,10 +198,10 @@ class SharedRecordReader:
             e.tenant == self.tenant, e.kind == "submitting", e.at >= start, e.at < end
         )
         if location_ids is not None:
-            query = query.where(e.location_id.in_(list(location_ids)))
+            query = query.where(e.location_id == _any_int(list(location_ids)))
         with self.db.connect() as conn:
             ids = conn.execute(query.distinct()).scalars().all()
-        found = self.summaries(ids)
+        found = self.summaries(ids, with_drafts=False)
         return sorted(found.values(), key=lambda s: s.sent_at or s.opened_at, reverse=True)
 
     def events(self, draft_id: str) -> list[SharedEvent]:
