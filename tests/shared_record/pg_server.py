@@ -100,10 +100,14 @@ class PgServer:
         finally:
             pwfile.unlink()
 
-    def start(self) -> None:
+    def start(self, extra: str = "") -> None:
+        """`extra`: more `-c name=value` server options (e.g. TLS), kept for later restarts."""
+        if extra:
+            self._extra = extra
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
+            + getattr(self, "_extra", "")
         )
         result = self._run(
             "pg_ctl",
@@ -121,6 +125,15 @@ class PgServer:
             raise RuntimeError(
                 f"the PostgreSQL server did not start: {result.stderr}\n{self.tail()}"
             )
+
+    def give(self, path: Path, data: bytes, mode: int = 0o600) -> Path:
+        """Write a file the server reads (a TLS key must belong to the server's user, mode 0600)."""
+        path.write_bytes(data)
+        path.chmod(mode)
+        if self._as_root:
+            pw = pwd.getpwnam("postgres")
+            os.chown(path, pw.pw_uid, pw.pw_gid)
+        return path
 
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop", check=False)

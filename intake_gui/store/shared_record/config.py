@@ -101,13 +101,13 @@ def parse(url: str) -> SharedRecordConfig:
             f"{PASSWORD_ENV} on an unattended station)"
         )
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    if "password" in query:
+        raise SharedRecordConfigError("the shared record address must not contain a password")
     unknown = sorted(set(query) - _ALLOWED_QUERY)
     if unknown:
         raise SharedRecordConfigError(
             f"the shared record address has options Intake does not use: {', '.join(unknown)}"
         )
-    if "password" in query:
-        raise SharedRecordConfigError("the shared record address must not contain a password")
     socket_dir = query.pop("host", "")
     host = unquote(parts.hostname or "") or socket_dir
     user = unquote(parts.username or "")
