@@ -13,7 +13,7 @@ import csv
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -185,7 +185,7 @@ class HistoryService:
                 )
             except SharedRecordUnavailable as exc:
                 out.shared_problem = exc.message
-        for row in sorted(rows, key=lambda r: (r.received_at, r.receipt_id), reverse=True):
+        for row in sorted(rows, key=lambda r: r.sort_key, reverse=True):
             entry = journal.get(row.receipt_id)
             if entry is not None:
                 words, green = summarize_verification(entry)
@@ -289,7 +289,14 @@ class HistoryService:
             draft, submitted_at = shared
         else:
             draft = self._draft_from_pos(location, entry)
-            submitted_at = from_store_local(entry.row.received_at, location.timezone)
+            when = entry.row.received_at
+            # A POS row without a readable date: the receive is older than this look at it, so treat it
+            # as a day old (no "still propagating" wait for stock that has had all the time it needs).
+            submitted_at = (
+                from_store_local(when, location.timezone)
+                if when is not None
+                else datetime.now(UTC) - timedelta(days=1)
+            )
         return receiving.verify(
             draft,
             receipt_id,
@@ -358,7 +365,7 @@ def export_csv(entries: list[HistoryEntry], path: Path, tz: str) -> int:
             r = e.row
             writer.writerow(
                 [
-                    r.received_at.isoformat(timespec="seconds"),
+                    r.received_at.isoformat(timespec="seconds") if r.received_at else "",
                     tz,
                     r.receipt_id,
                     r.vendor_name,
@@ -386,7 +393,8 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 def receives_per_day(entries: list[HistoryEntry]) -> dict[date, int]:
     days: dict[date, int] = defaultdict(int)
     for e in entries:
-        days[e.row.received_at.date()] += 1
+        if e.row.received_at is not None:  # a row without a date is in no day's bar
+            days[e.row.received_at.date()] += 1
     return dict(sorted(days.items()))
 
 

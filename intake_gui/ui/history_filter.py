@@ -7,6 +7,7 @@ and the group's totals are computed here, over the receives still visible.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -29,25 +30,23 @@ OUTSIDE = "\x00outside"
 
 def _sort_key(entry: HistoryEntry, col: Column) -> Any:
     r = entry.row
+    when = r.received_at or datetime.min  # a row without a date sorts as the oldest
     return {
-        Column.RECEIVED: (r.received_at, r.receipt_id),
-        Column.VENDOR: (r.vendor_name.casefold(), r.received_at),
-        Column.TITLE: (clean_title(r.title).casefold(), r.received_at),
-        Column.PRODUCTS: (r.product_count, r.received_at),
-        Column.QUANTITY: (r.total_quantity or Decimal(0), r.received_at),
-        Column.STATUS: (r.status.casefold(), r.received_at),
+        Column.RECEIVED: (when, r.receipt_id),
+        Column.VENDOR: (r.vendor_name.casefold(), when),
+        Column.TITLE: (clean_title(r.title).casefold(), when),
+        Column.PRODUCTS: (r.product_count, when),
+        Column.QUANTITY: (r.total_quantity or Decimal(0), when),
+        Column.STATUS: (r.status.casefold(), when),
         Column.RECEIPT: (r.receipt_id,),
-        Column.CLERK: (entry.clerk.casefold(), r.received_at),
-        Column.STATION: (entry.station.casefold(), r.received_at),
-        Column.SCANS: (-1 if entry.scans is None else entry.scans, r.received_at),
-        Column.ATTEMPTS: (
-            -1 if entry.submit_attempts is None else entry.submit_attempts,
-            r.received_at,
-        ),
+        Column.CLERK: (entry.clerk.casefold(), when),
+        Column.STATION: (entry.station.casefold(), when),
+        Column.SCANS: (-1 if entry.scans is None else entry.scans, when),
+        Column.ATTEMPTS: (-1 if entry.submit_attempts is None else entry.submit_attempts, when),
         Column.VERIFICATION: (
             {True: 2, False: 0, None: 1}[entry.all_green],
             entry.verification,
-            r.received_at,
+            when,
         ),
     }[col]
 

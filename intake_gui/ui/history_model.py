@@ -109,9 +109,10 @@ def error_words(exc: BaseException) -> str:
     return "Intake could not complete this; the log has the details."
 
 
-def format_wall(dt: datetime) -> str:
-    """A store wall time as the POS gave it; seconds matter when two receives land in the same minute."""
-    return dt.strftime("%Y-%m-%d %H:%M:%S")
+def format_wall(dt: datetime | None) -> str:
+    """A store wall time as the POS gave it; seconds matter when two receives land in the same minute.
+    A POS row without a readable date still proves the receive; it shows as "date unknown"."""
+    return dt.strftime("%Y-%m-%d %H:%M:%S") if dt is not None else "date unknown"
 
 
 def format_instant(instant: datetime, tz: str) -> str:
@@ -384,7 +385,7 @@ class HistoryTreeModel(QAbstractItemModel):
     def _haystack(entry: HistoryEntry) -> str:
         r = entry.row
         parts = (
-            r.received_at.isoformat(sep=" "),
+            r.received_at.isoformat(sep=" ") if r.received_at else "",
             r.vendor_name,
             str(r.vendor_id or ""),
             r.title,
@@ -404,7 +405,7 @@ class HistoryTreeModel(QAbstractItemModel):
         by_key: dict[Any, list[int]] = {}
         for i, entry in enumerate(self._entries):
             key = (
-                entry.row.received_at.date()
+                (entry.row.received_at.date() if entry.row.received_at else None)
                 if self._grouping is Grouping.DAY
                 else _vendor_key(entry)
             )
@@ -415,7 +416,7 @@ class HistoryTreeModel(QAbstractItemModel):
                 names[name] = names.get(name, 0) + 1
         for key, members in by_key.items():
             if self._grouping is Grouping.DAY:
-                label = f"{key:%a %Y-%m-%d}"
+                label = f"{key:%a %Y-%m-%d}" if key is not None else "Date unknown"
             else:
                 name, vid = key
                 # Vendor names repeat with different ids: only then does the id belong in the label.
