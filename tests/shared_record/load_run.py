@@ -253,7 +253,8 @@ def run(
             per_station.append(
                 {
                     "station": s.name,
-                    "receives": len(s.done) + s.recovered,
+                    "receives": len(s.done),
+                    "recovered_after_kill": s.recovered,
                     "starts": s.starts,
                     "journal_events": len(local),
                     "record_events": len(shared),

@@ -54,6 +54,7 @@ def station(args: argparse.Namespace) -> int:
         for i in range(args.receives):
             title = f"{name} INV-{i:05d}"
             if sent.get(title) in ("submitted", "verified"):
+                _say(f"RECEIVED {i} earlier")  # landed before a kill (or was settled by recovery)
                 continue
             chosen = [products[(i * 3 + k) % len(products)] for k in range(2)]
             draft = _resume_or_new(ctx, title, location, vendor, room, chosen)
