@@ -49,10 +49,10 @@ UNSETTLED_STATES = frozenset(
 
 
 def normalise_reference(text: str) -> str:
-    """The part of a title or manifest number that identifies the paper: NFKC, casefolded, single spaces, no tag."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = _TAG.sub("", text)
-    return " ".join(text.casefold().split())
+    """The part of a title or manifest number that identifies the paper: its letters and digits, casefolded
+    (NFKC), without the tag — "INV-1001", "inv 1001" and "INV1001 [IN-…]" are one reference."""
+    text = _TAG.sub("", unicodedata.normalize("NFKC", text or ""))
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def _qty(value: Decimal) -> str:
@@ -156,8 +156,8 @@ class PriorReceive:
         from intake_gui.domain.date_windows import to_store_local
 
         at = self.at if self.at.tzinfo else self.at.replace(tzinfo=UTC)
-        when = to_store_local(at, tz).strftime("%a %d %b %H:%M")
-        where = f" at {self.station}" if self.station else ""
+        when = "on " + to_store_local(at, tz).strftime("%a %d %b at %H:%M")
+        where = f" at station {self.station}" if self.station else ""
         who = f" by {self.clerk}" if self.clerk else ""
         what = f"“{self.title}”" if self.title else "A receive of this delivery"
         how = {
@@ -167,14 +167,14 @@ class PriorReceive:
         }.get(self.matched_on, self.matched_on)
         if self.settled:
             receipt = f" — receipt {self.receipt_id}" if self.receipt_id is not None else ""
-            return f"{what} was received{where} {when}{who}{receipt} ({how})."
-        tag = f" (tag {self.token})" if self.token else ""
+            return f"{what} was received {when}{where}{who}{receipt} ({how})."
+        tag = f", tag {self.token}" if self.token else ""
         if self.state == DraftState.NEEDS_DECISION.value:
             return (
-                f"{what} was sent{where} {when}{who}{tag} and it is not known whether it landed: "
-                f"it is waiting for a person's decision ({how})."
+                f"{what} was sent {when}{where}{who}{tag}; whether it landed is not known and needs "
+                f"a person's decision ({how})."
             )
-        return f"{what} was sent{where} {when}{who}{tag} and is not confirmed yet ({how})."
+        return f"{what} was sent {when}{where}{who}{tag} and is not confirmed yet ({how})."
 
 
 @dataclass(frozen=True)

@@ -139,6 +139,37 @@ def _shared_events(engine: Any, journal_id: str) -> list[tuple[str, int]]:
     return [(str(e).replace("-", ""), int(s)) for e, s in rows]
 
 
+def _kill_mid_send(victim: Station, engine: Any, tenant: str, patience_s: float = 10.0) -> str:
+    """SIGKILL the station while it sends: inside its database transaction if we can catch one (polled from
+    pg_stat_activity), else while its journal holds events the record does not; says which it was."""
+    from sqlalchemy import text
+
+    assert victim.proc is not None
+    deadline = time.monotonic() + patience_s
+    how = "at a random moment"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        while time.monotonic() < deadline:
+            busy = conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE usename = :user "
+                    "AND state IN ('active', 'idle in transaction')"
+                ),
+                {"user": victim.login},
+            ).scalar()
+            if busy:
+                how = "inside its database transaction"
+                break
+            journal_id, local = _local_events(victim, tenant)
+            if len(local) > len(_shared_events(engine, journal_id)) and time.monotonic() > (
+                deadline - patience_s / 2
+            ):
+                how = "with events waiting to be sent"
+                break
+    os.kill(victim.proc.pid, signal.SIGKILL)
+    victim.proc.wait()
+    return how
+
+
 def run(
     *,
     stations: int = 5,
@@ -208,13 +239,13 @@ def run(
                 and victim.proc is not None
                 and victim.proc.poll() is None
             ):
-                os.kill(victim.proc.pid, signal.SIGKILL)
-                victim.proc.wait()
+                how = _kill_mid_send(victim, engine, tenant)
                 journal_id, local = _local_events(victim, tenant)
                 in_record = len(_shared_events(engine, journal_id))
                 figures["kill"] = {
                     "station": victim.name,
                     "after_receives": len(victim.done),
+                    "caught": how,
                     "journal_events": len(local),
                     "in_record_at_kill": in_record,
                     "waiting_at_kill": len(local) - in_record,

@@ -21,7 +21,7 @@ def test_the_second_station_is_told_who_received_it(open_station, receive, recor
     _draft, result = receive(first, "Manifest INV-88231")
     _delivered(first)
 
-    again, _ = receive(second, "MANIFEST  inv-88231", submit=False)  # same paper, typed differently
+    again, _ = receive(second, "manifest inv 88231", submit=False)  # same paper, typed differently
     check = shared_delivery_guard(second).check(again)
     assert check.found and not check.not_checked
     (prior,) = check.priors
@@ -33,7 +33,8 @@ def test_the_second_station_is_told_who_received_it(open_station, receive, recor
     assert prior.matched_on == "reference" and prior.state == "verified"
     assert prior.token == _draft.token and prior.title == "Manifest INV-88231"
     sentence = prior.sentence(again.location.timezone)
-    assert sentence.startswith("“Manifest INV-88231” was received at Receiving-1 ")
+    assert sentence.startswith("“Manifest INV-88231” was received on ")
+    assert " at station Receiving-1 " in sentence
     assert f"by {first.clerk} — receipt {result.receipt_id}" in sentence
 
 
@@ -108,4 +109,4 @@ def test_one_warning_from_both_sources() -> None:
         ("d1", "journal"),
     ]
     assert merged.not_checked == ("x",)
-    assert "at Receiving-1" in merged.priors[0].sentence("America/Phoenix")
+    assert "at station Receiving-1" in merged.priors[0].sentence("America/Phoenix")

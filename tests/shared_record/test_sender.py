@@ -88,7 +88,7 @@ def test_events_arrive_in_order_exactly_once(
             )
         ).scalar_one()
     assert submitting.draft["title"] == "INV-5501" and len(submitting.draft["lines"]) == 2
-    assert (submitting.vendor_id, submitting.delivery_ref) == (39195, "inv-5501")
+    assert (submitting.vendor_id, submitting.delivery_ref) == (39195, "inv5501")
     assert submitting.location_id == 1989 and submitting.lines_fp
     assert submitted == 1379127
     with db.engine.connect() as conn:
