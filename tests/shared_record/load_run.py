@@ -139,32 +139,59 @@ def _shared_events(engine: Any, journal_id: str) -> list[tuple[str, int]]:
     return [(str(e).replace("-", ""), int(s)) for e, s in rows]
 
 
-def _kill_mid_send(victim: Station, engine: Any, tenant: str, patience_s: float = 10.0) -> str:
-    """SIGKILL the station while it sends: inside its database transaction if we can catch one (polled from
-    pg_stat_activity), else while its journal holds events the record does not; says which it was."""
+def _cursor(station: Station) -> list[tuple[str, int]]:
+    conn = sqlite3.connect(f"file:{station.journal}?mode=ro", uri=True)
+    try:
+        return [
+            (t, int(i)) for t, i in conn.execute("SELECT target, last_event_id FROM outbox_cursor")
+        ]
+    finally:
+        conn.close()
+
+
+def _counts(victim: Station, conn: Any, tenant: str) -> tuple[int, int]:
+    """(events in the station's journal, events of that journal in the record), cheaply."""
+    from sqlalchemy import text
+
+    local = sqlite3.connect(f"file:{victim.journal}?mode=ro", uri=True)
+    try:
+        journal_id = local.execute("SELECT value FROM meta WHERE key = 'journal_id'").fetchone()[0]
+        mine = local.execute("SELECT count(*) FROM events WHERE tenant = ?", (tenant,)).fetchone()[
+            0
+        ]
+    finally:
+        local.close()
+    theirs = conn.execute(
+        text("SELECT count(*) FROM intake.events WHERE journal_id = :j"), {"j": journal_id}
+    ).scalar()
+    return int(mine), int(theirs)
+
+
+def _kill_mid_send(victim: Station, engine: Any, tenant: str, patience_s: float = 15.0) -> str:
+    """SIGKILL the station while it sends: while its sender's database session is busy *and* its journal holds
+    events the record has not committed, if that can be caught (pg_stat_activity, polled); else while events
+    merely wait; says which it was."""
     from sqlalchemy import text
 
     assert victim.proc is not None
     deadline = time.monotonic() + patience_s
     how = "at a random moment"
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        while time.monotonic() < deadline:
-            busy = conn.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE usename = :user "
-                    "AND state IN ('active', 'idle in transaction')"
-                ),
-                {"user": victim.login},
-            ).scalar()
-            if busy:
-                how = "inside its database transaction"
-                break
-            journal_id, local = _local_events(victim, tenant)
-            if len(local) > len(_shared_events(engine, journal_id)) and time.monotonic() > (
-                deadline - patience_s / 2
-            ):
-                how = "with events waiting to be sent"
-                break
+        busy_sql = text(
+            "SELECT count(*) FROM pg_stat_activity WHERE usename = :user "
+            "AND state IN ('active', 'idle in transaction', 'idle in transaction (aborted)')"
+        )
+        while time.monotonic() < deadline and victim.proc.poll() is None:
+            if conn.execute(busy_sql, {"user": victim.login}).scalar():
+                mine, theirs = _counts(victim, conn, tenant)
+                if mine > theirs:
+                    how = "inside its database transaction, with events not yet committed"
+                    break
+            elif time.monotonic() > deadline - patience_s / 3:
+                mine, theirs = _counts(victim, conn, tenant)
+                if mine > theirs:
+                    how = "with events waiting to be sent"
+                    break
     os.kill(victim.proc.pid, signal.SIGKILL)
     victim.proc.wait()
     return how
@@ -290,6 +317,8 @@ def run(
                     "journal_events": len(local),
                     "record_events": len(shared),
                     "missing": len(set(local) - set(shared)),
+                    "missing_ids": sorted(i for _u, i in set(local) - set(shared))[:20],
+                    "cursor": _cursor(s),
                     "extra": len(set(shared) - set(local)),
                     "duplicates": len(shared) - len(set(shared)),
                     "in_station_order": [seq for _u, seq in shared]

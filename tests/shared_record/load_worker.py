@@ -75,8 +75,10 @@ def station(args: argparse.Namespace) -> int:
         ctx.writer.flush()
         shared = ctx.shared
         ok = shared.sender.flush(args.drain_timeout) if shared and shared.sender else False
-        waiting = shared.status().waiting if shared else -1
-        _say(f"DONE {waiting} {'ok' if ok else 'timeout'}")
+        sender = shared.sender if shared else None
+        # What the journal itself says is still unsent (not the sender's status): the figure the test trusts.
+        waiting = ctx.journal.outbox.waiting(sender._target()) if sender is not None else -1
+        _say(f"DONE {waiting} {'ok' if ok else 'timeout'} {sender.status() if sender else ''}")
         return 0 if ok else 3
     finally:
         ctx.close()

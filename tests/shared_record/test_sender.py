@@ -188,3 +188,16 @@ def test_two_senders_on_one_journal(journal: Journal, db: SharedRecordDB, make_s
         _scans(journal, 10, start=i * 10)
     assert first.flush(20) and second.flush(20)
     assert [s for s, _k, _d in _shared(db, journal)] == list(range(1, 61))
+
+
+def test_flush_waits_for_events_written_just_before(
+    journal: Journal, db: SharedRecordDB, make_sender
+) -> None:  # type: ignore[no-untyped-def]
+    """A station about to exit flushes: what it wrote a moment before must be in the record when flush says so,
+    even though the sender's status still says "up to date" from its previous pass."""
+    sender = make_sender(poll_s=5.0)
+    assert sender.flush(15)
+    for n in range(1, 21):
+        _scans(journal, 1, start=n)
+        assert sender.flush(15), sender.status()
+        assert len(_shared(db, journal)) == n, f"flush returned before event {n} was delivered"

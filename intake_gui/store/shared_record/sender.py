@@ -126,13 +126,19 @@ class OutboxSender:
             return self._status
 
     def flush(self, timeout: float = 10.0) -> bool:
-        """Wait until nothing is waiting (for the CLI before it exits, and for tests); False on timeout."""
+        """Wait until a delivery pass that *began after this call* has left nothing waiting (for the CLI before it
+        exits, and for tests); False on timeout. A status from before the call never counts: a pass already
+        running may have read its batch before the caller's last events were written."""
         deadline = time.monotonic() + timeout
-        self.wake()
         with self._cond:
+            target = self._rounds + (2 if self._passing else 1)
+            self._woken = True
+            self._cond.notify_all()
             return self._cond.wait_for(
                 lambda: (
-                    self._status.state in ("up_to_date", "read_only") and self._status.waiting == 0
+                    self._rounds >= target
+                    and self._status.state in ("up_to_date", "read_only")
+                    and self._status.waiting == 0
                 ),
                 max(0.0, deadline - time.monotonic()),
             )
