@@ -1,9 +1,15 @@
 """The supervisors' History window: what was received, by whom, and whether it was proved to have landed.
 
 It reads the POS's receive history for a store and a date range (in windows the POS accepts, with a progress bar),
-joins every row with the journal (clerk, station, last verification), and lets a supervisor filter, group by vendor
-or store day, chart the range, export what is visible to CSV, and drill into one receipt for its packages, a fresh
-three-light check, its audit trail and a printable report. It also opens the catalog sync dashboard.
+joins every row with this station's journal and, where one is set up, the store's shared record (clerk, station,
+scans, submit attempts, last verification — whichever station made the receive; "outside Intake" otherwise), and
+lets a supervisor filter by text, station and clerk, group by vendor or store day, chart the range, export what is
+visible to CSV, and drill into one receipt for its packages, a fresh three-light check, its audit trail and a
+printable report. It also opens the catalog sync dashboard.
+
+The window is split by concern: `history_range` (store and dates), `history_filter` (the proxy and the
+station/clerk filter), `history_outputs` (drill-down, CSV, PDF, sync dashboard), `history_record_status` (the
+shared record's status line), `history_model` (the table).
 
 Backoffice times are store-local wall times: the window shows the store's zone beside every date it shows and
 computes "today" and "this month" in the store's calendar, not the station's.
