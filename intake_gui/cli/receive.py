@@ -175,6 +175,8 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
             f"`intake recover --decide {short} landed` or `intake recover --decide {short} resend`.",
             EXIT_UNCERTAIN,
         ) from None
+    for note in sent.not_checked:
+        out.info(note)
     report = session.verify_until_settled(args.verify_timeout, on_wait=wait_printer(out))
     result = sent.result
     data = (

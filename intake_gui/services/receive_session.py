@@ -94,6 +94,8 @@ class Sent:
 
     baseline: dict[str, Decimal] | None
     result: SubmitResult
+    not_checked: tuple[str, ...] = ()
+    """Places the per-delivery check could not ask (e.g. the shared record was unreachable): said, not fatal."""
 
 
 @dataclass(frozen=True)
@@ -301,11 +303,11 @@ class ReceiveSession:
         receiving = self._receiving()
         rep = receiving.reporter(_phase_text(on_phase), on_wait)
         with receiving.waits_to(on_wait):
-            receiving.guard_delivery(draft, rep, again=again, how=how)
+            check = receiving.guard_delivery(draft, rep, again=again, how=how)
             if on_phase is not None:
                 on_phase("Reading current stock…")
             baseline = receiving.baseline(draft)
-            return Sent(baseline, receiving.send_checked(draft, rep))
+            return Sent(baseline, receiving.send_checked(draft, rep), check.not_checked)
 
     def confirm(
         self, draft: ReceiveDraft, *, on_phase: TextFn | None = None, on_wait: WaitFn | None = None

@@ -108,6 +108,8 @@ class WizardSubmit:
         w.verify_page.set_receipt(
             outcome.result.receipt_id, draft, reconciled=outcome.result.reconciled
         )
+        if outcome.not_checked:
+            w.verify_page.say(" ".join(outcome.not_checked), "info")
         w.submitted.emit(outcome.result)
         w.show_step()
         self.verify(True)

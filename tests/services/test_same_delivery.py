@@ -229,3 +229,79 @@ def test_looking_again_for_an_interrupted_draft_never_resends_when_its_twin_land
     killed_mid_send(ctx, pos, other, landed=False)
     result = service(ctx).confirm(other)
     assert pos.sends == 1 and result.receipt_id == pos.receipts[-1][0]
+
+
+class OtherStations:
+    """A DeliveryGuard standing in for the shared record (its real one is tested in tests/shared_record)."""
+
+    def __init__(self, priors=(), not_checked=()):
+        from intake_gui.domain.delivery import DuplicateCheck
+
+        self.result = DuplicateCheck(tuple(priors), tuple(not_checked))
+        self.asked = []
+
+    def check(self, draft, *, manifest_ref=""):
+        self.asked.append(draft.draft_id)
+        return self.result
+
+
+def test_another_stations_receive_of_the_delivery_is_the_one_warning(
+    make_ctx, scripted_pos, draft_factory
+):
+    from datetime import UTC, datetime
+
+    from intake_gui.domain.delivery import PriorReceive
+    from intake_gui.services.deliveries import JournalGuard
+
+    pos = scripted_pos()
+    ctx = make_ctx(pos)
+    prior = PriorReceive(
+        "shared_record",
+        "Receiving-2",
+        "Bo",
+        datetime.now(UTC),
+        1379120,
+        "elsewhere",
+        "verified",
+        "reference",
+        token="IN-0000000099",
+        title="Invoice 4711",
+    )
+    other = OtherStations([prior])
+    svc = ReceivingService(
+        ctx, settle_s=0.0, sleep=lambda _s: None, guards=[JournalGuard(ctx.journal), other]
+    )
+    draft = draft_factory()
+    with pytest.raises(SameDelivery) as info:
+        svc.submit(draft)
+    assert pos.sends == 0 and other.asked == [draft.draft_id]
+    (seen,) = info.value.check.priors
+    assert (
+        seen.station == "Receiving-2"
+        and "at station Receiving-2" in info.value.diagnosis.what_happened
+    )
+    svc.submit(draft, again=True, how="gui confirm")
+    (event,) = [e for e in ctx.journal.events(draft.draft_id) if e.kind == "duplicate_confirmed"]
+    assert event.data["priors"][0]["source"] == "shared_record"
+    assert len(pos.receipts) == 1
+
+
+def test_an_unreachable_shared_record_is_said_and_the_send_goes_ahead(
+    make_ctx, scripted_pos, draft_factory
+):
+    from intake_gui.services.deliveries import JournalGuard
+    from intake_gui.services.receive_session import ReceiveSession
+
+    pos = scripted_pos()
+    ctx = make_ctx(pos)
+    note = "Other stations could not be checked for this delivery: the shared record could not be reached."
+    svc = ReceivingService(
+        ctx,
+        settle_s=0.0,
+        sleep=lambda _s: None,
+        guards=[JournalGuard(ctx.journal), OtherStations(not_checked=[note])],
+    )
+    draft = draft_factory()
+    sent = ReceiveSession(svc).send(draft)
+    assert sent.not_checked == (note,)
+    assert len(pos.receipts) == 1
