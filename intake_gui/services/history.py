@@ -14,21 +14,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from intake_gui.domain.date_windows import from_store_local, merge_rows, split_range
+from intake_gui.domain.date_windows import merge_rows, split_range
 from intake_gui.domain.models import (
-    DraftLine,
     HistoryRow,
     Location,
     Package,
-    ReceiveDraft,
-    Room,
-    Vendor,
 )
 from intake_gui.domain.verification import VerificationReport
 from intake_gui.pos.base import ProgressFn
 from intake_gui.pos.errors import PosError
 from intake_gui.services.context import AppContext
-from intake_gui.services.receiving import ReceivingService
+from intake_gui.services.verification import VerificationService
 from intake_gui.store.journal import AuditEvent, JournalEntry
 
 HISTORY_WINDOW_DAYS = 31
@@ -132,52 +128,11 @@ class HistoryService:
         ]
 
     def reverify(self, location: Location, entry: HistoryEntry) -> VerificationReport:
-        """Re-run the three lights. A receive made elsewhere is checked against its own packages."""
-        receiving = ReceivingService(self.ctx)
-        receipt_id = entry.row.receipt_id
-        journal_entry = self.ctx.journal.by_receipt([receipt_id]).get(receipt_id)
-        if journal_entry is not None:
-            draft = journal_entry.draft
-            submitted_at = journal_entry.submit_started_at or journal_entry.updated_at
-        else:
-            draft = self._draft_from_pos(location, entry)
-            submitted_at = from_store_local(entry.row.received_at, location.timezone)
-        return receiving.verify(
-            draft,
-            receipt_id,
-            baseline=None,
-            submitted_at=submitted_at,
-            record=journal_entry is not None,
-        )
-
-    def _draft_from_pos(self, location: Location, entry: HistoryEntry) -> ReceiveDraft:
-        """Expected lines for a receive Intake did not make: what the POS says it created."""
-        packages = self.ctx.connector.packages_for_receipt(location, entry.row.receipt_id)
-        rooms = {r.room_id: r for r in self.ctx.connector.rooms(location)}
-        room_id = next((p.room_id for p in packages if p.room_id in rooms), None)
-        room = (
-            rooms[room_id]
-            if room_id is not None
-            else Room(room_id=0, name="unknown", inventory_room=True, pos_room=False)
-        )
-        lines = tuple(
-            DraftLine(
-                product_id=p.product_id or 0,
-                sku=p.sku,
-                name=p.product_name,
-                quantity=p.quantity,
-                room_id=p.room_id or room.room_id,
-            )
-            for p in packages
-            if p.quantity > 0
-        )
-        return ReceiveDraft(
-            location=location,
-            vendor=Vendor(vendor_id=entry.row.vendor_id or 0, name=entry.row.vendor_name),
-            room=room,
-            title=entry.row.title or f"Receipt {entry.row.receipt_id}",
-            lines=lines,
-            token="",
+        """Re-run the three lights (`VerificationService`, verify helper): a receive Intake made against the
+        lines its journal says were sent, one made elsewhere against its own packages with "sent" unknown.
+        The result never weakens a verdict proven before, and is stored when the receipt is Intake's."""
+        return VerificationService(self.ctx).reverify_receipt(
+            location, entry.row.receipt_id, row=entry.row
         )
 
     def audit(self, draft_id: str) -> list[AuditEvent]:
