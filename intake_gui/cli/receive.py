@@ -64,7 +64,7 @@ def parse_line(spec: str) -> tuple[str, Decimal, Decimal | None]:
 def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     from intake_gui.domain.barcode import interpret
     from intake_gui.domain.models import DraftLine, ReceiveDraft
-    from intake_gui.services.receiving import ReceivingService
+    from intake_gui.services.receiving import ReceivingService, SubmitRefused
     from intake_gui.services.setup import SetupService
 
     lines_spec = [parse_line(s) for s in args.line]
@@ -75,8 +75,7 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
         from intake_gui.domain.diagnosis import no_rooms_explanation
         from intake_gui.services.verification import speech_for
 
-        d = no_rooms_explanation(loc, speech=speech_for(ctx))
-        raise CliError(f"{d.headline} {d.what_to_do}", EXIT_REFUSED)
+        raise SubmitRefused(no_rooms_explanation(loc, speech=speech_for(ctx)))
     # Rooms before the vendor: a location without rooms cannot receive at all, whatever the vendor.
     vendor = next((v for v in setup.vendors(loc) if v.vendor_id == args.vendor), None)
     if vendor is None:

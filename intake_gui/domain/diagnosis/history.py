@@ -65,7 +65,7 @@ def missing(ev: VerificationEvidence) -> Finding | None:
         "receipt_id": ev.receipt_id,
         "token": ev.draft.token,
         "rows_read": len(ev.history),
-        "seconds_since_submit": round(ev.seconds_since_submit, 1),
+        "seconds_since_submit": round(ev.seconds_since_submit, 3),
     }
     if ev.within_grace:
         return _finding(RuleId.HISTORY_NOT_YET, LightState.AMBER, facts)

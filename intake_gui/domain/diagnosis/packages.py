@@ -89,7 +89,7 @@ def not_visible(ev: VerificationEvidence) -> Finding | None:
         return None
     facts = {
         "receipt_id": ev.receipt_id,
-        "seconds_since_submit": round(ev.seconds_since_submit, 1),
+        "seconds_since_submit": round(ev.seconds_since_submit, 3),
         "grace_s": ev.propagation_grace_s,
         "history_read": ev.history is not None,
     }

@@ -107,7 +107,7 @@ def _common(ev: VerificationEvidence, checks: list[SkuCheck]) -> dict:
         "receipt_id": ev.receipt_id,
         "baseline": ev.sellable_before is not None,
         "rooms": tuple(dict.fromkeys(n for c in checks for n in c.place.names)),
-        "seconds_since_submit": round(ev.seconds_since_submit, 1),
+        "seconds_since_submit": round(ev.seconds_since_submit, 3),
         "sellable_read": ev.sellable_after is not None,
     }
 
@@ -181,7 +181,7 @@ def waiting_for_packages(ev: VerificationEvidence) -> Finding | None:
     return _finding(
         RuleId.SELLABLE_WAITING_FOR_PACKAGES,
         LightState.AMBER,
-        {"receipt_id": ev.receipt_id, "seconds_since_submit": round(ev.seconds_since_submit, 1)},
+        {"receipt_id": ev.receipt_id, "seconds_since_submit": round(ev.seconds_since_submit, 3)},
     )
 
 

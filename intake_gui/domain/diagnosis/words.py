@@ -332,7 +332,7 @@ def judged_by(rests_on: dict[str, Basis]) -> str:
     named = list(
         dict.fromkeys(_BASIS_WORDS[rests_on[a]] for a in aspects if rests_on[a] is not Basis.NONE)
     )
-    return ("Judged from " + "; and ".join(named) + ".") if named else ""
+    return ("Judged from " + ", and ".join(named) + ".") if named else ""
 
 
 def render(finding: Finding, speech: Speech) -> Light:
