@@ -186,11 +186,7 @@ class VerificationService:
         conn = self.ctx.connector
         loc, rid = target.location, target.receipt_id
         caps = conn.capabilities
-        submitted = target.submitted_at or (
-            from_store_local(target.history_row.received_at, loc.timezone)
-            if target.history_row is not None
-            else self.clock()
-        )
+        submitted = target.submitted_at or self._received_at(target)
         draft = target.draft or self._shell(target)
         packages = self._read(lambda: tuple(conn.packages_for_receipt(loc, rid)))
         history = self._read(lambda: self._history_rows(loc, rid, draft.token, submitted))
@@ -229,6 +225,16 @@ class VerificationService:
             propagation_grace_s=self.grace_s,
             sellable_supported=caps.verify_sellable,
         )
+
+    def _received_at(self, target: VerifyTarget) -> datetime:
+        """When a receipt Intake did not send was received, from its history row. A row without a readable
+        date (some POSes send none) is older than this look at it: a day, so no "still propagating" wait
+        is granted to stock that has had all the time it needs."""
+        row = target.history_row
+        when = row.received_at if row is not None else None
+        if when is None:
+            return self.clock() - timedelta(days=1)
+        return from_store_local(when, target.location.timezone)
 
     def _shell(self, target: VerifyTarget) -> ReceiveDraft:
         """Location and vendor of a receipt another tool made; no lines, because what was sent is unknown."""

@@ -31,7 +31,8 @@ def _row_facts(row: HistoryRow) -> dict:
         "vendor": row.vendor_name,
         "vendor_id": row.vendor_id,
         "products": row.product_count,
-        "received_at": row.received_at.isoformat(timespec="seconds"),
+        # Some POSes send no readable date on a row: a fact that is simply unknown then.
+        "received_at": row.received_at.isoformat(timespec="seconds") if row.received_at else None,
     }
 
 
