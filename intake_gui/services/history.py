@@ -101,7 +101,7 @@ class HistoryService:
         self.ctx.writer.flush()
         journal = self.ctx.journal.by_receipt(r.receipt_id for r in merged)
         out = []
-        for row in sorted(merged, key=lambda r: (r.received_at, r.receipt_id), reverse=True):
+        for row in sorted(merged, key=lambda r: r.sort_key, reverse=True):
             entry = journal.get(row.receipt_id)
             words, green = summarize_verification(entry)
             out.append(
@@ -149,7 +149,7 @@ def export_csv(entries: list[HistoryEntry], path: Path, tz: str) -> int:
             r = e.row
             writer.writerow(
                 [
-                    r.received_at.isoformat(timespec="seconds"),
+                    r.received_at.isoformat(timespec="seconds") if r.received_at else "",
                     tz,
                     r.receipt_id,
                     r.vendor_name,
@@ -174,7 +174,8 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 def receives_per_day(entries: list[HistoryEntry]) -> dict[date, int]:
     days: dict[date, int] = defaultdict(int)
     for e in entries:
-        days[e.row.received_at.date()] += 1
+        if e.row.received_at is not None:  # a row without a date is in no day's bar
+            days[e.row.received_at.date()] += 1
     return dict(sorted(days.items()))
 
 

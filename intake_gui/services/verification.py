@@ -72,7 +72,10 @@ def pos_words_for(kind: PosKind | str) -> PosWords:
 
 def speech_for(ctx: AppContext) -> Speech:
     """Who diagnoses speak to: the POS in use, and whether it is the embedded training sandbox."""
-    return Speech(pos=pos_words_for(ctx.pos_kind), training_sandbox=ctx.is_sandbox)
+    words = getattr(ctx.connector, "words", GENERIC_WORDS)
+    if words is GENERIC_WORDS:
+        words = pos_words_for(ctx.pos_kind)
+    return Speech(pos=words, training_sandbox=ctx.is_sandbox)
 
 
 _READ_FAILURES: list[tuple[type[E.PosError], ReadFailure]] = [
@@ -151,7 +154,8 @@ class VerificationService:
         try:
             return _Read(value=fn())
         except E.PosError as exc:
-            return _Read(failure=read_failure(exc), message=exc.message)
+            # The POS's own words when it gave any: a hint quotes what the POS said.
+            return _Read(failure=read_failure(exc), message=exc.pos_message or exc.message)
 
     def _sellable(
         self, location: Location, wanted: tuple[dict[str, str], dict[int, str]]
