@@ -7,7 +7,6 @@ The CLI runs in-process (`intake_gui.cli.main`), the same code path as the `inta
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import time
@@ -216,70 +215,14 @@ def no_sandbox_words() -> Callable[[str], None]:
     return assert_no_sandbox_words
 
 
-# ------------------------------------------------------------------ scenarios waiting for other helpers
-
-PENDING = {
-    "http": (
-        "intake_gui.pos.waits",
-        "http helper: reads retried on 500, the rate window waited out, a 5xx refusal read from the POS's "
-        "words instead of 'maybe landed'",
-    ),
-    "tolerant": (
-        "intake_gui.pos.tolerant",
-        "tolerant helper: other date fields and formats (webui), camelCase envelopes and keys (camel)",
-    ),
-}
-"""What some scenarios wait for, and the module whose arrival on main says it has landed."""
-
-
-def waits_for(test: str, dialect: str) -> list[str]:
-    """The helpers whose work a scenario needs before it can pass in a dialect (measured on main without
-    them: see NOTES-verify.md). A mark disappears by itself when the helper's module is on main."""
-    helpers = []
-    if test.startswith(("test_02", "test_10")) or (
-        dialect == "moody" and not test.startswith("test_06")
-    ):
-        helpers.append("http")
-    if dialect == "camel" or (
-        dialect == "webui" and not test.startswith(("test_06", "test_02", "test_gui_a_dropped"))
-    ):
-        helpers.append("tolerant")
-    return helpers
-
-
-def _dialect_of(item: pytest.Item) -> str:
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    return str(params.get("tenant_dialect") or params.get("dialect") or "")
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Two things, for this directory's tests only.
-
-    - The `slow` variants (a real minute of rate-limit waiting per dialect whose envelope another dialect
-      already covers) are deselected unless INTAKE_TEST_SLOW=1.
-    - A scenario that waits for another helper's work (`waits_for`) is a strict xfail naming it while that
-      work is not on main: it fails loudly if it passes early, and the mark goes when the work lands. In
-      the moody dialect the outcome without the http work depends on timing, so that mark is not strict.
-    """
+    """The matrix's `slow` variants (two real minutes of rate-limit waiting each) are deselected unless
+    INTAKE_TEST_SLOW=1, for this directory's tests only. Run them with
+    `INTAKE_TEST_SLOW=1 .venv/bin/python -m pytest tests/tenant -m slow`."""
+    if os.environ.get("INTAKE_TEST_SLOW") == "1":
+        return
     here = os.path.dirname(__file__)
-    mine = [i for i in items if str(i.path).startswith(here)]
-    if os.environ.get("INTAKE_TEST_SLOW") != "1":
-        slow = [i for i in mine if i.get_closest_marker("slow")]
-        if slow:
-            config.hook.pytest_deselected(items=slow)
-            items[:] = [i for i in items if i not in slow]
-            mine = [i for i in mine if i not in slow]
-    for item in mine:
-        dialect = _dialect_of(item)
-        missing = [
-            h
-            for h in waits_for(item.name, dialect)
-            if importlib.util.find_spec(PENDING[h][0]) is None
-        ]
-        if missing:
-            item.add_marker(
-                pytest.mark.xfail(
-                    reason="; ".join(PENDING[h][1] for h in missing),
-                    strict=not (dialect == "moody" and "http" in missing),
-                )
-            )
+    slow = [i for i in items if i.get_closest_marker("slow") and str(i.path).startswith(here)]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [i for i in items if i not in slow]
