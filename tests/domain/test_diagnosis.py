@@ -337,6 +337,24 @@ def test_without_baseline_or_package_rooms_totals_prove_nothing(w) -> None:
     assert dg.sellable_finding(unreadable).rule is RuleId.SELLABLE_UNPROVEN
 
 
+def test_rooms_whose_sellable_flag_the_pos_did_not_send_prove_nothing(w) -> None:
+    """A tenant without PosRoom: every room reads as a sales room by assumption. The Vault must not pass
+    for one: without a baseline the light cannot be green, with one the delta decides."""
+    assumed = {
+        rid: room.model_copy(update={"pos_room": True, "sellable_known": False})
+        for rid, room in w.ROOMS.items()
+    }
+    vault = (w.package("3B4791", room=w.VAULT), w.package("3B4792", room=w.VAULT))
+    recheck = w.evidence(packages=vault, rooms=assumed, sellable_before=None)
+    assert dg.sellable_finding(recheck).rule is RuleId.SELLABLE_UNPROVEN
+    first = w.evidence(packages=vault, rooms=assumed, sellable_after={})
+    assert dg.sellable_finding(first).rule is RuleId.SELLABLE_NOT_COUNTED_YET
+    grew = w.evidence(packages=vault, rooms=assumed)
+    finding = dg.sellable_finding(grew)
+    assert finding.rule is RuleId.SELLABLE_COUNTED
+    assert finding.rests_on == {"quantity": Basis.BASELINE_DELTA}
+
+
 def test_a_baseline_delta_is_proof_even_when_rooms_are_unknown(w) -> None:
     roomless = tuple(w.package(sku, room=None) for sku in ("3B4791", "3B4792"))
     finding = dg.sellable_finding(w.evidence(packages=roomless))

@@ -195,7 +195,8 @@ def placement(ev: VerificationEvidence, group: SkuGroup) -> Placement:
 
 def _judge(places: list[tuple[Room | None, str]], basis: Basis) -> Placement:
     names = tuple(dict.fromkeys(name for _, name in places if name))
-    rooms = [room for room, _ in places]
+    # A room whose sellable flag the POS did not send is named, but proves nothing either way.
+    rooms = [room if room is not None and room.sellable_known else None for room, _ in places]
     if any(room is not None and not room.sellable for room in rooms):
         return Placement(RoomVerdict.NOT_SELLABLE, names, basis)
     if rooms and all(room is not None and room.sellable for room in rooms):
