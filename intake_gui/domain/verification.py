@@ -112,6 +112,8 @@ class ReadFailure(StrEnum):
     NOT_SUPPORTED = "not_supported"
     ROOM_ACCESS = "room_access"
     """The login can read the endpoint but not the room the stock is in (menu/room assignment)."""
+    SESSION = "session"
+    """The POS kept refusing fresh sessions of this login (not a password problem; time may help)."""
 
 
 class Basis(StrEnum):

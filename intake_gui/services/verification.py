@@ -80,6 +80,7 @@ def speech_for(ctx: AppContext) -> Speech:
 
 _READ_FAILURES: list[tuple[type[E.PosError], ReadFailure]] = [
     (E.PermissionDenied, ReadFailure.NOT_PERMITTED),
+    (E.SessionRejected, ReadFailure.SESSION),
     (E.RateLimited, ReadFailure.RATE_LIMITED),
     (E.MalformedResponse, ReadFailure.MALFORMED),
     (E.ConnectionFailed, ReadFailure.CONNECTION),
@@ -193,7 +194,10 @@ class VerificationService:
         submitted = target.submitted_at or self._received_at(target)
         draft = target.draft or self._shell(target)
         packages = self._read(lambda: tuple(conn.packages_for_receipt(loc, rid)))
-        history = self._read(lambda: self._history_rows(loc, rid, draft.token, submitted))
+        # Look around the known time; with none known, around now (the receipt is recent or the window of a
+        # day either side still finds it when it is not).
+        around = submitted if target.submitted_at or _row_time(target) else self.clock()
+        history = self._read(lambda: self._history_rows(loc, rid, draft.token, around))
         rooms: dict[int, Room] = {}
         if target.draft is not None:
             rooms[draft.room.room_id] = draft.room
@@ -231,11 +235,10 @@ class VerificationService:
         )
 
     def _received_at(self, target: VerifyTarget) -> datetime:
-        """When a receipt Intake did not send was received, from its history row. A row without a readable
-        date (some POSes send none) is older than this look at it: a day, so no "still propagating" wait
-        is granted to stock that has had all the time it needs."""
-        row = target.history_row
-        when = row.received_at if row is not None else None
+        """When a receipt Intake did not send was received, from its history row. Without a readable date
+        (some POSes send none) it is taken as older than this look at it: a day, so no "still propagating"
+        wait is granted to stock that has had all the time it needs."""
+        when = _row_time(target)
         if when is None:
             return self.clock() - timedelta(days=1)
         return from_store_local(when, target.location.timezone)
@@ -355,6 +358,11 @@ class VerificationService:
         """A re-check without the baseline: the History window, `intake verify`. Never weakens a stored
         verdict; stores the merged one when the receipt is Intake's."""
         return self.verify(self.target_for_receipt(location, receipt_id, row=row), attempt=attempt)
+
+
+def _row_time(target: VerifyTarget) -> datetime | None:
+    row = target.history_row
+    return row.received_at if row is not None else None
 
 
 def _report_of(entry: JournalEntry | None) -> VerificationReport | None:

@@ -527,6 +527,7 @@ def test_not_permitted_is_grey_and_says_what_the_pos_said(w, kind: LightKind) ->
     ("failure", "state", "rule"),
     [
         (ReadFailure.RATE_LIMITED, LightState.AMBER, "read.rate_limited"),
+        (ReadFailure.SESSION, LightState.AMBER, "read.session"),
         (ReadFailure.SERVER, LightState.GREY, "read.server"),
         (ReadFailure.MALFORMED, LightState.GREY, "read.malformed"),
         (ReadFailure.NOT_FOUND, LightState.GREY, "read.not_found"),

@@ -16,6 +16,7 @@ _RULES = {
     ReadFailure.CONNECTION: RuleId.READ_CONNECTION,
     ReadFailure.NOT_SUPPORTED: RuleId.READ_NOT_SUPPORTED,
     ReadFailure.ROOM_ACCESS: RuleId.READ_ROOM_ACCESS,
+    ReadFailure.SESSION: RuleId.READ_SESSION,
     ReadFailure.NOT_FOUND: RuleId.READ_NOT_FOUND,
     ReadFailure.SERVER: RuleId.READ_SERVER,
     ReadFailure.MALFORMED: RuleId.READ_MALFORMED,
@@ -26,7 +27,7 @@ def failed_read(
     kind: LightKind, failure: ReadFailure | None, message: str, ev: VerificationEvidence
 ) -> Finding:
     rule = _RULES.get(failure, RuleId.READ_NOT_MADE) if failure else RuleId.READ_NOT_MADE
-    if rule is RuleId.READ_RATE_LIMITED:
+    if rule in (RuleId.READ_RATE_LIMITED, RuleId.READ_SESSION):
         state = LightState.AMBER
     elif rule is RuleId.READ_CONNECTION:
         state = LightState.AMBER if ev.within_grace else LightState.GREY

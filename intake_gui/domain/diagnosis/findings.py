@@ -26,6 +26,7 @@ class RuleId(StrEnum):
     READ_CONNECTION = "read.connection"
     READ_NOT_SUPPORTED = "read.not_supported"
     READ_ROOM_ACCESS = "read.room_access"
+    READ_SESSION = "read.session"
     READ_NOT_FOUND = "read.not_found"
     READ_SERVER = "read.server"
     READ_MALFORMED = "read.malformed"

@@ -58,6 +58,13 @@ def _read(f: Finding, s: Speech) -> Texts:
             f"{cap} refused to read {what} for now.{quoted} {recorded}",
             "Nothing to do: Intake re-checks automatically once the limit allows.",
         )
+    if rule is RuleId.READ_SESSION:
+        return Texts(
+            f"{cap} kept refusing this login's session; Intake will re-check.",
+            f"{cap} turned away fresh sessions while Intake read {what}. The password is not the problem. "
+            f"{recorded}",
+            "Nothing to do: Intake re-checks automatically; if it keeps happening, contact support.",
+        )
     if rule is RuleId.READ_CONNECTION:
         soon = bool(f.facts.get("within_grace"))
         return Texts(
