@@ -235,7 +235,7 @@ def _already_received(ctx: Any, loc: Any, exc: Any, args: argparse.Namespace, ou
     prior = settled[-1]
     out.info(f"{d.headline} {d.what_happened}")
     out.info("Nothing was sent. Pass --again to receive it a second time. Its lights:")
-    report = _reverify(ctx, loc, prior.receipt_id)
+    report, _ = _reverify(ctx, loc, prior.receipt_id)
     data = {
         "receipt_id": prior.receipt_id,
         "already_received": True,
@@ -270,6 +270,16 @@ def report_json(report: Any) -> dict:
                 "headline": light.headline,
                 "what_happened": light.what_happened,
                 "what_to_do": light.what_to_do,
+                # the rule that decided the light and what it found (stable, for scripts and support)
+                "rule": light.rule,
+                "facts": light.facts,
+                "rests_on": {aspect: basis.value for aspect, basis in light.rests_on.items()},
+                "judged_by": light.judged_by,
+                "kept_from": light.carried_from,
+                "lines": [
+                    {"sku": ln.sku, "ok": ln.ok, "reason": ln.reason, "note": ln.note}
+                    for ln in light.lines
+                ],
             }
             for light in report.lights
         },
@@ -288,38 +298,48 @@ def report_text(report: Any) -> str:
     return "\n".join(rows)
 
 
-def _reverify(ctx: Any, loc: Any, receipt_id: int) -> Any:
-    from intake_gui.services.history import HistoryEntry, HistoryService
+def _reverify(ctx: Any, loc: Any, receipt_id: int) -> tuple[Any, bool]:
+    """A re-check (no baseline): against the lines the journal says were sent when the receipt is Intake's,
+    against its own packages otherwise; a verdict proven before is never weakened (`VerificationService`).
+    Returns the report and whether Intake made the receipt."""
+    from dataclasses import replace
 
-    journal_entry = ctx.journal.by_receipt([receipt_id]).get(receipt_id)
-    row = _find_history_row(ctx, loc, receipt_id, journal_entry)
-    return HistoryService(ctx).reverify(loc, HistoryEntry(row=row))
+    from intake_gui.services.verification import VerificationService
+
+    service = VerificationService(ctx)
+    target = service.target_for_receipt(loc, receipt_id)
+    if target.draft is None:
+        # Made elsewhere: its history row says when and from which vendor.
+        target = replace(target, history_row=_find_history_row(ctx, loc, receipt_id))
+    return service.verify(target), target.draft is not None
 
 
 def cmd_verify(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     loc = find_location(ctx, args.loc)
-    report = _reverify(ctx, loc, args.receipt)
+    report, made_by_intake = _reverify(ctx, loc, args.receipt)
     out.emit(
-        {"receipt_id": args.receipt, "store_time": loc.zone_words} | report_json(report),
+        {
+            "receipt_id": args.receipt,
+            "made_by_intake": made_by_intake,
+            "store_time": loc.zone_words,
+        }
+        | report_json(report),
         lambda: f"Receipt {args.receipt}\nStore time: {loc.zone_words}\n" + report_text(report),
     )
     return EXIT_OK if report.all_green else EXIT_NOT_GREEN
 
 
-def _find_history_row(ctx: Any, loc: Any, receipt_id: int, journal_entry: Any) -> Any:
-    """A receipt's history row, searched near the journal's submit time or else over the last 90 days."""
-    from intake_gui.domain.models import HistoryRow
-    from intake_gui.services.receiving import pos_words
+def _find_history_row(ctx: Any, loc: Any, receipt_id: int) -> Any:
+    """A receipt's history row, searched over the last 90 days in the POS's history windows."""
+    from intake_gui.services.verification import speech_for
 
     now = datetime.now()
     start = now - timedelta(days=90)
-    window = pos_words(ctx.pos_kind).history_window_days or 31
+    window = speech_for(ctx).pos.history_window_days or 31
     for s, e in _windows(start, now + timedelta(days=1), window):
         for row in ctx.connector.receipt_history(loc, s, e):
             if row.receipt_id == receipt_id:
                 return row
-    if journal_entry is not None:
-        return HistoryRow(receipt_id=receipt_id, received_at=now, title=journal_entry.draft.title)
     raise CliError(f"Receipt {receipt_id} is not in the last 90 days of history.", EXIT_NOT_FOUND)
 
 

@@ -54,6 +54,7 @@ from intake_gui.services.submission import (
     SubmitUncertain,
     Verdict,
 )
+from intake_gui.services.verification import VerificationService, VerifyTarget
 
 if TYPE_CHECKING:
     from intake_gui.services.receiving import ReceivingService
@@ -130,6 +131,9 @@ class ReceiveSession:
     def attach(self, receiving: ReceivingService) -> None:
         """A new connection: an empty flow, a fresh draft, and the POS's ability to receive at all."""
         self.receiving = receiving
+        self.flow.speech = (
+            receiving.speech
+        )  # the no-rooms words in this POS's terms (verify helper)
         self.flow.reset()
         self.new_identity()
         caps = receiving.ctx.connector.capabilities
@@ -256,7 +260,9 @@ class ReceiveSession:
     def resume(self, draft: ReceiveDraft, rooms: Sequence[Room]) -> None:
         """Carry on with a journal draft: same id and tag, location, vendor, room, title, note and lines."""
         self.new_identity()
+        speech = self.flow.speech
         self.flow = WizardFlow.resume(draft, rooms)
+        self.flow.speech = speech
         self.draft_id = draft.draft_id
         self.token = draft.token
         self.title = draft.title
@@ -306,7 +312,7 @@ class ReceiveSession:
             check = receiving.guard_delivery(draft, rep, again=again, how=how)
             if on_phase is not None:
                 on_phase("Reading current stock…")
-            baseline = receiving.baseline(draft)
+            baseline = VerificationService(receiving.ctx).baseline(draft)
             return Sent(baseline, receiving.send_checked(draft, rep), check.not_checked)
 
     def confirm(
@@ -410,11 +416,14 @@ class ReceiveSession:
         """I/O: the three reads for one attempt (a worker); the connection's waits go to `on_wait`."""
         receiving = self._receiving()
         with receiving.waits_to(on_wait):
-            return receiving.verify(
-                request.draft,
-                request.receipt_id,
-                baseline=request.baseline,
-                submitted_at=request.submitted_at,
+            return VerificationService(receiving.ctx).verify(
+                VerifyTarget(
+                    location=request.draft.location,
+                    receipt_id=request.receipt_id,
+                    draft=request.draft,
+                    submitted_at=request.submitted_at,
+                    baseline=request.baseline,
+                ),
                 attempt=request.attempt,
             )
 

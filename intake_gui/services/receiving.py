@@ -19,24 +19,19 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
-from intake_gui.domain.date_windows import to_store_local
 from intake_gui.domain.delivery import DeliveryGuard, DuplicateCheck
-from intake_gui.domain.diagnosis import Diagnosis, diagnose
+from intake_gui.domain.diagnosis import Diagnosis
 from intake_gui.domain.lifecycle import already_received
 from intake_gui.domain.models import (
     DraftState,
-    HistoryRow,
-    Location,
-    PosKind,
     Product,
     ReceiveDraft,
 )
-from intake_gui.domain.pos_words import GENERIC_WORDS, PosWords
-from intake_gui.domain.verification import ReadFailure, VerificationEvidence, VerificationReport
-from intake_gui.pos import errors as E
+from intake_gui.domain.pos_words import GENERIC_WORDS
+from intake_gui.domain.verification import VerificationReport
 from intake_gui.pos.waits import WaitNotice
 from intake_gui.services.context import AppContext
 from intake_gui.services.deliveries import (
@@ -61,6 +56,7 @@ from intake_gui.services.submission import (
     Verdict,
     error_kind,
 )
+from intake_gui.services.verification import VerificationService, VerifyTarget, speech_for
 from intake_gui.store.journal import JournalEntry
 
 log = logging.getLogger(__name__)
@@ -81,44 +77,10 @@ __all__ = [
     "SubmitUncertain",
     "Verdict",
     "error_kind",
-    "pos_words",
-    "read_failure",
 ]
 
 PhaseFn = Callable[[SubmitPhase, str], None]
 WaitFn = Callable[[float, str], None]
-
-_READ_FAILURES: list[tuple[type[E.PosError], ReadFailure]] = [
-    (E.PermissionDenied, ReadFailure.NOT_PERMITTED),
-    (E.RateLimited, ReadFailure.RATE_LIMITED),
-    (E.MalformedResponse, ReadFailure.MALFORMED),
-    (E.ConnectionFailed, ReadFailure.CONNECTION),
-    (E.NotFound, ReadFailure.NOT_FOUND),
-    (E.NotSupported, ReadFailure.NOT_SUPPORTED),
-    (E.PosError, ReadFailure.SERVER),
-]
-
-
-def read_failure(exc: E.PosError) -> ReadFailure:
-    return next(f for cls, f in _READ_FAILURES if isinstance(exc, cls))
-
-
-def pos_words(kind: PosKind | str) -> PosWords:
-    """How the POS in use is named in messages. One small map until the drivers' registry replaces it."""
-    value = PosKind(kind).value if not isinstance(kind, PosKind) else kind.value
-    if value == PosKind.DUTCHIE.value:
-        from intake_gui.pos.dutchie.words import DUTCHIE_WORDS
-
-        return DUTCHIE_WORDS
-    if value == PosKind.BLAZE.value:
-        from intake_gui.pos.blaze.words import BLAZE_WORDS
-
-        return BLAZE_WORDS
-    if value == PosKind.INDICA.value:
-        from intake_gui.pos.indica.words import INDICA_WORDS
-
-        return INDICA_WORDS
-    return GENERIC_WORDS
 
 
 class ReceivingService:
@@ -140,11 +102,12 @@ class ReceivingService:
         )
         self.sleep = sleep
         """None: real waits that a closing face can cancel. Tests pass a function that does not sleep."""
-        self.words = pos_words(ctx.pos_kind)
+        self.speech = speech_for(ctx)
+        self.words = self.speech.pos
         self.guards: list[DeliveryGuard] = (
             list(guards) if guards is not None else default_guards(ctx)
         )
-        self.submitter = Submitter(ctx, self.policy, self.words)
+        self.submitter = Submitter(ctx, self.policy, self.words, self.speech)
         self.recovery = Recovery(ctx, self.submitter, self.guards, self.words)
         self._cancelled = threading.Event()
 
@@ -231,11 +194,7 @@ class ReceivingService:
 
     def baseline(self, draft: ReceiveDraft) -> dict[str, Decimal] | None:
         """Sellable quantities before the receive, so existing stock cannot fool the sellable light."""
-        try:
-            return self._sellable(draft.location, [ln.sku for ln in draft.lines])
-        except E.PosError as exc:
-            log.info("Sellable baseline unavailable: %s", exc.message)
-            return None
+        return VerificationService(self.ctx).baseline(draft)
 
     def check_delivery(self, draft: ReceiveDraft, rep: Reporter) -> DuplicateCheck:
         """Earlier receives of this draft's delivery. Unconfirmed ones of this station are settled first, so
@@ -373,19 +332,6 @@ class ReceivingService:
 
     # ---- verify -------------------------------------------------------------------------------------
 
-    def _sellable(self, location: Location, skus: list[str]) -> dict[str, Decimal]:
-        return self._sellable_read(location, skus)[0]
-
-    def _sellable_read(self, location: Location, skus: list[str]) -> tuple[dict[str, Decimal], int]:
-        """Our SKUs' sellable totals, and how many rows the whole read had (0 hints at room access)."""
-        wanted = set(skus)
-        totals: dict[str, Decimal] = {}
-        items = self.ctx.connector.sellable_inventory(location, skus)
-        for item in items:
-            if item.sku in wanted:
-                totals[item.sku] = totals.get(item.sku, Decimal(0)) + item.quantity
-        return totals, len(items)
-
     def verify(
         self,
         draft: ReceiveDraft,
@@ -396,71 +342,22 @@ class ReceivingService:
         attempt: int = 1,
         record: bool = True,
     ) -> VerificationReport:
-        """The three reads, diagnosed. `record=False` for a receive Intake did not make (no draft to file it on)."""
-        loc = draft.location
-        conn = self.ctx.connector
-        caps = conn.capabilities
-        fields: dict[str, object] = {}
+        """The three reads, diagnosed and merged with what was proven before (`services.verification`).
 
-        def read(field: str, prefix: str, fn: Callable[[], object]) -> None:
-            try:
-                fields[field] = fn()
-            except E.PosError as exc:
-                fields[field] = None
-                fields[f"{prefix}_failure"] = read_failure(exc)
-                fields[f"{prefix}_message"] = exc.message
-
-        skus = [ln.sku for ln in draft.lines]
-        read("packages", "packages", lambda: tuple(conn.packages_for_receipt(loc, receipt_id)))
-        read(
-            "history", "history", lambda: tuple(self._history_rows(draft, receipt_id, submitted_at))
+        `draft` is the draft as sent (its lines are what Intake sent); `record=False` keeps the result out of
+        the journal. The session calls `VerificationService` itself; this stays for other callers.
+        """
+        return VerificationService(self.ctx).verify(
+            VerifyTarget(
+                location=draft.location,
+                receipt_id=receipt_id,
+                draft=draft,
+                submitted_at=submitted_at,
+                baseline=baseline,
+            ),
+            attempt=attempt,
+            record=record,
         )
-        if caps.verify_sellable:
-            read("sellable_read", "sellable", lambda: self._sellable_read(loc, skus))
-            sellable = fields.pop("sellable_read")
-            fields["sellable_after"] = sellable[0] if sellable else None
-            fields["sellable_location_rows"] = sellable[1] if sellable else None
-        else:
-            fields.update(sellable_after=None, sellable_failure=ReadFailure.NOT_SUPPORTED)
-        rooms = {draft.room.room_id: draft.room}
-        try:
-            rooms.update({r.room_id: r for r in conn.rooms(loc)})
-        except E.PosError as exc:
-            log.info("Rooms unavailable during verification: %s", exc.message)
-        evidence = VerificationEvidence(
-            draft=draft,
-            receipt_id=receipt_id,
-            sellable_before=baseline,
-            rooms=rooms,
-            seconds_since_submit=(datetime.now(UTC) - submitted_at).total_seconds(),
-            sellable_supported=caps.verify_sellable,
-            **fields,
-        )
-        report = diagnose(evidence, attempt=attempt)
-        if not record:
-            return report
-        self.ctx.journal.mark_verified(draft.draft_id, report.to_json(), report.all_green)
-        self._event(
-            draft.draft_id,
-            "verify",
-            {
-                "receipt_id": receipt_id,
-                "attempt": attempt,
-                "lights": {light.kind.value: light.state.value for light in report.lights},
-            },
-        )
-        return report
-
-    def _history_rows(
-        self, draft: ReceiveDraft, receipt_id: int, submitted_at: datetime
-    ) -> list[HistoryRow]:
-        loc = draft.location
-        local = to_store_local(submitted_at, loc.timezone).replace(tzinfo=None)
-        rows = self.ctx.connector.receipt_history(
-            loc, local - timedelta(days=1), local + timedelta(days=1)
-        )
-        tag = f"[{draft.token}]" if draft.token else None
-        return [r for r in rows if r.receipt_id == receipt_id or (tag and tag in r.title)]
 
     def diagnose_error(self, exc: BaseException) -> Diagnosis:
         """Words for any error a clerk may meet while receiving."""

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from intake_gui.domain.date_windows import to_store_local
-from intake_gui.domain.diagnosis import Diagnosis, diagnose_submit_error
+from intake_gui.domain.diagnosis import Diagnosis, Speech, diagnose_submit_error
 from intake_gui.domain.lifecycle import (
     CONFIRM_GAPS_S,
     RECHECK_SCHEDULE_S,
@@ -187,10 +187,17 @@ def error_kind(exc: BaseException) -> str:
 class Submitter:
     """The send / reconcile state machine for one draft at a time (no state of its own between calls)."""
 
-    def __init__(self, ctx: AppContext, policy: LifecyclePolicy, words: PosWords = GENERIC_WORDS):
+    def __init__(
+        self,
+        ctx: AppContext,
+        policy: LifecyclePolicy,
+        words: PosWords = GENERIC_WORDS,
+        speech: Speech | None = None,
+    ):
         self.ctx = ctx
         self.policy = policy
         self.words = words
+        self.speech = speech or Speech(pos=words)
 
     def _event(self, draft_id: str, kind: str, data: dict) -> None:
         self.ctx.journal.record_event(
@@ -287,9 +294,15 @@ class Submitter:
         if isinstance(exc, NeedsDecision):
             return exc.diagnosis
         if isinstance(exc, SubmitUncertain):
-            return diagnose_submit_error("outcome_unknown", exc.message)
+            return diagnose_submit_error("outcome_unknown", exc.message, speech=self.speech)
         message = getattr(exc, "pos_message", None) or getattr(exc, "message", None) or str(exc)
-        return diagnose_submit_error(error_kind(exc), message)
+        retry = getattr(exc, "retry_after", None)
+        return diagnose_submit_error(
+            error_kind(exc),
+            message,
+            speech=self.speech,
+            retry_after_s=retry if isinstance(retry, int | float) and retry > 0 else None,
+        )
 
     def _refuse(self, draft: ReceiveDraft, exc: E.PosError) -> None:
         diagnosis = self.diagnose_error(exc)
