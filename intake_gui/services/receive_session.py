@@ -198,7 +198,9 @@ class ReceiveSession:
     def choose_location(self, location: Location) -> bool:
         """Pick the store; True when it changed (the draft then starts afresh). Raises FlowError."""
         if self.busy or not self.can_receive:
-            raise FlowError("Wait until the receive is sent.")
+            raise FlowError(
+                "The receive is being sent right now; nothing can be changed meanwhile."
+            )
         changed = self.flow.location is None or self.flow.location.loc_id != location.loc_id
         self.flow.choose_location(location)
         if changed:
@@ -208,7 +210,9 @@ class ReceiveSession:
     def choose_vendor(self, vendor: Vendor) -> None:
         """Pick the vendor; a title the clerk has not typed follows it (the default names the vendor)."""
         if self.busy:
-            raise FlowError("Wait until the receive is sent.")
+            raise FlowError(
+                "The receive is being sent right now; nothing can be changed meanwhile."
+            )
         self.flow.choose_vendor(vendor)
         if not self.title or self.title == default_title(self._title_vendor or vendor):
             self.title = default_title(vendor)
@@ -217,7 +221,9 @@ class ReceiveSession:
     def choose_room(self, room: Room, *, confirmed: bool = False) -> Gate:
         """Pick the room; the gate says whether the clerk must first confirm a room that is not for sale."""
         if self.busy:
-            raise FlowError("Wait until the receive is sent.")
+            raise FlowError(
+                "The receive is being sent right now; nothing can be changed meanwhile."
+            )
         self.flow.choose_room(room, confirmed=confirmed)
         return self.flow.can_advance()
 
