@@ -23,6 +23,8 @@ from intake_gui.cli.output import (
     CliError,
     Output,
 )
+from intake_gui.services.drivers import driver_for
+from intake_gui.services.drivers import kinds as pos_kinds
 
 COMMAND_MODULES = (sandbox_cmd, lookups, receive, history)
 
@@ -35,7 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--api-base", help="POS API base URL (default: INTAKE_API_BASE, settings, else sandbox)"
     )
-    p.add_argument("--pos", choices=["dutchie", "blaze", "indica"], help="POS kind")
+    p.add_argument("--pos", choices=pos_kinds(), help="POS kind (default: settings)")
+    p.add_argument(
+        "--clerk",
+        help="who is receiving, where the POS signs in with a key (default: INTAKE_CLERK_NAME, settings)",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     sub = p.add_subparsers(dest="command", required=True)
     for module in COMMAND_MODULES:
@@ -66,29 +72,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_with_context(args: argparse.Namespace, out: Output) -> int:
     from intake_gui.pos import errors as E
     from intake_gui.services.context import CredentialsNeeded, open_context
+    from intake_gui.services.credentials import env_name
     from intake_gui.services.receiving import SubmitRefused, SubmitUncertain
 
+    common = {"api_base": args.api_base, "pos_kind": args.pos, "clerk": args.clerk}
     try:
-        ctx = open_context(api_base=args.api_base, pos_kind=args.pos)
+        ctx = open_context(**common)
     except CredentialsNeeded as need:
         if not sys.stdin.isatty():
+            names = " and ".join(env_name(f) for f in need.missing) or "the credentials"
             raise CliError(
-                f"No credentials for {need.api_base}: set INTAKE_USERNAME and INTAKE_PASSWORD, "
-                "or log in once interactively.",
+                f"No credentials for {need.api_base}: set {names}, or sign in once interactively.",
                 EXIT_AUTH,
             ) from None
-        username = need.username or input("Username: ")
-        password = getpass.getpass(f"Password for {username}: ")
         try:
-            ctx = open_context(
-                api_base=args.api_base, pos_kind=args.pos, username=username, password=password
-            )
+            ctx = open_context(**common, credentials=_ask_credentials(need))
         except E.AuthenticationError as exc:
             raise CliError(exc.message, EXIT_AUTH) from None
     except E.AuthenticationError as exc:
         raise CliError(exc.message, EXIT_AUTH) from None
     except E.PosError as exc:
         raise CliError(exc.message, EXIT_CONNECTION) from None
+    if ctx.needs_clerk_name:
+        _name_the_clerk(ctx, out)
     try:
         if ctx.is_sandbox:
             out.info("Using the embedded SANDBOX (training data).")
@@ -114,3 +120,36 @@ def run_with_context(args: argparse.Namespace, out: Output) -> int:
         raise CliError(exc.message, EXIT_REFUSED) from None
     finally:
         ctx.close()
+
+
+def _ask_credentials(need: object) -> dict[str, str]:
+    """Prompt for every credential field of the station's POS; secret ones without echo."""
+    from intake_gui.services.credentials import CredentialsNeeded
+
+    assert isinstance(need, CredentialsNeeded)
+    schema = driver_for(need.pos_kind).credentials
+    values = {"username": need.username} if need.username else {}
+    for name in schema.model_fields:
+        if values.get(name):
+            continue
+        label = schema.label(name)
+        values[name] = (
+            getpass.getpass(f"{label}: ") if name in schema.secret_fields() else input(f"{label}: ")
+        )
+    return values
+
+
+def _name_the_clerk(ctx: object, out: Output) -> None:
+    """A POS whose login is a shop's key names nobody: ask who is receiving (interactive runs), or say that
+    the record will name the station only (scripts: pass --clerk or INTAKE_CLERK_NAME)."""
+    from intake_gui.services.context import AppContext
+
+    assert isinstance(ctx, AppContext)
+    name = " ".join(input("Who is receiving? ").split()) if sys.stdin.isatty() else ""
+    if name:
+        ctx.settings = ctx.settings.model_copy(update={"clerk_name": name})
+    else:
+        out.info(
+            f"No clerk named: the receiving record will say “{ctx.clerk}”. "
+            "Pass --clerk NAME or set INTAKE_CLERK_NAME."
+        )

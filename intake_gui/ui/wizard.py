@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake_gui.domain.models import Location, PosKind, Product, ReceiveDraft, Room, Vendor
+from intake_gui.domain.models import Location, Product, ReceiveDraft, Room, Vendor
 from intake_gui.domain.wizard_flow import STEP_ORDER, FlowError, Step, WizardFlow
 from intake_gui.store.settings import StationSettings
 from intake_gui.ui.draft_note import clerk_part, compose_note
@@ -53,10 +53,6 @@ if TYPE_CHECKING:
     from intake_gui.ui.app_services import AppServices
 
 log = logging.getLogger(__name__)
-
-
-ROOM_NOTES = {PosKind.BLAZE: "In BLAZE these are the shop's inventories."}
-"""What a POS calls the wizard's rooms, shown on the room page."""
 
 
 def default_title(vendor: Vendor, today: date | None = None) -> str:
@@ -261,8 +257,6 @@ class ReceiveWizard(QWidget):
         self.location_page.set_error(headline, what_to_do)
 
     def attach(self, services: AppServices, settings: StationSettings) -> None:
-        from intake_gui.domain.shelf_count import POS_NAMES  # late: not needed for the first frame
-
         self.services = services
         self.settings = settings
         self._gen += 1
@@ -271,11 +265,11 @@ class ReceiveWizard(QWidget):
         self._catalog_for = None
         self._new_draft_identity()
         self.products_page.reset(settings)
-        kind = services.ctx.pos_kind
-        pos_name = POS_NAMES.get(kind, "the POS")
-        caps = services.ctx.connector.capabilities
+        words = services.ctx.words  # the POS driver's words and capabilities (pos/registry.py)
+        pos_name = words.pos_name
+        caps = services.ctx.driver.summary
         self.vendor_page.pos_name = pos_name
-        self.room_page.set_pos_note(ROOM_NOTES.get(kind, ""))
+        self.room_page.set_pos_note(words.rooms_note)
         self.receive_hint = "" if caps.receive else (caps.receive_hint or "No receive API.")
         if not caps.receive:
             self.no_receive_page.show_for(pos_name, caps.receive_hint)
@@ -944,7 +938,7 @@ class ReceiveWizard(QWidget):
             self.verify_page.show_move_offer(False)
             return
         needed = move_needed(report, draft, self._rooms_by_id())
-        manual = not self.services.ctx.connector.capabilities.move
+        manual = not self.services.ctx.driver.summary.move
         self.verify_page.show_move_offer(needed, manual=manual)
 
     def open_move(self) -> Any:

@@ -59,6 +59,7 @@ from intake_gui.pos.dutchie.wire import (
     to_store_local,
     wire_datetime,
 )
+from intake_gui.pos.dutchie.words import DUTCHIE_WORDS
 from intake_gui.pos.errors import (
     AuthenticationError,
     InvalidRequest,
@@ -79,10 +80,8 @@ log = logging.getLogger(__name__)
 APPNAME_HEADER = {"appname": "Backoffice"}
 SESSION_COOKIE = "LLSession"
 
-MOVE_HINT = (
-    "The Dutchie Backoffice has no known API for moving stock between rooms. Move it by hand in the "
-    "Backoffice: Inventory > open the package > Move / change room."
-)
+MOVE_HINT = DUTCHIE_WORDS.move_hint
+"""Where to move stock by hand (the words live with the driver: `pos/dutchie/words.py`)."""
 
 _SESSION_RE = re.compile(r"session|log\s?in again|not logged in", re.IGNORECASE)
 _RATE_RE = re.compile(r"too many requests|per minute", re.IGNORECASE)

@@ -48,6 +48,7 @@ from intake_gui.pos.errors import (
 from intake_gui.pos.http import HttpSession, RetryPolicy, error_for_status
 from intake_gui.pos.indica import endpoints as E
 from intake_gui.pos.indica import wire as W
+from intake_gui.pos.indica.words import INDICA_WORDS
 from intake_gui.pos.pacer import shared_pacer
 from intake_gui.pos.transport import TransportKind, build_http_client
 
@@ -58,15 +59,9 @@ M = TypeVar("M", bound=BaseModel)
 MAX_PAGES = 10_000
 """A server that ignores `offset` and reports no total would page forever; this stops it loudly."""
 
-RECEIVE_HINT = (
-    "IndicaOnline's Open API documents no way to check a delivery in, so Intake cannot receive into it. "
-    "Check the delivery in with IndicaOnline Web (Inventory > Check In); Intake can then count the stock "
-    "and confirm it is on sale."
-)
-MOVE_HINT = (
-    "IndicaOnline's Open API documents no transfer between offices; move packages in IndicaOnline Web "
-    "(Inventory > Checked In Packages > the package)."
-)
+RECEIVE_HINT = INDICA_WORDS.receive_hint
+MOVE_HINT = INDICA_WORDS.move_hint
+"""Where to check deliveries in and move stock by hand (the words live with the driver: `words.py`)."""
 
 
 def _describe(exc: ValueError) -> str:
