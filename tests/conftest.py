@@ -16,8 +16,10 @@ import keyring
 import keyring.backend
 import pytest
 
+from intake_gui.sandbox.dialects import DIALECT_NAMES, mood_presets
+
 if TYPE_CHECKING:
-    from intake_gui.sandbox import EmbeddedSandbox, SandboxConfig
+    from intake_gui.sandbox import BusinessIds, EmbeddedSandbox, SandboxConfig
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _SESSION_TMP = Path(tempfile.mkdtemp(prefix="intake-tests-"))
@@ -94,3 +96,44 @@ def sandbox_factory(tmp_path: Path) -> Iterator[Callable[..., EmbeddedSandbox]]:
 def sandbox(sandbox_factory: Callable[..., EmbeddedSandbox]) -> EmbeddedSandbox:
     """A started Dutchie sandbox with default settings (60 requests a minute, 17,000 products)."""
     return sandbox_factory()
+
+
+# ---------------------------------------------------------------- sandbox dialects (see NOTES-sandbox.md)
+
+FAST_MOODS: dict[str, Any] = {
+    "rate_limit_window_s": 3.0,
+    "rate_limit_retry_after_s": 1,
+    "visibility_delay_s": 2.0,
+}
+"""The moods of a moody dialect at test speed: the same limit per a 3-s window (Retry-After 1 s, still
+shorter than the window), new stock sellable after 2 s. Applied only to dialects that bring moods."""
+
+
+def dialect_settings(dialect: str) -> dict[str, Any]:
+    """The SandboxConfig settings `dialect_sandbox` starts a dialect with."""
+    return {"dialect": dialect, **(FAST_MOODS if mood_presets(dialect) else {})}
+
+
+@pytest.fixture(params=DIALECT_NAMES)
+def dialect(request: pytest.FixtureRequest) -> str:
+    """Each sandbox dialect in turn (`course`, `webui`, `camel`, `sparse`, `moody`). Narrow it with
+    `@pytest.mark.parametrize("dialect", CALM_DIALECTS)` or any list of names."""
+    return request.param
+
+
+@pytest.fixture
+def dialect_sandbox(
+    dialect: str, sandbox_factory: Callable[..., EmbeddedSandbox]
+) -> EmbeddedSandbox:
+    """A started Dutchie sandbox speaking `dialect` (moods at test speed, see FAST_MOODS). Its business
+    ids are `dialect_sandbox.ids` (the same object as the `dialect_ids` fixture)."""
+    from intake_gui.sandbox import SandboxConfig
+
+    return sandbox_factory(SandboxConfig(**dialect_settings(dialect)))
+
+
+@pytest.fixture
+def dialect_ids(dialect_sandbox: EmbeddedSandbox) -> BusinessIds:
+    """Ids of the business objects in the dialect spoken: `.az_loc_id`, `.vendor_id` (PALOMINO
+    PRINTING), `.sales_floor_id`, `.vault_id`, `.product_id` / `.sku` (3B4791), `.second_product_id`…"""
+    return dialect_sandbox.ids

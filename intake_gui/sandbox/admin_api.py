@@ -1,7 +1,9 @@
 """The sandbox's own control panel under /_admin/: what happened (counters, every committed receive) and
 what should happen next (faults, settings, expiry, reset). Tests count duplicates and losses from here.
 
-Loopback only and sessionless: it exists for tests, the CLI and a trainer at the same machine.
+Loopback only and sessionless: it exists for tests, the CLI and a trainer at the same machine. Ids in its
+answers are the ids the API shows *now*, in the current dialect, so a test compares them with what its
+client received.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from intake_gui.sandbox.config import FaultRule
+from intake_gui.sandbox.dialects import DIALECTS
 from intake_gui.sandbox.runtime import SandboxRuntime
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -51,12 +54,13 @@ def create_admin_app(runtime: SandboxRuntime) -> Starlette:
     async def receives(request: Request) -> Response:
         seeded = request.query_params.get("include_seeded", "0") in ("1", "true", "yes")
         rows = runtime.store.all_receives(include_seeded=seeded)
+        ids = runtime.dialect.ids
         return JSONResponse(
             [
                 {
-                    "id": r["receive_id"],
-                    "loc_id": r["loc_id"],
-                    "vendor_id": r["vendor_id"],
+                    "id": ids.out("receive", r["receive_id"]),
+                    "loc_id": ids.out("loc", r["loc_id"]),
+                    "vendor_id": ids.out("vendor", r["vendor_id"]),
                     "order_title": r["order_title"],
                     "status": r["status"],
                     "line_count": r["line_count"],
@@ -91,7 +95,21 @@ def create_admin_app(runtime: SandboxRuntime) -> Starlette:
         return JSONResponse(updated.model_dump(mode="json", exclude={"faults"}))
 
     async def expire_sessions(request: Request) -> Response:
-        return JSONResponse({"expired": runtime.store.drop_all_sessions()})
+        return JSONResponse({"expired": runtime.expire_all()})
+
+    async def business(request: Request) -> Response:
+        return JSONResponse(runtime.business())
+
+    async def dialects(request: Request) -> Response:
+        return JSONResponse(
+            {
+                "current": runtime.config.dialect,
+                "dialects": [
+                    {"name": d.name, "summary": d.summary, "moods": dict(d.moods)}
+                    for d in DIALECTS.values()
+                ],
+            }
+        )
 
     async def reset(request: Request) -> Response:
         runtime.reset()
@@ -101,6 +119,8 @@ def create_admin_app(runtime: SandboxRuntime) -> Starlette:
         routes=[
             Route("/state", guarded(state), methods=["GET"]),
             Route("/receives", guarded(receives), methods=["GET"]),
+            Route("/business", guarded(business), methods=["GET"]),
+            Route("/dialects", guarded(dialects), methods=["GET"]),
             Route("/faults", guarded(set_faults), methods=["POST"]),
             Route("/faults", guarded(clear_faults), methods=["DELETE"]),
             Route("/faults/add", guarded(add_fault), methods=["POST"]),

@@ -44,26 +44,23 @@ class SandboxAdmin:
     def clear_faults(self) -> None:
         self._call("DELETE", "faults")
 
-    def configure(
-        self,
-        *,
-        rate_limit_per_minute: int | None = None,
-        visibility_delay_s: float | None = None,
-        session_ttl_s: float | None = None,
-        history_max_days: int | None = None,
-    ) -> dict[str, Any]:
-        """Change settings of the running sandbox; returns them all."""
-        changes = {
-            k: v
-            for k, v in {
-                "rate_limit_per_minute": rate_limit_per_minute,
-                "visibility_delay_s": visibility_delay_s,
-                "session_ttl_s": session_ttl_s,
-                "history_max_days": history_max_days,
-            }.items()
-            if v is not None
-        }
+    def configure(self, **settings: Any) -> dict[str, Any]:
+        """Change settings of the running sandbox (any of `config.RUNTIME_SETTINGS`: the dialect, the
+        moods, `history_max_days`); returns them all. None values are left out, so a caller can pass
+        optional settings through. A new dialect ends every session (the ids a client holds change)."""
+        changes = {k: v for k, v in settings.items() if v is not None}
         return self._call("POST", "config", changes)
+
+    def set_dialect(self, name: str) -> dict[str, Any]:
+        return self.configure(dialect=name)
+
+    def business(self) -> dict[str, Any]:
+        """The current dialect's ids of the business objects (`dialects.BusinessIds` as a dict)."""
+        return self._call("GET", "business")
+
+    def dialects(self) -> dict[str, Any]:
+        """{"current": name, "dialects": [{"name", "summary", "moods"}, ...]}."""
+        return self._call("GET", "dialects")
 
     def expire_sessions(self) -> int:
         return int(self._call("POST", "expire-sessions")["expired"])

@@ -1,6 +1,10 @@
-"""The Backoffice API under /api/: routing, then fault, session, rate limit and permission, then the
-handler — in the order a request meets them on the real service (the edge fails before the origin
-looks at the session, the session is checked before the limit is counted).
+"""The Backoffice API under /api/: routing, then fault or read-error mood, session, rate limit and
+permission, then the handler — in the order a request meets them on the real service (the edge fails
+before the origin looks at the session, the session is checked before the limit is counted).
+
+Every answer is rendered in the dialect the runtime speaks at the moment the request arrives, and every
+request body goes through that dialect's `inbound` (case-folded keys, canonical ids) before a handler
+sees it.
 
 A raw ASGI app rather than Starlette routes, because two faults must touch the connection itself.
 """
@@ -17,22 +21,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from intake_gui.sandbox import inventory, lookups
+from intake_gui.sandbox import inventory, lookups, readbacks
 from intake_gui.sandbox.auth import authenticate, employee_login, session_failure, user_login
 from intake_gui.sandbox.call import Call, Handler
 from intake_gui.sandbox.config import FaultKind, FaultRule
+from intake_gui.sandbox.dialects import Dialect
 from intake_gui.sandbox.runtime import SandboxRuntime
-from intake_gui.sandbox.wire import (
-    ASPNET_500,
-    drop,
-    dumps,
-    envelope,
-    html_response,
-    json_response,
-    refusal,
-)
+from intake_gui.sandbox.wire import ASPNET_500_MESSAGE, drop, dumps, html_response, json_response
 
-LoginHandler = Callable[[SandboxRuntime, Request, dict[str, Any]], Response]
+LoginHandler = Callable[[SandboxRuntime, Request, dict[str, Any], dict[str, Any]], Response]
 
 LOGIN_ROUTES: dict[str, LoginHandler] = {
     "user/login": user_login,
@@ -46,12 +43,12 @@ SESSION_ROUTES: dict[str, Handler] = {
     "product-master/get-product-master": lookups.get_product_master,
     "v2/inventory/receive": inventory.receive,
     "v2/inventory/save-receive": inventory.save_receive,
-    "v2/inventory/get-packages-from-receive": inventory.get_packages_from_receive,
-    "v2/inventory/get-receive-history": inventory.get_receive_history,
-    "preorder/inventory": inventory.preorder_inventory,
+    "v2/inventory/get-packages-from-receive": readbacks.get_packages_from_receive,
+    "v2/inventory/get-receive-history": readbacks.get_receive_history,
+    "preorder/inventory": readbacks.preorder_inventory,
 }
 
-_INVALID_BODY = {"Message": "The request is invalid."}
+_INVALID_BODY = "The request is invalid."
 
 
 def rate_limit_message(limit: int) -> str:
@@ -71,53 +68,70 @@ class DutchieApi:
         if root and path.startswith(root):
             path = path[len(root) :]
         endpoint = path.strip("/").lower()
+        dialect = self.rt.dialect
         if endpoint not in LOGIN_ROUTES and endpoint not in SESSION_ROUTES:
             message = f"No HTTP resource was found that matches the request URI '{request.url}'."
-            await json_response({"Message": message}, 404)(scope, receive, send)
+            await json_response(dialect.message_only(message), 404)(scope, receive, send)
             return
         if request.method != "POST":
             message = f"The requested resource does not support http method '{request.method}'."
-            await json_response({"Message": message}, 405)(scope, receive, send)
+            await json_response(dialect.message_only(message), 405)(scope, receive, send)
             return
         self.rt.bump(endpoint)
         rule = self.rt.faults.pick(endpoint)
-        if rule is None:
-            response = await self._process(endpoint, request)
-        else:
+        config = self.rt.config
+        if rule is not None:
             self.rt.bump(endpoint, f"fault:{rule.kind}")
             response = await self._fault(rule, endpoint, request, scope, receive, send)
+        elif self.rt.moods.read_error_due(
+            endpoint,
+            every=config.read_error_every,
+            seed=config.mood_seed,
+            on_login=config.read_errors_on_login,
+        ):
+            self.rt.bump(endpoint, "read_error")
+            await request.body()
+            response = json_response(dialect.message_only(ASPNET_500_MESSAGE), 500)
+        else:
+            response = await self._process(endpoint, request)
         if response is not None:
             await response(scope, receive, send)
 
     async def _process(self, endpoint: str, request: Request) -> Response:
+        dialect = self.rt.dialect
         raw = await request.body()
         try:
-            body = _json_object(raw)
+            given = _json_object(raw)
         except ValueError:
-            return json_response(_INVALID_BODY, 400)
+            return json_response(dialect.message_only(_INVALID_BODY), 400)
+        body = dialect.inbound(given)
         login = LOGIN_ROUTES.get(endpoint)
         if login is not None:
-            return login(self.rt, request, body)
+            return login(self.rt, request, body, given)
         who = authenticate(self.rt, request, body)
         if who is None:
             self.rt.bump(endpoint, "session_rejected")
             return session_failure(self.rt)
         session, user = who
-        limit = self.rt.config.rate_limit_per_minute
-        wait = self.rt.limiter.check(session.session_id, limit)
+        config = self.rt.config
+        wait = self.rt.limiter.check(
+            session.session_id, config.rate_limit_per_minute, config.rate_limit_window_s
+        )
         if wait is not None:
             self.rt.bump(endpoint, "rate_limited")
-            return self._rate_limited(
-                math.ceil(wait) or 1, use_429=self.rt.rate_form.next_is_first()
-            )
+            retry_after = config.rate_limit_retry_after_s
+            if retry_after is None:
+                retry_after = math.ceil(wait) or 1
+            return self._rate_limited(retry_after, use_429=self.rt.rate_form.next_is_first())
         if not user.may(endpoint):
-            return refusal(lookups.NOT_PERMITTED)
-        return SESSION_ROUTES[endpoint](Call(self.rt, request, body, user, session))
+            return dialect.refusal(lookups.NOT_PERMITTED)
+        return SESSION_ROUTES[endpoint](Call(self.rt, request, body, user, session, dialect))
 
     def _rate_limited(self, retry_after: int, *, use_429: bool) -> Response:
-        body = envelope(
-            None, result=False, message=rate_limit_message(self.rt.config.rate_limit_per_minute)
-        )
+        """Both of the real service's forms; only the 429 carries Retry-After (the 200 form leaves the
+        client to read the limit from the message)."""
+        message = rate_limit_message(self.rt.config.rate_limit_per_minute)
+        body = self.rt.dialect.envelope(None, result=False, message=message)
         if use_429:
             return json_response(body, 429, headers={"Retry-After": str(retry_after)})
         return json_response(body)
@@ -137,6 +151,7 @@ class DutchieApi:
         if rule.latency_ms:
             await asyncio.sleep(rule.latency_ms / 1000)
         kind = rule.kind
+        dialect = self.rt.dialect
         if kind is FaultKind.LATENCY:
             if await request.is_disconnected():
                 return None  # the client gave up during the delay; nothing reached the "origin"
@@ -145,7 +160,7 @@ class DutchieApi:
             return await self._process(endpoint, request)
         if kind is FaultKind.ERROR_AFTER_COMMIT:
             await self._process(endpoint, request)
-            return json_response(ASPNET_500, 500)
+            return json_response(dialect.message_only(ASPNET_500_MESSAGE), 500)
         if kind is FaultKind.DROP_AFTER_COMMIT:
             done = await self._process(endpoint, request)
             await drop(scope, receive, send, partial=done.body[: max(1, len(done.body) // 2)])
@@ -161,28 +176,42 @@ class DutchieApi:
             return self._rate_limited(rule.retry_after_s, use_429=False)
         if kind is FaultKind.EXPIRE_SESSION:
             session_id = request.cookies.get("LLSession")
-            if session_id:
-                self.rt.store.drop_session(session_id)
+            row = self.rt.store.get_session(session_id) if session_id else None
+            if row is not None:
+                self.rt.expire(row)
             return session_failure(self.rt)
         if kind is FaultKind.MALFORMED_HTML:
             return html_response(200 if rule.status == 200 else 502, page_status=502)
         if kind is FaultKind.MALFORMED_TRUNCATED:
-            whole = dumps(envelope([{"ProductId": 11484902, "Sku": "3B4791", "Quantity": 3}]))
+            whole = dumps(dialect.envelope(dialect.render_all("sellable", [_TRUNCATED_ROW])))
             return json_response(whole[: len(whole) // 2])
         if kind is FaultKind.MALFORMED_TYPE:
-            return json_response(envelope("abc"))
+            return json_response(dialect.envelope("abc"))
         if kind is FaultKind.NOT_PERMITTED:
-            return refusal(lookups.NOT_PERMITTED)
+            return dialect.refusal(lookups.NOT_PERMITTED)
         raise AssertionError(f"unhandled fault kind {kind}")
 
     def _http_error(self, status: int, retry_after: int) -> Response:
+        dialect: Dialect = self.rt.dialect
         if status == 500:
-            return json_response(ASPNET_500, 500)
+            return json_response(dialect.message_only(ASPNET_500_MESSAGE), 500)
         if status in (502, 503, 504):
             return html_response(status)
         if status == 429:
             return self._rate_limited(retry_after, use_429=True)
-        return json_response(envelope(None, result=False, message=f"HTTP {status}"), status)
+        return dialect.refusal(f"HTTP {status}", status=status)
+
+
+_TRUNCATED_ROW = {
+    "product_id": 11484902,
+    "sku": "3B4791",
+    "product_name": "Tommy Chong Joint (H)",
+    "room_id": 24772,
+    "room_name": "Sales Floor",
+    "qty": 3000,
+    "loc_id": 1989,
+}
+"""What a truncated answer was about to say (it never arrives whole)."""
 
 
 def _json_object(raw: bytes) -> dict[str, Any]:

@@ -2,6 +2,9 @@
 
 Both login forms answer a wrong password with HTTP 200, Result false — and echo the request, password
 included, as the real server does. That echo is deliberate: it is what a client must never log.
+
+Sessions end by age (`session_ttl_s`), by use (`session_max_calls`), by a fault or by the admin; with
+`relogin_refusals` an expiry repeats itself on the user's next new session (see `moods`).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from intake_gui.sandbox.seed import (
     SandboxUser,
 )
 from intake_gui.sandbox.store import SessionRow
-from intake_gui.sandbox.wire import as_int, envelope, json_response, refusal
+from intake_gui.sandbox.wire import as_int, json_response
 
 COOKIE = "LLSession"
 BAD_CREDENTIALS = "Invalid username or password"
@@ -43,44 +46,53 @@ def _user(name: Any, password: Any) -> SandboxUser | None:
 def _open_session(runtime: SandboxRuntime, user: SandboxUser, loc_id: int) -> Response:
     session_id = secrets.token_hex(16)
     runtime.store.add_session(session_id, user.user_id, loc_id, time.time())
-    data = {
-        "SessionId": session_id,
-        "UserId": user.user_id,
-        "OrgId": ORG_ID,
-        "LspId": LSP_ID,
-        "LocId": loc_id,
-        "UserName": user.user_name,
-        "FullName": user.full_name,
+    runtime.moods.opened(user.user_id, session_id)
+    record = {
+        "session_id": session_id,
+        "user_id": user.user_id,
+        "org_id": ORG_ID,
+        "lsp_id": LSP_ID,
+        "loc_id": loc_id,
+        "user_name": user.user_name,
+        "full_name": user.full_name,
     }
+    dialect = runtime.dialect
     return json_response(
-        envelope(data), headers={"Set-Cookie": f"{COOKIE}={session_id}; HttpOnly; Path=/"}
+        dialect.envelope(dialect.render("login", record)),
+        headers={"Set-Cookie": f"{COOKIE}={session_id}; HttpOnly; Path=/"},
     )
 
 
-def user_login(runtime: SandboxRuntime, request: Request, body: dict[str, Any]) -> Response:
+def user_login(
+    runtime: SandboxRuntime, request: Request, body: dict[str, Any], raw: dict[str, Any]
+) -> Response:
     """`user/login`: {Username, Password, RememberMe} with header `appname: Backoffice`."""
+    dialect = runtime.dialect
     appname = request.headers.get("appname", "").strip()
     if not appname:
-        return refusal("Missing appname")
+        return dialect.refusal("Missing appname")
     if appname.lower() != "backoffice":
-        return refusal(f"Unknown appname '{appname}'")
-    user = _user(body.get("Username"), body.get("Password"))
+        return dialect.refusal(f"Unknown appname '{appname}'")
+    user = _user(body.get("username"), body.get("password"))
     if user is None:
-        return refusal(BAD_CREDENTIALS, data=body)
+        return dialect.refusal(BAD_CREDENTIALS, data=raw)
     return _open_session(runtime, user, AZ_LOC_ID)
 
 
-def employee_login(runtime: SandboxRuntime, request: Request, body: dict[str, Any]) -> Response:
+def employee_login(
+    runtime: SandboxRuntime, request: Request, body: dict[str, Any], raw: dict[str, Any]
+) -> Response:
     """`posv3/user/EmployeeLogin`: {UserName, Password, AppId: 2, LocId, LspId}; the session's default
     store is the LocId given."""
-    user = _user(body.get("UserName"), body.get("Password"))
+    dialect = runtime.dialect
+    user = _user(body.get("username"), body.get("password"))
     if user is None:
-        return refusal(BAD_CREDENTIALS, data=body)
-    if as_int(body.get("AppId")) != EMPLOYEE_APP_ID:
-        return refusal(f"Invalid AppId: expected {EMPLOYEE_APP_ID}.")
-    loc_id = as_int(body.get("LocId"))
-    if loc_id not in LOCATIONS_BY_ID or as_int(body.get("LspId")) != LSP_ID:
-        return refusal("Location not found")
+        return dialect.refusal(BAD_CREDENTIALS, data=raw)
+    if as_int(body.get("appid")) != EMPLOYEE_APP_ID:
+        return dialect.refusal(f"Invalid AppId: expected {EMPLOYEE_APP_ID}.")
+    loc_id = as_int(body.get("locid"))
+    if loc_id not in LOCATIONS_BY_ID or as_int(body.get("lspid")) != LSP_ID:
+        return dialect.refusal("Location not found")
     return _open_session(runtime, user, loc_id)
 
 
@@ -90,21 +102,27 @@ def authenticate(
     """The session a call belongs to: cookie and body SessionId must agree, the session must be alive,
     and the body's session block must name its user, org and LSP and carry a LocId."""
     cookie = request.cookies.get(COOKIE)
-    if not cookie or body.get("SessionId") != cookie:
+    if not cookie or body.get("sessionid") != cookie:
         return None
     row = runtime.store.get_session(cookie)
     if row is None:
         return None
-    if time.time() - row.created_at >= runtime.config.session_ttl_s:
-        runtime.store.drop_session(cookie)
+    config = runtime.config
+    if runtime.moods.doomed(cookie):
+        runtime.store.drop_session(cookie)  # the repeat of an expiry: does not arm another
+        return None
+    if time.time() - row.created_at >= config.session_ttl_s or not runtime.moods.count_call(
+        cookie, config.session_max_calls
+    ):
+        runtime.expire(row)
         return None
     user = USERS_BY_ID.get(row.user_id)
     if (
         user is None
-        or as_int(body.get("UserId")) != row.user_id
-        or as_int(body.get("OrgId")) != ORG_ID
-        or as_int(body.get("LspId")) != LSP_ID
-        or as_int(body.get("LocId")) is None
+        or as_int(body.get("userid")) != row.user_id
+        or as_int(body.get("orgid")) != ORG_ID
+        or as_int(body.get("lspid")) != LSP_ID
+        or as_int(body.get("locid")) is None
     ):
         return None
     return row, user
@@ -112,6 +130,7 @@ def authenticate(
 
 def session_failure(runtime: SandboxRuntime) -> Response:
     """Alternately 401 "Session expired" and 200 "Invalid session": clients must handle both."""
+    dialect = runtime.dialect
     if runtime.session_form.next_is_first():
-        return json_response({"Result": False, "Message": SESSION_EXPIRED}, 401)
-    return refusal(SESSION_INVALID)
+        return json_response(dialect.message_only(SESSION_EXPIRED, result=False), 401)
+    return dialect.refusal(SESSION_INVALID)

@@ -331,11 +331,13 @@ class Catalog:
         """`products` is a list `_generate(count)` produced earlier (read back from the cache file)."""
         self.products: list[dict[str, Any]] = _generate(count) if products is None else products
         self.by_id: dict[int, dict[str, Any]] = {p["ProductId"]: p for p in self.products}
+        self.rendered: dict[str, bytes] = {}
+        """The catalogue serialised per dialect name (filled by the runtime on first use)."""
 
     @cached_property
     def products_json(self) -> bytes:
         """The whole list, serialised once: get-products-lite is the largest answer and is asked often."""
-        return _serialise(self.products)
+        return serialise(self.products)
 
     @cached_property
     def seedable(self) -> list[dict[str, Any]]:
@@ -343,10 +345,25 @@ class Catalog:
         return [p for p in self.products[:3000] if p["IsCannabis"]]
 
 
+def product_record(product: dict[str, Any]) -> dict[str, Any]:
+    """A catalogue product as the canonical record a dialect renders (see `dialects.base`)."""
+    return {
+        "product_id": product["ProductId"],
+        "sku": product["Sku"],
+        "name": product["ProductName"],
+        "brand": product["BrandName"],
+        "category": product["Category"],
+        "unit_cost": product["UnitCost"],
+        "unit_id": product["UnitId"],
+        "upc": product["Upc"],
+        "is_cannabis": product["IsCannabis"],
+    }
+
+
 _SERIALISE_CHUNK = 500
 
 
-def _serialise(products: list[dict[str, Any]]) -> bytes:
+def serialise(products: list[dict[str, Any]]) -> bytes:
     """`json.dumps(products)` compact, byte for byte, but encoded a few hundred products at a time: one
     dumps of the whole list holds the GIL for tens of ms, and an embedded sandbox shares the GIL with a
     window (a training station's first start serialises the catalogue while its window paints)."""

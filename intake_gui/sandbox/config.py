@@ -1,14 +1,27 @@
-"""How a sandbox behaves: limits, delays and the faults it injects.
+"""How a sandbox behaves: which dialect it speaks, its moods (limits, delays, flaky reads, sessions that
+die), and the faults it injects.
 
 One model covers the embedded default (a new user trains on it), the contract tests (which switch faults
 on and off) and the `intake sandbox` command, so the same knob means the same thing everywhere.
+
+A dialect may bring *mood presets* (the `moody` dialect turns several on at once). A preset fills only the
+settings the caller did not give, and the model remembers which ones those were (`model_fields_set`), so a
+dialect switched at runtime brings its own presets and drops the previous dialect's.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    field_validator,
+    model_validator,
+)
 
 
 class FaultKind(StrEnum):
@@ -61,22 +74,86 @@ class FaultRule(BaseModel):
 
 
 class SandboxConfig(BaseModel):
-    """The sandbox's behaviour. Defaults are the embedded training sandbox, which behaves like production."""
+    """The sandbox's behaviour. Defaults are the embedded training sandbox: the course's `course`
+    dialect, as strict as the course, with production's 60-a-minute limit and no other mood."""
 
     model_config = ConfigDict(extra="forbid")
 
+    dialect: str = "course"
+    """Which wire shape and id space the same business data is served in (`intake_gui.sandbox.dialects`)."""
+
+    # -- moods: orthogonal to the dialect -----------------------------------------------------------
     rate_limit_per_minute: int = Field(default=60, ge=0)
-    """Per session, sliding 60-second window; 0 disables the limit."""
+    """Requests allowed per session and window; 0 disables the limit. The refusal always words it
+    "only N per minute", as the real service does, whatever `rate_limit_window_s` is."""
+    rate_limit_window_s: float = Field(default=60.0, gt=0, le=3600)
+    """The sliding window's length. Shorter than 60 only to make rate-limit tests fast."""
+    rate_limit_retry_after_s: int | None = Field(default=None, ge=0, le=3600)
+    """The 429's Retry-After; None is the honest wait until the window frees a slot. A value shorter
+    than the window is a POS that invites a retry too early: the client is refused again."""
     session_ttl_s: float = Field(default=1800.0, ge=0)
     """Sessions die this long after login (0 expires every session at once)."""
+    session_max_calls: int = Field(default=0, ge=0)
+    """A session dies after this many authenticated calls (0 = never): an expiry a test can place."""
+    relogin_refusals: int = Field(default=0, ge=0, le=10)
+    """After a user's session expired, that user's next this-many *new* sessions are each refused as
+    expired on their first call: a session that "expires twice in a row" is 1."""
     visibility_delay_s: float = Field(default=0.0, ge=0)
     """New packages show in preorder/inventory only this long after the receive (integrators saw minutes)."""
+    read_error_every: int = Field(default=0, ge=0)
+    """One read in N is answered HTTP 500 without being processed (0 = never). Which one is fixed by
+    `mood_seed`; writes are never hit (a write's outcome must stay knowable), nor logins unless
+    `read_errors_on_login`."""
+    read_errors_on_login: bool = False
+    mood_seed: int = Field(default=0, ge=0)
+
+    # -- data ---------------------------------------------------------------------------------------
     product_count: int = Field(default=17_000, ge=10, le=200_000)
     history_max_days: int = Field(default=31, ge=1)
     faults: list[FaultRule] = Field(default_factory=list)
 
+    @field_validator("dialect")
+    @classmethod
+    def _known_dialect(cls, value: str) -> str:
+        from intake_gui.sandbox.dialects import DIALECT_NAMES
 
-RUNTIME_SETTINGS = frozenset(
-    {"rate_limit_per_minute", "session_ttl_s", "visibility_delay_s", "history_max_days"}
+        name = value.strip().lower()
+        if name not in DIALECT_NAMES:
+            raise ValueError(f"unknown dialect {value!r}; choose one of {', '.join(DIALECT_NAMES)}")
+        return name
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _dialect_presets(
+        cls, data: Any, handler: ModelWrapValidatorHandler[SandboxConfig]
+    ) -> SandboxConfig:
+        if not isinstance(data, dict):
+            return handler(data)
+        from intake_gui.sandbox.dialects import mood_presets  # the dialects import this module
+
+        given = set(data)
+        model = handler({**mood_presets(str(data.get("dialect", "course"))), **data})
+        model.__pydantic_fields_set__ = given & set(type(model).model_fields)
+        return model
+
+    def given(self) -> dict[str, Any]:
+        """The settings the caller chose (not defaults, not dialect presets), faults excluded."""
+        return self.model_dump(mode="json", exclude_unset=True, exclude={"faults"})
+
+
+MOOD_SETTINGS = frozenset(
+    {
+        "rate_limit_per_minute",
+        "rate_limit_window_s",
+        "rate_limit_retry_after_s",
+        "session_ttl_s",
+        "session_max_calls",
+        "relogin_refusals",
+        "visibility_delay_s",
+        "read_error_every",
+        "read_errors_on_login",
+        "mood_seed",
+    }
 )
+RUNTIME_SETTINGS = MOOD_SETTINGS | {"dialect", "history_max_days"}
 """What the admin API may change on a running sandbox (the catalogue size is fixed at start)."""

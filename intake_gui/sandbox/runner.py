@@ -22,6 +22,7 @@ from starlette.types import ASGIApp
 from intake_gui.sandbox.admin_client import SandboxAdmin
 from intake_gui.sandbox.app import create_app
 from intake_gui.sandbox.config import SandboxConfig
+from intake_gui.sandbox.dialects import BusinessIds, business_ids
 from intake_gui.sandbox.runtime import SandboxRuntime
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,18 @@ class EmbeddedSandbox:
         if self._admin is None:
             self._admin = SandboxAdmin(self.root_url)
         return self._admin
+
+    @property
+    def dialect(self) -> str:
+        """The dialect spoken now (the admin API can switch it while running)."""
+        if self._runtime is not None:
+            return self._runtime.config.dialect
+        return self.config.dialect
+
+    @property
+    def ids(self) -> BusinessIds:
+        """The business ids of the dialect spoken now: `box.ids.az_loc_id`, `box.ids.vendor_id`…"""
+        return business_ids(self.dialect)
 
     def _require_started(self) -> None:
         if not self.port:

@@ -79,14 +79,15 @@ class SandboxLocation:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def wire(self) -> dict[str, Any]:
+    def record(self) -> dict[str, Any]:
+        """The canonical record a dialect renders (see `dialects.base`)."""
         return {
-            "LocId": self.loc_id,
-            "LocationName": self.name,
-            "State": self.state,
-            "LspId": LSP_ID,
-            "OrgId": ORG_ID,
-            "TimeZone": self.timezone,
+            "loc_id": self.loc_id,
+            "name": self.name,
+            "state": self.state,
+            "lsp_id": LSP_ID,
+            "org_id": ORG_ID,
+            "timezone": self.timezone,
         }
 
 
@@ -125,13 +126,13 @@ class SandboxRoom:
     def sellable(self) -> bool:
         return self.pos_room and self.inventory_room
 
-    def wire(self, loc_id: int) -> dict[str, Any]:
+    def record(self, loc_id: int) -> dict[str, Any]:
         return {
-            "RoomId": self.room_id,
-            "RoomName": self.name,
-            "PosRoom": "yes" if self.pos_room else "no",
-            "InventoryRoom": "yes" if self.inventory_room else "no",
-            "LocId": loc_id,
+            "room_id": self.room_id,
+            "name": self.name,
+            "pos_room": self.pos_room,
+            "inventory_room": self.inventory_room,
+            "loc_id": loc_id,
         }
 
 
@@ -175,14 +176,14 @@ class SandboxVendor:
     license_number: str
     phone: str
 
-    def wire(self) -> dict[str, Any]:
+    def record(self) -> dict[str, Any]:
         return {
-            "VendorId": self.vendor_id,
-            "VendorName": self.name,
-            "VendorCode": self.code,
-            "LicenseNumber": self.license_number,
-            "Phone": self.phone,
-            "IsActive": True,
+            "vendor_id": self.vendor_id,
+            "name": self.name,
+            "code": self.code,
+            "license_number": self.license_number,
+            "phone": self.phone,
+            "is_active": True,
         }
 
 
@@ -190,7 +191,7 @@ PALOMINO_PRINTING = SandboxVendor(39195, "PALOMINO PRINTING", "PALPRINT", "", "(
 TWIN_VENDOR_NAME = "GREEN VALLEY DISTRIBUTION"
 """Two vendors at AZ 1989 share this name with different ids and codes: a client must key on the id."""
 
-_AZ_VENDORS = (
+AZ_VENDORS = (
     PALOMINO_PRINTING,
     SandboxVendor(39211, TWIN_VENDOR_NAME, "GVD-001", "00000078ESLM35601944", "(480) 555-0101"),
     SandboxVendor(40562, TWIN_VENDOR_NAME, "GVD-PHX", "00000114DCQY11822375", "(602) 555-0177"),
@@ -243,7 +244,7 @@ def vendors_at(loc_id: int) -> tuple[SandboxVendor, ...]:
     if loc is None:
         return ()
     if loc_id == AZ_LOC_ID:
-        return _AZ_VENDORS
+        return AZ_VENDORS
     rng = random.Random(loc_id * 7919)
     words = _STATE_VENDOR_WORDS[loc.state]
     index = [x.loc_id for x in LOCATIONS].index(loc_id)
@@ -278,6 +279,8 @@ class SeedReceive:
     lines: list[SeedLine] = field(default_factory=list)
 
 
+FIRST_RECEIVE_ID = 1_379_127
+"""The course's first ReceiveInventoryHistoryId: a fresh sandbox's first receive gets it (course ids)."""
 SEED_RECEIVE_ID_START = 1_378_600
 """Seeded history sits just below the live sequence, which starts at the course's 1379127."""
 
@@ -296,7 +299,7 @@ def history_plan(catalog: Catalog, anchor: datetime, days: int = 60) -> list[See
     zone = loc.zone
     pool = catalog.seedable
     known = {k.product_id: catalog.by_id[k.product_id] for k in KNOWN_PRODUCTS}
-    vendors = [v for v in _AZ_VENDORS if v is not PALOMINO_PRINTING]
+    vendors = [v for v in AZ_VENDORS if v is not PALOMINO_PRINTING]
     local_anchor = anchor.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
     out: list[SeedReceive] = []
     next_id = SEED_RECEIVE_ID_START
@@ -333,7 +336,7 @@ def history_plan(catalog: Catalog, anchor: datetime, days: int = 60) -> list[See
         SeedReceive(
             receive_id=next_id,
             loc_id=AZ_LOC_ID,
-            vendor=_AZ_VENDORS[3],
+            vendor=AZ_VENDORS[3],
             title="INV-RESTOCK-01",
             status="Received",
             received_at=restock.astimezone(ZoneInfo("UTC")),

@@ -3,7 +3,11 @@
 Receives must survive a restart (a client that lost an answer reconciles against history after the
 sandbox came back), so state lives on disk, in WAL mode. The server runs on one event-loop thread, but
 the runner opens and closes the store from another; one connection behind a lock covers both.
-Quantities are stored in thousandths as integers so sums are exact.
+Quantities are stored in thousandths as integers so sums are exact. Everything is in the canonical id
+space (the course's ids); dialects map ids on the way in and out.
+
+Every line a receive *sent* is kept (`receive_lines`), including lines the POS dropped silently: history's
+`Products` counts what was sent, as the course says, while only kept lines with a room get a package.
 """
 
 from __future__ import annotations
@@ -19,11 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from intake_gui.sandbox.catalog import LSP_ID, Catalog
-from intake_gui.sandbox.seed import SandboxRoom, history_plan
+from intake_gui.sandbox.seed import FIRST_RECEIVE_ID, SandboxRoom, history_plan
 
 DB_NAME = "dutchie-sandbox.sqlite3"
-SCHEMA_VERSION = "1"
-LIVE_RECEIVE_ID_START = 1_379_127
+SCHEMA_VERSION = "2"
+"""Bumped when the seed or the schema changes: an older data dir is seeded afresh on its next start."""
+LIVE_RECEIVE_ID_START = FIRST_RECEIVE_ID
 """The course's first ReceiveInventoryHistoryId."""
 PACKAGE_ID_START = 5_200_001
 
@@ -70,6 +75,14 @@ CREATE TABLE IF NOT EXISTS packages (
     created_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS packages_by_receive ON packages (receive_id);
+CREATE TABLE IF NOT EXISTS receive_lines (
+    receive_id INTEGER NOT NULL,
+    line_no INTEGER NOT NULL,
+    product_id INTEGER,
+    sku TEXT NOT NULL,
+    qty_milli INTEGER NOT NULL,
+    PRIMARY KEY (receive_id, line_no)
+);
 CREATE INDEX IF NOT EXISTS packages_by_room ON packages (loc_id, room_id);
 """
 
@@ -96,6 +109,15 @@ class NewLine:
 
 
 @dataclass(frozen=True)
+class SentLine:
+    """A line as the client sent it, kept or not: what history's `Products` is made of."""
+
+    product_id: int | None
+    sku: str
+    qty_milli: int
+
+
+@dataclass(frozen=True)
 class NewReceive:
     loc_id: int
     vendor_id: int
@@ -107,7 +129,9 @@ class NewReceive:
     received_at: float
     """Unix time of the receive (the store-local ReceivedDate converted, or now)."""
     user_id: int | None
+    sent: Sequence[SentLine]
     lines: Sequence[NewLine]
+    """The sent lines the POS kept (a known product); each with a room becomes a package."""
     make_packages: bool
 
 
@@ -158,7 +182,7 @@ class SandboxStore:
         anchor = datetime.fromtimestamp(now, UTC)
         plan = history_plan(catalog, anchor)
         with self._tx() as db:
-            for table in ("sessions", "receives", "packages", "meta"):
+            for table in ("sessions", "receives", "receive_lines", "packages", "meta"):
                 db.execute(f"DELETE FROM {table}")
             package_id = PACKAGE_ID_START
             for rec in plan:
@@ -182,6 +206,19 @@ class SandboxStore:
                         at,
                         None,
                     ),
+                )
+                db.executemany(
+                    "INSERT INTO receive_lines VALUES (?,?,?,?,?)",
+                    [
+                        (
+                            rec.receive_id,
+                            n,
+                            ln.product["ProductId"],
+                            ln.product["Sku"],
+                            ln.quantity * 1000,
+                        )
+                        for n, ln in enumerate(recorded, 1)
+                    ],
                 )
                 if rec.status != "Received":
                     continue
@@ -228,9 +265,14 @@ class SandboxStore:
         with self._tx() as db:
             db.execute("DELETE FROM sessions WHERE session_id = ?", (session_id,))
 
-    def drop_all_sessions(self) -> int:
+    def drop_all_sessions(self) -> list[SessionRow]:
+        """Drop every session; returns them (the runtime remembers whose expired)."""
         with self._tx() as db:
-            return db.execute("DELETE FROM sessions").rowcount
+            rows = db.execute("SELECT * FROM sessions").fetchall()
+            db.execute("DELETE FROM sessions")
+        return [
+            SessionRow(r["session_id"], r["user_id"], r["loc_id"], r["created_at"]) for r in rows
+        ]
 
     def count_sessions(self) -> int:
         return int(self._query("SELECT COUNT(*) FROM sessions")[0][0])
@@ -258,11 +300,18 @@ class SandboxStore:
                     new.delivered_by,
                     new.note,
                     new.received_at,
-                    len(new.lines),
-                    sum(ln.qty_milli for ln in new.lines),
+                    len(new.sent),
+                    sum(ln.qty_milli for ln in new.sent),
                     now,
                     new.user_id,
                 ),
+            )
+            db.executemany(
+                "INSERT INTO receive_lines VALUES (?,?,?,?,?)",
+                [
+                    (receive_id, n, ln.product_id, ln.sku, ln.qty_milli)
+                    for n, ln in enumerate(new.sent, 1)
+                ],
             )
             package_ids: list[int] = []
             if new.make_packages:
@@ -301,6 +350,20 @@ class SandboxStore:
             "ORDER BY received_at DESC, receive_id DESC",
             (loc_id, start, end),
         )
+
+    def lines_of(self, receive_ids: Sequence[int]) -> dict[int, list[sqlite3.Row]]:
+        """The sent lines of each receive, in the order they were sent."""
+        out: dict[int, list[sqlite3.Row]] = {rid: [] for rid in receive_ids}
+        for start in range(0, len(receive_ids), 500):
+            chunk = receive_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._query(
+                f"SELECT * FROM receive_lines WHERE receive_id IN ({marks}) "
+                "ORDER BY receive_id, line_no",
+                chunk,
+            ):
+                out[row["receive_id"]].append(row)
+        return out
 
     def all_receives(self, include_seeded: bool) -> list[sqlite3.Row]:
         where = "" if include_seeded else "WHERE r.seeded = 0"

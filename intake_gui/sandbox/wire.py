@@ -1,5 +1,6 @@
-"""What goes on the wire: the Backoffice envelope, the ASP.NET and gateway error shapes, and the two
-ways to break a connection on purpose (no answer at all, or half an answer).
+"""What goes on the wire whatever the dialect: JSON responses, the gateway's HTML error page, the number
+conventions, and the two ways to break a connection on purpose (no answer at all, or half an answer).
+The envelope's shape belongs to the dialect (`dialects.base.Dialect`).
 
 ASGI has no "abort the connection" message. Uvicorn's `send` is a bound method of its per-request cycle,
 which holds the socket's transport; `CaptureTransport` (the outermost layer) stores that transport in the
@@ -22,27 +23,17 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 TRANSPORT_KEY = "intake.sandbox.transport"
 JSON_TYPE = "application/json; charset=utf-8"
 
-ASPNET_500 = {"Message": "An error has occurred."}
+ASPNET_500_MESSAGE = "An error has occurred."
+"""ASP.NET's body for an unhandled exception, `{"Message": ...}` (a dialect decides the key's case)."""
 
 
 def dumps(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def envelope(
-    data: Any = None, *, result: bool = True, message: str | None = None
-) -> dict[str, Any]:
-    return {"Result": result, "Message": message, "Data": data}
-
-
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     raw = body if isinstance(body, bytes) else dumps(body)
     return Response(raw, status_code=status, headers=headers, media_type=JSON_TYPE)
-
-
-def refusal(message: str, *, status: int = 200, data: Any = None) -> Response:
-    """Result false with the POS's message. HTTP 200 unless said otherwise, as the real one does."""
-    return json_response(envelope(data, result=False, message=message), status)
 
 
 def gateway_page(status: int) -> bytes:

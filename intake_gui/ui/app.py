@@ -15,6 +15,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from intake_gui import __version__
+from intake_gui.ui import qt_messages
 from intake_gui.ui.main_window import MainWindow, StartOptions
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ def run(options: StartOptions) -> int:
     log_path = configure_logging(paths.log_dir)
     log.info("Intake %s starting (sandbox forced: %s)", __version__, options.force_sandbox)
     app = create_application()
+    qt_messages.install()
     settings = load_station_settings(paths)
     apply_theme(app, large_type=settings.large_type)
     app.setWindowIcon(app_icon())

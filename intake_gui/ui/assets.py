@@ -1,18 +1,20 @@
-"""One way to find the files shipped next to the code (stylesheet, icons, sounds).
+"""One way to find the files shipped with the code (stylesheet, icons, sounds).
 
-A PyInstaller bundle unpacks data under `sys._MEIPASS`; a source checkout (and an editable install) keeps them in
-`resources/` at the repo root; a regular pip install puts them under `<prefix>/share/intake/resources` (see
-`[tool.setuptools.data-files]` in pyproject.toml). Every resource lookup goes through `asset_path` so the three
-cannot drift apart.
+The files live in the top-level `resources/` folder of the source tree and are installed as the package
+`intake_gui.resources` (setup.py maps the folder; pyproject.toml lists the files as package data), so an installed
+Intake reads them through `importlib.resources`. Two other places hold them: a PyInstaller bundle unpacks them
+under `sys._MEIPASS/resources`, and an editable install or a plain checkout has no `intake_gui.resources`
+package on the import path (setuptools' editable finder maps only top-level packages), so the source folder is
+used. Every resource lookup goes through `asset_path` so the three cannot drift apart.
 """
 
 from __future__ import annotations
 
 import sys
+from importlib import resources
 from pathlib import Path
 
 _SOURCE_ROOT = Path(__file__).resolve().parents[2] / "resources"
-_INSTALLED_ROOT = Path(sys.prefix) / "share" / "intake" / "resources"
 
 
 def resources_dir() -> Path:
@@ -20,9 +22,12 @@ def resources_dir() -> Path:
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root) / "resources"
-    if (_SOURCE_ROOT / "style.qss").is_file():
+    try:
+        installed = resources.files("intake_gui.resources")
+    except ModuleNotFoundError:
         return _SOURCE_ROOT
-    return _INSTALLED_ROOT
+    # A wheel install is a plain directory; Intake is never run from a zip, so the Traversable is a real path.
+    return Path(str(installed))
 
 
 def asset_path(name: str) -> Path:

@@ -364,12 +364,14 @@ def run(*, out: TextIO | None = None) -> int:
     `out` defaults to stdout; a windowed Windows build has none, so the report then goes to
     self-test.txt in the station's log folder.
     """
+    from intake_gui.ui.qt_messages import routed_to_log
+
     real_log_dir = _real_log_dir()
     home = Path(tempfile.mkdtemp(prefix="intake-self-test-"))
     started = time.perf_counter()
     lines = [_header()]
     results: list[CheckResult] = []
-    with _isolated(home) as state, _qt_messages_logged():
+    with _isolated(home) as state, routed_to_log():
         app = _application()
         for name, fn in CHECKS:
             results.append(_run_check(name, fn, state))
@@ -459,29 +461,6 @@ def _needs_offscreen() -> bool:
     if sys.platform.startswith("linux"):
         return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     return False
-
-
-def _qt_to_log(mode: Any, _context: Any, message: str) -> None:
-    """Qt's own chatter (no PulseAudio, no VA-API) belongs in the kept log, not between the report lines."""
-    from PySide6.QtCore import QtMsgType
-
-    level = {
-        QtMsgType.QtDebugMsg: logging.DEBUG,
-        QtMsgType.QtInfoMsg: logging.INFO,
-        QtMsgType.QtWarningMsg: logging.WARNING,
-    }.get(mode, logging.ERROR)
-    logging.getLogger("qt").log(level, "%s", message)
-
-
-@contextmanager
-def _qt_messages_logged() -> Iterator[None]:
-    from PySide6.QtCore import qInstallMessageHandler
-
-    previous = qInstallMessageHandler(_qt_to_log)
-    try:
-        yield
-    finally:
-        qInstallMessageHandler(previous)
 
 
 def _application() -> Any:

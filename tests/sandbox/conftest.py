@@ -1,5 +1,9 @@
 """Helpers for talking to a sandbox the way a Backoffice client does, over real loopback HTTP.
 
+The `Backoffice` client here reads any dialect: envelope and field names are looked up without regard
+to case, and it sends PascalCase with the ids the sandbox gave it (ASP.NET binds keys case-insensitively,
+so every dialect accepts that). Tests that check a dialect's exact shape read the raw JSON instead.
+
 Most tests share one sandbox per module and reset it to the seed before each test (a reset is a few
 milliseconds; a fresh server start and stop costs a quarter of a second). Tests that need settings fixed
 at start use `sandbox_factory` from the top-level conftest.
@@ -7,16 +11,32 @@ at start use `sandbox_factory` from the top-level conftest.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 
-from intake_gui.sandbox import AZ_LOC_ID, TRAINING_SECRET, TRAINING_USER, EmbeddedSandbox
+from intake_gui.sandbox import TRAINING_SECRET, TRAINING_USER, EmbeddedSandbox, SandboxConfig
+from intake_gui.sandbox.dialects import CALM_DIALECTS
 
 SESSION_KEYS = ("SessionId", "LspId", "LocId", "OrgId", "UserId")
+
+
+def ci(obj: Mapping[str, Any], key: str, default: Any = None) -> Any:
+    """`obj[key]` whatever the case of the key (camelCase or PascalCase)."""
+    if key in obj:
+        return obj[key]
+    folded = key.lower()
+    return next((v for k, v in obj.items() if k.lower() == folded), default)
+
+
+def envelope(response: httpx.Response) -> dict[str, Any]:
+    """A response's envelope with its three keys in PascalCase, whatever the dialect."""
+    payload = response.json()
+    return {k: ci(payload, k) for k in ("Result", "Message", "Data")}
 
 
 @dataclass
@@ -24,6 +44,8 @@ class Backoffice:
     """A minimal Backoffice client: logs in, keeps the cookie and the session block, posts calls."""
 
     http: httpx.Client
+    loc_id: int
+    """The store calls go to unless they say otherwise (the dialect's AZ store)."""
     block: dict[str, Any] = field(default_factory=dict)
 
     def login(self, user: str = TRAINING_USER, password: str = TRAINING_SECRET) -> httpx.Response:
@@ -32,35 +54,35 @@ class Backoffice:
             json={"Username": user, "Password": password, "RememberMe": True},
             headers={"appname": "Backoffice"},
         )
-        if response.status_code == 200 and response.json()["Result"]:
-            data = response.json()["Data"]
-            self.block = {k: data[k] for k in SESSION_KEYS}
+        if response.status_code == 200 and envelope(response)["Result"]:
+            data = envelope(response)["Data"]
+            self.block = {k: ci(data, k) for k in SESSION_KEYS}
         return response
 
     def call(self, endpoint: str, **fields: Any) -> httpx.Response:
-        body = {**self.block, "LocId": AZ_LOC_ID, **fields}
+        body = {**self.block, "LocId": self.loc_id, **fields}
         return self.http.post(endpoint, json=body)
 
     def data(self, endpoint: str, **fields: Any) -> Any:
         """The Data of a call that must succeed."""
         response = self.call(endpoint, **fields)
-        assert response.status_code == 200, (endpoint, response.status_code)
-        payload = response.json()
+        assert response.status_code == 200, (endpoint, response.status_code, response.text)
+        payload = envelope(response)
         assert payload["Result"] is True, (endpoint, payload["Message"])
         return payload["Data"]
 
-    def refused(self, endpoint: str, **fields: Any) -> str:
-        """The Message of a call that must come back HTTP 200 with Result false."""
+    def refused(self, endpoint: str, *, status: int = 200, **fields: Any) -> str:
+        """The Message of a call that must come back with Result false (HTTP 200 unless `status`)."""
         response = self.call(endpoint, **fields)
-        assert response.status_code == 200, (endpoint, response.status_code)
-        payload = response.json()
+        assert response.status_code == status, (endpoint, response.status_code, response.text)
+        payload = envelope(response)
         assert payload["Result"] is False, (endpoint, payload["Data"])
         return payload["Message"]
 
-    def sellable(self, loc_id: int = AZ_LOC_ID) -> dict[str, float]:
-        return {
-            row["Sku"]: row["Quantity"] for row in self.data("preorder/inventory", LocId=loc_id)
-        }
+    def sellable(self, loc_id: int | None = None) -> dict[str, Decimal]:
+        """SKU -> quantity (quantities may be numbers or strings such as "3.000")."""
+        rows = self.data("preorder/inventory", LocId=loc_id or self.loc_id)
+        return {ci(row, "Sku"): Decimal(str(ci(row, "Quantity"))) for row in rows}
 
 
 @pytest.fixture(scope="module")
@@ -92,10 +114,10 @@ def connect() -> Iterator[Callable[..., Backoffice]]:
     ) -> Backoffice:
         http = httpx.Client(base_url=target.base_url, timeout=timeout)
         clients.append(http)
-        client = Backoffice(http)
+        client = Backoffice(http, loc_id=target.ids.az_loc_id)
         if login:
             response = client.login(user)
-            assert response.json()["Result"] is True
+            assert envelope(response)["Result"] is True
         return client
 
     yield make
@@ -107,3 +129,30 @@ def connect() -> Iterator[Callable[..., Backoffice]]:
 def bo(box: EmbeddedSandbox, connect: Callable[..., Backoffice]) -> Backoffice:
     """The training user, logged in to the freshly reset shared sandbox."""
     return connect(box)
+
+
+@pytest.fixture(scope="module", params=CALM_DIALECTS)
+def shared_dialect_box(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[EmbeddedSandbox]:
+    """One sandbox per calm dialect, shared by a module's tests (which then run once per dialect)."""
+    box = EmbeddedSandbox(
+        tmp_path_factory.mktemp(f"shared-{request.param}"),
+        config=SandboxConfig(dialect=request.param),
+    )
+    box.start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def dbox(shared_dialect_box: EmbeddedSandbox) -> EmbeddedSandbox:
+    """The module's sandbox in the current dialect, back at its seed state."""
+    shared_dialect_box.admin.reset()
+    return shared_dialect_box
+
+
+@pytest.fixture
+def dbo(dbox: EmbeddedSandbox, connect: Callable[..., Backoffice]) -> Backoffice:
+    """The training user, logged in to `dbox`."""
+    return connect(dbox)

@@ -16,7 +16,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 import intake_gui
-from intake_gui.sandbox import TOMMY_CHONG, EmbeddedSandbox, SandboxConfig
+from intake_gui.sandbox import TOMMY_CHONG, EmbeddedSandbox, SandboxConfig, business_ids
 from intake_gui.sandbox.app import create_app
 from intake_gui.sandbox.runtime import SandboxRuntime
 
@@ -179,3 +179,54 @@ def test_serve_forever_runs_in_the_foreground_until_interrupted(tmp_path: Path) 
             proc.wait()
     assert (tmp_path / "fg" / "dutchie-sandbox.sqlite3").exists()
     assert not (tmp_path / "fg" / "dutchie-sandbox.sqlite3-wal").exists()  # closed cleanly
+
+
+def test_intake_sandbox_serves_the_dialect_asked_for(tmp_path: Path) -> None:
+    """`intake sandbox --dialect camel` in a real process: the login answer is camelCase."""
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "intake_gui.cli",
+            "sandbox",
+            "--dialect",
+            "camel",
+            "--port",
+            "0",
+            "--data-dir",
+            str(tmp_path / "cli"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        ready = proc.stderr.readline()
+        assert "dialect camel" in ready
+        base_url = next(w for w in ready.split() if w.startswith("http://"))
+        for _ in range(250):
+            try:
+                login = {"Username": "trainer", "Password": "intake-sandbox"}
+                response = httpx.post(
+                    base_url + "user/login", json=login, headers={"appname": "Backoffice"}
+                )
+                break
+            except httpx.ConnectError:
+                time.sleep(0.02)
+        assert set(response.json()) == {"result", "message", "data"}
+        assert response.json()["data"]["locId"] == business_ids("camel").az_loc_id
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_intake_sandbox_refuses_an_unknown_dialect(capsys: pytest.CaptureFixture[str]) -> None:
+    from intake_gui.cli import main
+
+    assert main(["sandbox", "--dialect", "klingon"]) == 2
+    assert "Unknown dialect 'klingon'" in capsys.readouterr().err

@@ -132,3 +132,15 @@ def test_the_icon_png_is_rendered_from_the_svg():
         int.from_bytes(png.read_bytes()[20:24], "big"),
     )
     assert (width, height) == (256, 256)
+
+
+def test_qt_warnings_reach_the_log_with_their_category(qapp, caplog):
+    from PySide6.QtCore import QMessageLogger
+
+    from intake_gui.ui import qt_messages
+
+    with qt_messages.routed_to_log(), caplog.at_level("DEBUG", logger="qt"):
+        QMessageLogger().warning("the pulse server is not running")
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("qt", "WARNING", "the pulse server is not running")
+    ]

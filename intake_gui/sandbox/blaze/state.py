@@ -15,59 +15,17 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from intake_gui.sandbox.blaze.config import BlazeConfig
 from intake_gui.sandbox.blaze.seed import generate, object_id, put_quantity, quantity_id
+from intake_gui.sandbox.blaze.values import ApiError, note, now_ms, to_decimal, to_json_number
 
 BATCH_STATUSES = frozenset(
     {"IN_TRANSFER", "RECEIVED", "IN_TESTING", "READY_FOR_SALE", "PROCESSING"}
 )
-
-
-class ApiError(Exception):
-    """A refusal in BLAZE's documented error shape: {"error", "message", "status"}."""
-
-    def __init__(self, status: int, message: str, error: str = "") -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.error = error or {
-            400: "Invalid argument",
-            401: "Unauthorized",
-            403: "Forbidden",
-            404: "Not Found",
-            429: "Too Many Requests",
-        }.get(status, "Error")
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
-
-
-def to_decimal(value: object, field: str) -> Decimal:
-    if isinstance(value, bool) or value is None:
-        raise ApiError(400, f"{field} must be a number")
-    try:
-        out = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ApiError(400, f"{field} must be a number") from None
-    if not out.is_finite():
-        raise ApiError(400, f"{field} must be a number")
-    return out
-
-
-def to_json_number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(round(value, 4))
-
-
-def _note(value: object) -> dict[str, Any] | None:
-    """A ProductBatch `referenceNote` (a Note); only its message is kept."""
-    if isinstance(value, dict) and isinstance(value.get("message"), str):
-        return {"message": value["message"][:1000]}
-    return None
 
 
 class BlazeState:
@@ -229,7 +187,7 @@ class BlazeState:
                 "lotId": body.get("lotId") or None,
                 "poNumber": body.get("poNumber") or None,
                 "externalId": body.get("externalId") or None,
-                "referenceNote": _note(body.get("referenceNote")),
+                "referenceNote": note(body.get("referenceNote")),
                 "expirationDate": body.get("expirationDate"),
                 "productName": product["name"],
                 "vendorName": vendor["name"] if vendor else None,
