@@ -145,8 +145,9 @@ class SandboxMount:
 
     path: str
     """Below the sandbox's root URL, with a trailing slash ("api/", "blaze/")."""
-    training: Mapping[str, Ref]
-    """Credential field -> the training value's reference (public test keys, never a real secret)."""
+    training: Mapping[str, Ref | Callable[[], str]]
+    """Credential field -> the training value: a reference, or a function returning it (public training
+    keys of the emulator, never a real secret)."""
     app: Ref | Callable[[Path], Any] | None = None
     """The ASGI app factory, called with its data dir on the first request; None: the sandbox's root app."""
 

@@ -109,8 +109,11 @@ def training_values(driver: PosDriver) -> dict[str, str]:
         raise ValueError(f"{driver.display_name} has no emulator in the embedded sandbox")
     values = {}
     for name, ref in mount.training.items():
-        module, _, attr = ref.partition(":")
-        values[name] = str(getattr(importlib.import_module(module), attr))
+        if callable(ref):
+            values[name] = ref()
+        else:
+            module, _, attr = ref.partition(":")
+            values[name] = str(getattr(importlib.import_module(module), attr))
     return values
 
 

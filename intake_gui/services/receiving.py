@@ -184,7 +184,7 @@ class ReceivingService:
 
     def abandon(self, draft_id: str) -> None:
         self.ctx.writer.flush()
-        self.ctx.journal.mark_abandoned(draft_id)
+        self.ctx.journal.mark_abandoned(draft_id, actor=self.ctx.clerk)
         self._event(draft_id, "abandoned", {})
 
     def _event(self, draft_id: str, kind: str, data: dict) -> None:
@@ -240,8 +240,8 @@ class ReceivingService:
                 raise SubmitUncertain(rec.message)
         journal.save_draft(draft, actor=self.ctx.clerk, station=self.ctx.station)
         if existing and existing.state is DraftState.FAILED:
-            journal.reopen(draft.draft_id)
-        journal.mark_submitting(draft.draft_id)
+            journal.reopen(draft.draft_id, actor=self.ctx.clerk)
+        journal.mark_submitting(draft.draft_id, actor=self.ctx.clerk)
         started = journal.get(draft.draft_id).submit_started_at or datetime.now(UTC)  # type: ignore[union-attr]
         return self._send_loop(draft, started, phase)
 
@@ -288,7 +288,7 @@ class ReceivingService:
                 continue
             except E.PosError as exc:
                 self._refuse(draft, exc)
-            self.ctx.journal.mark_submitted(draft.draft_id, receipt_id)
+            self.ctx.journal.mark_submitted(draft.draft_id, receipt_id, actor=self.ctx.clerk)
             self._event(
                 draft.draft_id, "submit_result", {"outcome": "received", "receipt_id": receipt_id}
             )
@@ -297,7 +297,7 @@ class ReceivingService:
 
     def _refuse(self, draft: ReceiveDraft, exc: E.PosError) -> None:
         diagnosis = self.diagnose_error(exc)
-        self.ctx.journal.mark_failed(draft.draft_id, exc.message)
+        self.ctx.journal.mark_failed(draft.draft_id, exc.message, actor=self.ctx.clerk)
         self._event(
             draft.draft_id,
             "submit_result",
@@ -309,7 +309,7 @@ class ReceivingService:
         self, draft: ReceiveDraft, rec: Reconciliation, sends: int, started: datetime | None
     ) -> SubmitResult:
         assert rec.receipt_id is not None
-        self.ctx.journal.mark_submitted(draft.draft_id, rec.receipt_id)
+        self.ctx.journal.mark_submitted(draft.draft_id, rec.receipt_id, actor=self.ctx.clerk)
         self._event(
             draft.draft_id,
             "reconciled",
@@ -494,7 +494,9 @@ class ReceivingService:
         report = diagnose(evidence, attempt=attempt)
         if not record:
             return report
-        self.ctx.journal.mark_verified(draft.draft_id, report.to_json(), report.all_green)
+        self.ctx.journal.mark_verified(
+            draft.draft_id, report.to_json(), report.all_green, actor=self.ctx.clerk
+        )
         self._event(
             draft.draft_id,
             "verify",

@@ -303,7 +303,7 @@ def load_settings(paths: AppPaths, *, pos_kinds: Collection[str] | None = None) 
     newer = isinstance(version, int) and version > SCHEMA_VERSION
     if repaired or (migration.changed and not newer):
         try:
-            save_settings(paths, checked)
+            _write(paths, checked, data)
         except OSError as exc:
             log.warning("Could not write repaired settings %s: %s", path, exc.strerror)
     return checked
@@ -403,8 +403,12 @@ def save_settings(paths: AppPaths, settings: StationSettings) -> None:
 
     Refuses (ValueError) to write a key that looks like a credential: a guard behind the model's own check.
     """
+    _write(paths, settings, _read_dict(paths))
+
+
+def _write(paths: AppPaths, settings: StationSettings, on_disk: dict[str, Any]) -> None:
+    """`on_disk` is what the file holds now, in the current shape (migrated, when load_settings writes back)."""
     data = settings.model_dump(mode="json")
-    on_disk = _read_dict(paths)
     env = _environment()
     if env:
         _keep_file_values_for_env(data, env, StationSettings().model_dump(mode="json"), on_disk)
@@ -422,7 +426,12 @@ def save_settings(paths: AppPaths, settings: StationSettings) -> None:
 
 
 def _keep_file_values_for_env(
-    data: dict[str, Any], env: dict[str, Any], env_applied: dict[str, Any], on_disk: dict[str, Any]
+    data: dict[str, Any],
+    env: dict[str, Any],
+    env_applied: dict[str, Any],
+    on_disk: dict[str, Any],
+    *,
+    nested: bool = False,
 ) -> None:
     """Undo, in `data`, every value that is only there because an INTAKE_* variable put it there."""
     for key, raw in env.items():
@@ -435,7 +444,10 @@ def _keep_file_values_for_env(
                 raw,
                 env_applied.get(key) or {},
                 sub_disk if isinstance(sub_disk, dict) else {},
+                nested=True,
             )
+            if nested and not data[key] and key not in on_disk:
+                del data[key]  # a section only the environment made (pos_options.blaze)
         elif data[key] == env_applied.get(key):
             if key in on_disk:
                 data[key] = on_disk[key]

@@ -49,6 +49,7 @@ class SettingsDialog(QDialog):
         self.api_base = QLineEdit(settings.api_base or "")
         self.api_base.setPlaceholderText("empty = the built-in training sandbox")
         self.pos_kind = QComboBox()
+        self.pos_kind.setObjectName("pos_choice")
         for driver in drivers():
             self.pos_kind.addItem(driver.display_name, driver.kind)
         self.pos_kind.setCurrentIndex(max(0, self.pos_kind.findData(settings.pos_kind)))
