@@ -161,3 +161,20 @@ def test_the_settings_and_sign_in_dialogs_offer_it(kiosk, qtbot):
     request = login.request()
     assert (dict(request.credentials), request.clerk_name) == ({"token": "tok-123456"}, "Ana Ruiz")
     assert "tok-123456" not in repr(request)
+
+
+def test_the_cli_names_the_variables_for_its_credentials_and_the_clerk(
+    kiosk, sandbox_factory, capsys, monkeypatch
+):
+    from intake_gui.cli.app import main
+
+    box = sandbox_factory(SMALL, extra_mounts=extra_mounts(app_paths().sandbox_dir))
+    base = sandbox_api_base(box.root_url, "kiosk")
+    assert main(["--api-base", base, "--pos", "kiosk", "locations"]) == 4
+    assert "set INTAKE_TOKEN, or sign in once" in capsys.readouterr().err
+    monkeypatch.setenv("INTAKE_TOKEN", training_values(kiosk)["token"])
+    assert main(["--api-base", base, "--pos", "kiosk", "locations"]) == 0
+    out = capsys.readouterr()
+    assert "Kiosk One" in out.out and "No clerk named" in out.err and "--clerk" in out.err
+    assert main(["--api-base", base, "--pos", "kiosk", "--clerk", "Ana Ruiz", "locations"]) == 0
+    assert "No clerk named" not in capsys.readouterr().err
