@@ -16,8 +16,6 @@ import keyring
 import keyring.backend
 import pytest
 
-from intake_gui.sandbox.dialects import DIALECT_NAMES, mood_presets
-
 if TYPE_CHECKING:
     from intake_gui.sandbox import BusinessIds, EmbeddedSandbox, SandboxConfig
 
@@ -111,10 +109,19 @@ shorter than the window), new stock sellable after 2 s. Applied only to dialects
 
 def dialect_settings(dialect: str) -> dict[str, Any]:
     """The SandboxConfig settings `dialect_sandbox` starts a dialect with."""
+    from intake_gui.sandbox.dialects import mood_presets
+
     return {"dialect": dialect, **(FAST_MOODS if mood_presets(dialect) else {})}
 
 
-@pytest.fixture(params=DIALECT_NAMES)
+def _dialect_names() -> tuple[str, ...]:
+    # Imported here, after the environment above is set, rather than at the top of the file.
+    from intake_gui.sandbox.dialects import DIALECT_NAMES
+
+    return DIALECT_NAMES
+
+
+@pytest.fixture(params=_dialect_names())
 def dialect(request: pytest.FixtureRequest) -> str:
     """Each sandbox dialect in turn (`course`, `webui`, `camel`, `sparse`, `moody`). Narrow it with
     `@pytest.mark.parametrize("dialect", CALM_DIALECTS)` or any list of names."""

@@ -11,6 +11,7 @@ from intake_gui.sandbox.admin_client import SandboxAdmin
 from intake_gui.sandbox.catalog import KNOWN_PRODUCTS, LSP_ID, TOMMY_CHONG, KnownProduct
 from intake_gui.sandbox.config import FaultKind, FaultRule, SandboxConfig
 from intake_gui.sandbox.dialects import DIALECT_NAMES, BusinessIds, business_ids
+from intake_gui.sandbox.inventory import STATUS_NULL
 from intake_gui.sandbox.runner import EmbeddedSandbox, serve_forever
 from intake_gui.sandbox.seed import (
     AZ_LOC_ID,
@@ -29,6 +30,7 @@ __all__ = [
     "LIMITED_USER",
     "LSP_ID",
     "OH_LOC_ID",
+    "STATUS_NULL",
     "TOMMY_CHONG",
     "TRAINING_SECRET",
     "TRAINING_USER",

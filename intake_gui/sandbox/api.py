@@ -169,6 +169,8 @@ class DutchieApi:
             await drop(scope, receive, send)
             return None
         if kind is FaultKind.HTTP_ERROR:
+            if rule.message is not None:  # the origin's own words, in an envelope, at any status
+                return dialect.refusal(rule.message, status=rule.status)
             return self._http_error(rule.status, rule.retry_after_s)
         if kind is FaultKind.RATE_LIMIT_429:
             return self._rate_limited(rule.retry_after_s, use_429=True)

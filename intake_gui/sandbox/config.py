@@ -30,7 +30,8 @@ class FaultKind(StrEnum):
     LATENCY = "latency"
     """Delay, then handle normally — unless the client gave up meanwhile (a gateway that never forwarded)."""
     HTTP_ERROR = "http_error"
-    """Answer `status` without processing (500 in ASP.NET's JSON shape, 502/503/504 as an HTML page)."""
+    """Answer `status` without processing (500 in ASP.NET's JSON shape, 502/503/504 as an HTML page; with
+    the rule's `message`, an envelope `Result: false` carrying it, e.g. the course's SQL Status text)."""
     ERROR_AFTER_COMMIT = "error_after_commit"
     """Process and commit, then answer 500: the write landed although the client was told it failed."""
     DROP_BEFORE = "drop_before"
@@ -70,6 +71,9 @@ class FaultRule(BaseModel):
     status: int = Field(default=500, ge=100, le=599)
     retry_after_s: int = Field(default=1, ge=0, le=3600)
     """The Retry-After header of `rate_limit_429`."""
+    message: str | None = None
+    """For `http_error`: the envelope Message to answer with (`inventory.STATUS_NULL` for the course's
+    SQL error on a receive that did carry a Status)."""
     seed: int = 0
 
 
@@ -106,6 +110,14 @@ class SandboxConfig(BaseModel):
     `read_errors_on_login`."""
     read_errors_on_login: bool = False
     mood_seed: int = Field(default=0, ge=0)
+
+    dropped_skus: list[str] = Field(default_factory=list)
+    """Products the catalogue lists but a receive drops without a word (like an unknown ProductId): the
+    line counts in history's Products, has no package and moves no stock."""
+    withhold_fields: list[str] = Field(default_factory=list)
+    """Wire keys never sent, in any dialect: "Quantity" everywhere, "package.Quantity" in packages only
+    (kinds: login, location, vendor, room, product, package, history, history_line, sellable). For a
+    tenant missing a field a client cannot do without (the doctor must name it)."""
 
     # -- data ---------------------------------------------------------------------------------------
     product_count: int = Field(default=17_000, ge=10, le=200_000)
@@ -153,6 +165,8 @@ MOOD_SETTINGS = frozenset(
         "read_error_every",
         "read_errors_on_login",
         "mood_seed",
+        "withhold_fields",
+        "dropped_skus",
     }
 )
 RUNTIME_SETTINGS = MOOD_SETTINGS | {"dialect", "history_max_days"}

@@ -3,7 +3,8 @@
 - no top-level Status: the INSERT fails and the server answers HTTP 500 with the raw SQL error in the
   envelope's Message, as the real one leaks it;
 - a line without RoomId: recorded in history, Result true, yet no package and no stock (the orphan);
-- a line whose ProductId matches nothing, or whose Sku contradicts it: dropped without a word — it still
+- a line whose ProductId matches nothing, or whose Sku contradicts it, or whose product is among
+  `dropped_skus` (listed in the catalogue, refused by the receive): dropped without a word — it still
   counts in history's `Products` (the lines sent), but it has no package;
 - a location without rooms (the IL and OH sandboxes): any RoomId is refused, only orphans "succeed".
 
@@ -84,6 +85,7 @@ def _parse_lines(call: Call, loc: SandboxLocation) -> tuple[list[SentLine], list
         raise Refused("No products to receive: Products is empty.")
     rooms = {r.room_id: r for r in rooms_at(loc.loc_id)}
     catalog = call.runtime.catalog.by_id
+    dropped = {sku.strip().upper() for sku in call.runtime.config.dropped_skus}
     sent: list[SentLine] = []
     kept: list[NewLine] = []
     for number, item in enumerate(items, 1):
@@ -125,7 +127,11 @@ def _parse_lines(call: Call, loc: SandboxLocation) -> tuple[list[SentLine], list
         sku = item.get("sku")
         sku_text = "" if sku is None else str(sku)
         sent.append(SentLine(product_id, sku_text or (product or {}).get("Sku", ""), qty))
-        if product is None or (sku_text and sku_text != product["Sku"]):
+        if (
+            product is None
+            or (sku_text and sku_text != product["Sku"])
+            or product["Sku"] in dropped
+        ):
             continue  # dropped silently, like the real one; history still counts it
         tag = item.get("packageid")
         batch = item.get("batchname")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,11 @@ from intake_gui.sandbox.dialects.course import PRODUCT as COURSE_PRODUCT
 from intake_gui.sandbox.faults import Alternator, FaultEngine, RateLimiter
 from intake_gui.sandbox.moods import Moods
 from intake_gui.sandbox.store import SandboxStore, SessionRow
+
+
+@cache
+def _dialect(name: str, withheld: tuple[str, ...]) -> Dialect:
+    return get_dialect(name).withholding(withheld)
 
 
 class SandboxRuntime:
@@ -48,7 +53,7 @@ class SandboxRuntime:
 
     @property
     def dialect(self) -> Dialect:
-        return get_dialect(self.config.dialect)
+        return _dialect(self.config.dialect, tuple(self.config.withhold_fields))
 
     def products_json(self) -> bytes:
         """The catalogue as the current dialect serves it. The course's shape is the catalogue's own, so
@@ -56,9 +61,9 @@ class SandboxRuntime:
         products) is kept on the catalogue, which every sandbox of the process shares."""
         dialect = self.dialect
         catalog = self.catalog
-        cached = catalog.rendered.get(dialect.name)
+        cached = catalog.rendered.get(dialect.cache_key)
         if cached is None:
-            if dialect.shapes["product"] is COURSE_PRODUCT and not dialect.ids.offsets.get(
+            if dialect.shapes["product"] == COURSE_PRODUCT and not dialect.ids.offsets.get(
                 "product"
             ):
                 cached = catalog.products_json
@@ -66,7 +71,7 @@ class SandboxRuntime:
                 cached = serialise(
                     [dialect.render("product", product_record(p)) for p in catalog.products]
                 )
-            catalog.rendered[dialect.name] = cached
+            catalog.rendered[dialect.cache_key] = cached
         return cached
 
     @classmethod

@@ -81,8 +81,8 @@ def test_a_changed_generator_never_reads_the_old_file(
 def test_serialising_in_chunks_gives_the_same_bytes() -> None:
     products = catalog_mod.Catalog(1234).products
     expected = json.dumps(products, separators=(",", ":"), ensure_ascii=False).encode()
-    assert catalog_mod._serialise(products) == expected
-    assert catalog_mod._serialise([]) == b"[]"
+    assert catalog_mod.serialise(products) == expected
+    assert catalog_mod.serialise([]) == b"[]"
 
 
 def test_a_seeded_sandbox_opens_without_its_catalogue(

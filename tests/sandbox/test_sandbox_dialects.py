@@ -328,3 +328,50 @@ def test_quantities_sent_as_strings_read_back_the_same(sandbox_factory, connect)
         Products=[{"ProductId": ids.product_id, "Quantity": "1.250", "RoomId": ids.sales_floor_id}],
     )
     assert bo.sellable()[ids.sku] - before == Decimal("1.25")
+
+
+def test_the_course_traps_hold_in_every_dialect(dbo: Backoffice, dbox, connect) -> None:
+    ids = dbox.ids
+    assert dbo.call("v2/vendor/get-vendors").status_code == 404
+    limited = connect(dbox, ids.limited_user)
+    assert limited.refused("preorder/inventory") == "User is not permitted"
+    assert limited.data("v2/room/get-rooms")
+    assert dbo.refused("product-master/get-product-master", LspId=ids.lsp_id) == (
+        "User is not permitted"
+    )
+    assert dbo.data("v2/room/get-rooms", LocId=ids.il_loc_id) == []
+
+
+def test_withheld_fields_are_never_sent(sandbox_factory, connect) -> None:
+    settings = {"withhold_fields": ["package.Quantity", "timezone"], **SMALL}
+    box = sandbox_factory(SandboxConfig(dialect="camel", **settings))
+    bo = connect(box)
+    seen = everything(bo, box)
+    assert all("quantity" not in p for p in seen["packages"])
+    assert all("quantity" in r for r in seen["sellable"])
+    assert all("timeZone" not in loc for loc in seen["locations"])
+    assert box.admin.configure(withhold_fields=[])["withhold_fields"] == []
+    assert all(
+        "quantity" in p
+        for p in bo.data(
+            "v2/inventory/get-packages-from-receive", ReceiveInventoryHistoryId=seen["receipt"]
+        )
+    )
+
+
+def test_the_shared_fixtures_name_the_business_in_every_dialect(
+    dialect: str, dialect_sandbox: EmbeddedSandbox, dialect_ids, connect
+) -> None:
+    assert dialect_sandbox.dialect == dialect == dialect_ids.dialect
+    bo = connect(dialect_sandbox, login=False)
+    assert envelope(bo.login())["Result"] is True  # moody refuses reads, never a login
+    names = {}
+    for _ in range(20):  # moody: one read in five is a 500
+        response = bo.call("user/get-locations")
+        if response.status_code == 200:
+            names = {
+                ci(loc, "LocId"): ci(loc, "LocationName") for loc in envelope(response)["Data"]
+            }
+            break
+    assert names[dialect_ids.az_loc_id] == dialect_ids.az_name
+    assert dialect_sandbox.admin.business()["vendor_id"] == dialect_ids.vendor_id

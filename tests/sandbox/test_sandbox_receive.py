@@ -314,3 +314,39 @@ def test_visibility_delay_set_at_start_elapses(sandbox_factory, connect) -> None
     assert bo.sellable() == baseline
     time.sleep(0.5)
     assert bo.sellable()[box.ids.sku] == baseline[box.ids.sku] + 3
+
+
+def test_a_product_the_catalogue_lists_can_be_dropped_by_the_receive(
+    dbo: Backoffice, dbox: EmbeddedSandbox
+) -> None:
+    ids = dbox.ids
+    dbox.admin.configure(dropped_skus=[ids.second_sku])
+    listed = dbo.data("product-master/get-products-lite", LspId=ids.lsp_id)
+    assert any(ci(p, "Sku") == ids.second_sku for p in listed)
+    baseline = dbo.sellable()
+    receipt = dbo.data(
+        "v2/inventory/receive", **header(dbox, line(dbox), line(dbox, ids.second_sku))
+    )
+    assert [ci(p, "Sku") for p in packages(dbo, receipt)] == [ids.sku]
+    assert products_sent(history_row(dbo, dbox, receipt)) == 2
+    after = dbo.sellable()
+    assert (after[ids.sku] - baseline[ids.sku], after[ids.second_sku]) == (
+        3,
+        baseline[ids.second_sku],
+    )
+
+
+def test_a_fault_can_answer_the_sql_status_error_to_a_correct_receive(
+    dbo: Backoffice, dbox: EmbeddedSandbox
+) -> None:
+    from intake_gui.sandbox import STATUS_NULL as EXPORTED
+
+    assert EXPORTED == STATUS_NULL
+    dbox.admin.add_fault(
+        {"endpoint": "v2/inventory/receive", "kind": "http_error", "message": STATUS_NULL}
+    )
+    assert dbo.refused("v2/inventory/receive", status=500, **header(dbox, line(dbox))) == (
+        STATUS_NULL
+    )
+    assert dbox.admin.receives() == []
+    assert dbo.data("v2/inventory/receive", **header(dbox, line(dbox))) == dbox.ids.first_receive_id

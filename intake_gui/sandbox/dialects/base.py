@@ -11,7 +11,7 @@ new table, never an `if` in a handler.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -172,6 +172,29 @@ class Dialect:
     """Leave out keys whose value is null or "" instead of sending them empty."""
     moods: Mapping[str, Any] = field(default_factory=dict)
     """`SandboxConfig` presets this dialect turns on (settings the caller gives win)."""
+    withheld: tuple[str, ...] = ()
+    """Wire keys left out of every record (`SandboxConfig.withhold_fields`), sorted and case-folded."""
+
+    def withholding(self, keys: Iterable[str]) -> Dialect:
+        """This dialect without the given wire keys ("Quantity", or "package.Quantity" for one kind),
+        matched without regard to case: a tenant missing a field a client may need."""
+        folded = tuple(sorted({k.strip().lower() for k in keys if k.strip()}))
+        if not folded:
+            return self
+        shapes = {
+            kind: tuple(
+                entry
+                for entry in shape
+                if entry[0].lower() not in folded and f"{kind}.{entry[0]}".lower() not in folded
+            )
+            for kind, shape in self.shapes.items()
+        }
+        return replace(self, shapes=shapes, withheld=folded)
+
+    @property
+    def cache_key(self) -> str:
+        """Names what this dialect renders: its name, plus what it withholds."""
+        return self.name + "".join(f" -{k}" for k in self.withheld)
 
     # -- rendering ---------------------------------------------------------------------------------
 
