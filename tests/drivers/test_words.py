@@ -54,7 +54,7 @@ def test_each_driver_says_who_it_is_where_things_are_and_its_limits(kind: str) -
 def test_the_limits_are_each_pos_own() -> None:
     dutchie, blaze, indica = (driver_for(k).words for k in ("dutchie", "blaze", "indica"))
     assert (dutchie.history_window_days, dutchie.documented_rate_per_minute) == (31, 60)
-    assert blaze.history_window_days is None and indica.history_window_days is None
+    assert (blaze.history_window_days, indica.history_window_days) == (7, None)
     assert blaze.documented_rate_per_minute is None and indica.documented_rate_per_minute is None
     assert (blaze.location_word, indica.location_word) == ("shop", "office")
     assert (
@@ -216,3 +216,19 @@ def test_no_screen_of_a_key_pos_mentions_backoffice(kind, key_pos_ctx, mounted_s
     assert driver.words.count_source in seen, "the walk reached the shelf count"
     assert "shows no stock" in seen or driver.words.count_note in seen, "and its caveats"
     assert backoffice_in(texts) == []
+
+
+def test_history_is_read_in_each_pos_own_window() -> None:
+    from types import SimpleNamespace
+
+    from intake_gui.services.history import HistoryService
+
+    widths = {
+        kind: HistoryService(SimpleNamespace(words=driver_for(kind).words)).window_days  # type: ignore[arg-type]
+        for kind in ("dutchie", "blaze", "indica")
+    }
+    assert widths == {
+        "dutchie": 31,
+        "blaze": 7,
+        "indica": 31,
+    }  # IndicaOnline has no history read at all

@@ -13,7 +13,7 @@ BLAZE_WORDS = PosWords(
     login_prompt=(
         "Enter the shop's BLAZE partner and developer keys, and your name for the receiving record."
     ),
-    history_window_days=None,
+    history_window_days=7,
     documented_rate_per_minute=None,
     location_word="shop",
     credential_word="partner and developer key",
