@@ -283,26 +283,27 @@ def test_connection(
     pos_kind: str = "dutchie",
     *,
     timeout: float = 15.0,
+    station: StationSettings | None = None,
 ) -> ConnectionVerdict:
-    """ReUp/AIQ-style "Test connection": log in, list locations, and say in one line what that proved."""
+    """ReUp/AIQ-style "Test connection": log in, list locations, and say in one line what that proved.
+
+    `station` lends its transport and the POS's options (header names), so the test signs in the way the
+    station will; its timeout is replaced by `timeout` and nothing is paced.
+    """
+    base_settings = station or StationSettings()
+    settings = base_settings.model_copy(
+        update={"pos_kind": pos_kind, "request_timeout_s": timeout, "rate_limit_per_minute": 0}
+    )
     try:
         driver = driver_for(pos_kind)
         creds = driver.credentials.from_values(credentials)
+        options = driver.parse_options(settings.pos_options.get(pos_kind))
     except (PosError, ValueError) as exc:
         return ConnectionVerdict(False, str(exc))
     cred.register(creds)
-    settings = StationSettings(pos_kind=pos_kind, request_timeout_s=timeout)
     words = driver.words
     try:
-        connector = driver.connect(
-            _connection(
-                api_base,
-                creds,
-                driver.parse_options(settings.pos_options.get(pos_kind)),
-                settings,
-                None,
-            )
-        )
+        connector = driver.connect(_connection(api_base, creds, options, settings, None))
     except ValueError as exc:  # e.g. plain http to a non-loopback host
         return ConnectionVerdict(False, "That address cannot be used.", str(exc))
     try:

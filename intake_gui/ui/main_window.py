@@ -498,6 +498,7 @@ class MainWindow(QMainWindow):
             message=message,
             keyring_persistent=SecretStore().persistent,
             clerk_name=self.settings.clerk_name,
+            station=self.settings,
             parent=self,
         )
         self.login_dialog = dialog

@@ -183,7 +183,7 @@ def _blaze_session(paths, base: str) -> None:
     from intake_gui.services.context import forget_credentials
     from intake_gui.services.counting import CountingService
     from intake_gui.services.moving import MovingService
-    from intake_gui.store.settings import StationSettings, save_settings
+    from intake_gui.store.settings import StationSettings, load_settings, save_settings
 
     save_settings(
         paths,
@@ -197,7 +197,12 @@ def _blaze_session(paths, base: str) -> None:
         ),
     )
     keys = {"partner_key": PARTNER, "developer_key": DEVELOPER}
-    assert not test_connection(base, {**keys, "partner_key": WRONG_KEY}, "blaze").ok
+    station = load_settings(paths)
+    assert not test_connection(base, keys, "blaze").ok, "the default header names are not these"
+    assert test_connection(base, keys, "blaze", station=station).ok, "the station's header names"
+    assert not test_connection(
+        base, {**keys, "partner_key": WRONG_KEY}, "blaze", station=station
+    ).ok
     with pytest.raises(AuthenticationError) as refused:
         open_context(credentials={**keys, "partner_key": WRONG_KEY}, remember=False)
     assert not any(k in str(refused.value) + refused.value.detail for k in KEYS)
@@ -245,7 +250,7 @@ def _blaze_session(paths, base: str) -> None:
 
 def _indica_session(paths, base: str) -> None:
     from intake_gui.services.counting import CountingService
-    from intake_gui.store.settings import StationSettings, save_settings
+    from intake_gui.store.settings import StationSettings, load_settings, save_settings
 
     save_settings(
         paths,
@@ -256,7 +261,9 @@ def _indica_session(paths, base: str) -> None:
             pos_options={"indica": {"key_header": "X-Indica-Key"}},
         ),
     )
-    assert not test_connection(base, {"api_key": WRONG_KEY}, "indica").ok
+    station = load_settings(paths)
+    assert test_connection(base, {"api_key": API_KEY}, "indica", station=station).ok
+    assert not test_connection(base, {"api_key": WRONG_KEY}, "indica", station=station).ok
     ctx = open_context(credentials={"api_key": API_KEY}, clerk="Sam Chu")
     try:
         setup = SetupService(ctx)

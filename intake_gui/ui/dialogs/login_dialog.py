@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_gui.services.drivers import driver_for
+from intake_gui.store.settings import StationSettings
 from intake_gui.ui.theme import repolish
 from intake_gui.ui.workers import Worker, start_worker
 
@@ -71,10 +72,13 @@ class LoginDialog(QDialog):
         message: str = "",
         keyring_persistent: bool = True,
         clerk_name: str = "",
+        station: StationSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`station`: the station's settings, so Test connection uses its transport and POS options."""
         super().__init__(parent)
         self.pos_kind = pos_kind
+        self.station = station
         self.driver = driver = driver_for(pos_kind)
         words, schema = driver.words, driver.credentials
         self.setWindowTitle(f"Sign in to {words.pos_name}")
@@ -204,6 +208,7 @@ class LoginDialog(QDialog):
             req.api_base,
             dict(req.credentials),
             self.pos_kind,
+            station=self.station,
             on_returned=self._tested,
             on_errored=lambda exc: self._show_verdict(
                 False, f"The test itself failed: {type(exc).__name__}."
