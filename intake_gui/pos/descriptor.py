@@ -32,6 +32,7 @@ from intake_gui.pos.base import (
     SessionCache,
     Transfers,
 )
+from intake_gui.pos.errors import PosError
 
 PERSON_FIELD = "username"
 """The one public credential field: the person signing in, where the POS signs in people (Dutchie)."""
@@ -212,11 +213,17 @@ class PosDriver:
         )
 
     def parse_options(self, raw: Mapping[str, Any] | None) -> BaseModel:
-        """This POS's options from settings; raises ValueError naming the bad option."""
+        """This POS's options from settings; raises InvalidOptions naming the bad option (never its value)."""
         try:
             return self.options.model_validate(dict(raw or {}))
         except ValidationError as exc:
             where = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
-            raise ValueError(
-                f"settings.pos_options.{self.kind} is not valid ({where}); fix or remove it"
+            raise InvalidOptions(
+                f"The station's settings for {self.words.pos_name} are not valid: "
+                f"settings.pos_options.{self.kind} ({where}). Fix or remove them in settings.json.",
+                detail=f"pos_options.{self.kind}: {where}",
             ) from None
+
+
+class InvalidOptions(PosError, ValueError):
+    """A driver's options in settings do not validate: the station's configuration, shown in words."""
