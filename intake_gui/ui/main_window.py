@@ -344,6 +344,7 @@ class MainWindow(QMainWindow):
             self.settings.station_name,
             data_locations(self.paths),
             api_base=self.settings.api_base,
+            pos_kind=self.settings.pos_kind,
             parent=self,
         )
         dialog.calibrate_requested.connect(self.open_calibration)
@@ -354,6 +355,7 @@ class MainWindow(QMainWindow):
             update: dict[str, Any] = {"first_run_done": True}
             if result:
                 update["api_base"] = choice.api_base
+                update["pos_kind"] = choice.pos_kind
                 if choice.station_name:
                     update["station_name"] = choice.station_name
             self.settings = self.settings.model_copy(update=update)

@@ -133,6 +133,15 @@ def test_the_settings_and_sign_in_dialogs_offer_it(kiosk, qtbot):
 
     from intake_gui.ui.dialogs.login_dialog import LoginDialog
     from intake_gui.ui.dialogs.settings_dialog import SettingsDialog
+    from intake_gui.ui.dialogs.welcome_dialog import WelcomeDialog
+
+    welcome = WelcomeDialog("dock-3", {}, pos_kind="kiosk")
+    qtbot.addWidget(welcome)
+    assert welcome.pos_kind.currentText() == "Kiosk"
+    assert welcome.api_base.placeholderText() == kiosk.words.api_base_example
+    welcome.tenant_choice.setChecked(True)
+    welcome.api_base.setText("https://kiosk.example/")
+    assert welcome.choice().pos_kind == "kiosk"
 
     settings = SettingsDialog(StationSettings(first_run_done=True))
     qtbot.addWidget(settings)

@@ -134,6 +134,7 @@ def test_no_screen_of_a_key_pos_mentions_backoffice(kind, key_pos_ctx, mounted_s
     from intake_gui.ui.dialogs.clerk_dialog import ClerkDialog
     from intake_gui.ui.dialogs.login_dialog import LoginDialog, refused_message
     from intake_gui.ui.dialogs.settings_dialog import SettingsDialog
+    from intake_gui.ui.dialogs.welcome_dialog import WelcomeDialog
     from intake_gui.ui.pages.no_receive_page import NoReceivePage
     from intake_gui.ui.workers import wait_for_workers
 
@@ -152,6 +153,9 @@ def test_no_screen_of_a_key_pos_mentions_backoffice(kind, key_pos_ctx, mounted_s
     qtbot.addWidget(settings)
     assert settings.pos_kind.objectName() == "pos_choice"
     texts += widget_texts(settings)
+    welcome = WelcomeDialog("dock-3", {}, pos_kind=kind)
+    qtbot.addWidget(welcome)
+    texts += widget_texts(welcome)
     clerk = ClerkDialog(driver.words)
     qtbot.addWidget(clerk)
     clerk._accept()
