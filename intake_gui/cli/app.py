@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from intake_gui import __version__
-from intake_gui.cli import history, lookups, receive, sandbox_cmd
+from intake_gui.cli import doctor, history, lookups, receive, sandbox_cmd
 from intake_gui.cli.output import (
     EXIT_AUTH,
     EXIT_CONNECTION,
@@ -26,7 +26,7 @@ from intake_gui.cli.output import (
 from intake_gui.services.drivers import driver_for
 from intake_gui.services.drivers import kinds as pos_kinds
 
-COMMAND_MODULES = (sandbox_cmd, lookups, receive, history)
+COMMAND_MODULES = (sandbox_cmd, lookups, receive, history, doctor)
 
 
 def build_parser() -> argparse.ArgumentParser:
