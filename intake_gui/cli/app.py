@@ -8,7 +8,6 @@ login). To add a command, write its module and add it to `COMMAND_MODULES`.
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Sequence
 
@@ -23,7 +22,6 @@ from intake_gui.cli.output import (
     CliError,
     Output,
 )
-from intake_gui.services.drivers import driver_for
 from intake_gui.services.drivers import kinds as pos_kinds
 
 COMMAND_MODULES = (sandbox_cmd, lookups, receive, history, doctor)
@@ -70,25 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_with_context(args: argparse.Namespace, out: Output) -> int:
+    from intake_gui.cli.signin import open_signed_in
     from intake_gui.pos import errors as E
-    from intake_gui.services.context import CredentialsNeeded, open_context
-    from intake_gui.services.credentials import env_name
     from intake_gui.services.receiving import SubmitRefused, SubmitUncertain
 
     common = {"api_base": args.api_base, "pos_kind": args.pos, "clerk": args.clerk}
     try:
-        ctx = open_context(**common)
-    except CredentialsNeeded as need:
-        if not sys.stdin.isatty():
-            names = " and ".join(env_name(f) for f in need.missing) or "the credentials"
-            raise CliError(
-                f"No credentials for {need.api_base}: set {names}, or sign in once interactively.",
-                EXIT_AUTH,
-            ) from None
-        try:
-            ctx = open_context(**common, credentials=_ask_credentials(need))
-        except E.AuthenticationError as exc:
-            raise CliError(exc.message, EXIT_AUTH) from None
+        ctx = open_signed_in(**common)
     except E.AuthenticationError as exc:
         raise CliError(exc.message, EXIT_AUTH) from None
     except E.PosError as exc:
@@ -120,23 +106,6 @@ def run_with_context(args: argparse.Namespace, out: Output) -> int:
         raise CliError(exc.message, EXIT_REFUSED) from None
     finally:
         ctx.close()
-
-
-def _ask_credentials(need: object) -> dict[str, str]:
-    """Prompt for every credential field of the station's POS; secret ones without echo."""
-    from intake_gui.services.credentials import CredentialsNeeded
-
-    assert isinstance(need, CredentialsNeeded)
-    schema = driver_for(need.pos_kind).credentials
-    values = {"username": need.username} if need.username else {}
-    for name in schema.model_fields:
-        if values.get(name):
-            continue
-        label = schema.label(name)
-        values[name] = (
-            getpass.getpass(f"{label}: ") if name in schema.secret_fields() else input(f"{label}: ")
-        )
-    return values
 
 
 def _name_the_clerk(ctx: object, out: Output) -> None:

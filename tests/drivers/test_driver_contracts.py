@@ -138,3 +138,27 @@ def test_an_unknown_kind_is_a_pos_error_in_words() -> None:
     with pytest.raises(UnknownPos, match="Choose one in Settings") as unknown:
         driver_for("square")
     assert "dutchie, blaze, indica" in unknown.value.message
+
+
+@pytest.mark.parametrize(
+    ("kind", "asked", "hidden"),
+    [
+        ("dutchie", ["Username: "], ["Password: "]),
+        ("blaze", [], ["Partner key: ", "Developer key: "]),
+        ("indica", [], ["API key: "]),
+    ],
+)
+def test_the_command_line_asks_each_drivers_fields_secret_ones_unechoed(kind, asked, hidden):
+    from intake_gui.cli.signin import ask_credentials
+    from intake_gui.services.credentials import CredentialsNeeded
+
+    shown: list[str] = []
+    unechoed: list[str] = []
+    need = CredentialsNeeded("https://pos.example/", "", pos_kind=kind)
+    values = ask_credentials(
+        need,
+        ask=lambda p: shown.append(p) or "kim",
+        ask_secret=lambda p: unechoed.append(p) or "s3cr3t",
+    )
+    assert (shown, unechoed) == (asked, hidden)
+    assert set(values) == set(driver_for(kind).credentials.model_fields)
