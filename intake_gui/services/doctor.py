@@ -130,7 +130,7 @@ def run_doctor(
 
     step("count")
     # drivers helper: a count read is a capability the POS's driver declares, not a method name to probe.
-    declared = driver_for(connector.kind).capabilities if connector.kind in registry else ()
+    declared = driver_for(pos).capabilities if pos in registry else ()
     counts = capability(connector, declared, RoomCounts)
     room = next((r for r in rooms if r.sellable), rooms[0] if rooms else None)
     if counts is not None and room is not None:
