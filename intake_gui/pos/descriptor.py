@@ -130,9 +130,17 @@ class Connection:
     options: BaseModel
     timeout: float = 20.0
     rate_per_minute: int = 60
+    rate_window_s: float | None = None
+    """The POS's rate window when its refusals misstate it (`RetryPolicy.window_s`); None: as it says."""
     transport: str = "default"
     session_cache: SessionCache | None = None
     """Where a connector that keeps sessions may keep them (the keyring); None keeps them in memory."""
+
+    def retry(self) -> Any:
+        """The HTTP retry policy every connector takes (`pos.http.RetryPolicy`), with this station's window."""
+        from intake_gui.pos.http import RetryPolicy
+
+        return RetryPolicy(window_s=self.rate_window_s)
 
 
 Ref = str

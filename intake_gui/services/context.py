@@ -238,6 +238,7 @@ def _connection(
         options=options,  # type: ignore[arg-type]
         timeout=settings.request_timeout_s,
         rate_per_minute=settings.rate_limit_per_minute,
+        rate_window_s=settings.rate_limit_window_s,
         transport=settings.transport,
         session_cache=session_cache,
     )

@@ -16,6 +16,7 @@ from datetime import date
 from intake_gui.domain.count_compare import compare
 from intake_gui.domain.counting import ShelfQuantity
 from intake_gui.domain.models import Location, Room
+from intake_gui.domain.scan_read import ScanRead
 from intake_gui.domain.scan_session import ScanOutcome, ScanSession
 from intake_gui.domain.shelf_count import (
     CountComparison,
@@ -58,9 +59,17 @@ class CountSession:
         self.comparison = compare(self.stock, self.scans.lines, unknown=unknown, scope=self.scope)
         return self.comparison
 
-    def scan(self, raw: str) -> tuple[ScanOutcome, str]:
+    def scan(self, raw: str | ScanRead) -> tuple[ScanOutcome, str]:
         """Count one scan; returns its outcome and the status line to show (with the fresh numbers)."""
-        outcome = self.scans.scan(raw)
+        return self._counted(self.scans.scan(raw))
+
+    def count_blanked(self) -> tuple[ScanOutcome, str] | None:
+        """The read just taken for a double read was a second unit after all (the clerk pressed Insert)."""
+        if not self.scans.blanked:
+            return None
+        return self._counted(self.scans.count_blanked())
+
+    def _counted(self, outcome: ScanOutcome) -> tuple[ScanOutcome, str]:
         comparison = self.compare()
         text = outcome.message
         product = outcome.product

@@ -38,6 +38,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from intake_gui.domain.double_read import BLANKING_DEFAULT_MS, BLANKING_MAX_MS
 from intake_gui.domain.models import PosKind
 from intake_gui.store.paths import AppPaths, atomic_write_bytes
 from intake_gui.store.settings_migrations import SCHEMA_KEY, SCHEMA_VERSION, migrate
@@ -54,22 +55,46 @@ named like one. Header *names* (`pos_options.blaze.partner_header`) deliberately
 
 
 class ScannerSettings(BaseModel):
-    """How a keyboard-wedge scanner is told apart from a person typing, and how its GS1 separators arrive."""
+    """How a keyboard-wedge scanner is told apart from a person typing, and how its GS1 separators arrive.
+
+    Owned by the scanner work (ui/scanner_filter.py, ui/dialogs/calibration_dialog.py); calibration writes it."""
 
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
 
-    max_gap_ms: int = Field(default=35, ge=5, le=500)
-    """Scanners type a whole code with a few ms between keys; people are slower than this."""
+    max_gap_ms: int = Field(default=50, ge=5, le=500)
+    """Scanners type a whole code with 1-35 ms between keys (plus USB polling and a busy machine's jitter);
+    people are slower than this. Gaps are measured between characters: Shift/AltGr/Ctrl presses do not count."""
     min_length: int = Field(default=4, ge=1, le=64)
     prefix: str = ""
-    suffix: Literal["enter", "tab", "either"] = "either"
-    blanking_ms: int = Field(default=700, ge=0, le=10_000)
-    """The same code again within this window is the scanner re-firing, not a second unit."""
+    suffix: Literal["enter", "tab", "either", "none"] = "either"
+    blanking_ms: int = Field(default=BLANKING_DEFAULT_MS, ge=0, le=10_000)
+    """A second read of the same code starting within this many ms of the first one's end is the scanner
+    firing twice for one trigger (that happens within ~100 ms), not a second item. Larger values eat real
+    items scanned quickly one after another, so values above BLANKING_MAX_MS (the old 700 ms default) are
+    brought down to it."""
     gs_char: str = "\x1d"
     gs_substitutes: list[str] = Field(default_factory=lambda: ["<GS>", "^]", "{GS}", "~"])
     """What keyboard wedges type instead of ASCII 29, which most keyboard layouts cannot produce. None of these
     can occur inside a GS1 element string (the GS1 character set excludes ^ ] { } ~ and a literal "<GS>" never
     appears in a real code), so treating them as separators cannot split a valid code."""
+    scanner_layout: str = ""
+    """The keyboard layout the scanner is programmed for ("us", "de", ... see domain/keyboard_layouts.py);
+    "" when it matches the station's. Calibration detects it from a code it knows."""
+    station_layout: str = ""
+
+    @field_validator("blanking_ms")
+    @classmethod
+    def _blanking(cls, v: int) -> int:
+        return min(v, BLANKING_MAX_MS)
+
+    @field_validator("scanner_layout", "station_layout")
+    @classmethod
+    def _layout(cls, v: str) -> str:
+        from intake_gui.domain.keyboard_layouts import LAYOUTS
+
+        if v and v not in LAYOUTS:
+            raise ValueError(f"unknown keyboard layout {v!r}; known: {', '.join(LAYOUTS)}")
+        return v
 
     @field_validator("gs_char")
     @classmethod
@@ -114,9 +139,12 @@ class StationSettings(BaseSettings):
     transport: Literal["default", "browser_tls"] = "default"
     request_timeout_s: float = Field(default=20.0, gt=0, le=300)
     rate_limit_per_minute: int = Field(default=60, ge=0, le=600)
+    """Client-side pacing; 0 turns it off (only sensible against a local sandbox with its limit off)."""
     require_costs: bool = False
     """Refuse Submit until every line has a unit cost (lines without one are otherwise sent without)."""
-    """Client-side pacing; 0 turns it off (only sensible against a local sandbox with its limit off)."""
+    rate_limit_window_s: float | None = Field(default=None, gt=0, le=3600)
+    """The POS's rate window in seconds, only when its refusals misstate it (they say "per minute");
+    empty: as the POS says. (http helper)"""
     catalog_refresh_minutes: int = Field(default=15, ge=1, le=24 * 60)
     large_type: bool = False
     blind_count: bool = False

@@ -21,7 +21,7 @@ from intake_gui.store.paths import AppPaths
 log = logging.getLogger(__name__)
 
 SCHEMA_KEY = "schema_version"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass
@@ -110,6 +110,24 @@ def _adopt_v0_keyring(kind: str, base: str, username: str) -> bool:
     return True
 
 
-_STEPS: tuple[Callable[[Migration, AppPaths], None], ...] = (_v0_to_v1,)
+# ---- version 1 -> 2: a Dutchie-only setting becomes the Dutchie driver's option ----------------------------
+
+
+def _v1_to_v2(m: Migration, paths: AppPaths) -> None:
+    """`dutchie_locations_path` (top level, briefly) is `pos_options.dutchie.locations_path`: a setting only
+    one POS reads belongs to that POS's driver."""
+    data = m.data
+    if "dutchie_locations_path" not in data:
+        return
+    path = data.pop("dutchie_locations_path")
+    m.changed = True
+    if path:
+        options = data.setdefault("pos_options", {})
+        if isinstance(options, dict):
+            options.setdefault("dutchie", {}).setdefault("locations_path", path)
+    m.notes.append("moved dutchie_locations_path to pos_options.dutchie.locations_path")
+
+
+_STEPS: tuple[Callable[[Migration, AppPaths], None], ...] = (_v0_to_v1, _v1_to_v2)
 """_STEPS[n] takes version n to n + 1."""
 assert len(_STEPS) == SCHEMA_VERSION

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from intake_gui.domain.diagnosis import Diagnosis
 from intake_gui.domain.models import Location, Room
 from intake_gui.pos.errors import PosError
+from intake_gui.ui.blanked_notice import BlankedReadNotice
 from intake_gui.ui.count_model import Column, CountModel
 from intake_gui.ui.theme import repolish
 
@@ -123,6 +124,9 @@ class CountView(QWidget):
         self.status.setWordWrap(True)
         self.status.setVisible(False)
         layout.addWidget(self.status)
+        # [scanner] a read taken for a double read is shown loud, and Insert counts it (ui/blanked_notice.py).
+        self.blanked_notice = BlankedReadNotice(self)
+        layout.addWidget(self.blanked_notice)
 
         self.model = CountModel(self)
         self.table = QTableView()

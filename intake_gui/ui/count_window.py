@@ -15,8 +15,6 @@ here and never reaches the wizard; with the main window active it stands aside.
 from __future__ import annotations
 
 import logging
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -28,8 +26,9 @@ from intake_gui.domain.models import Location, Room
 from intake_gui.domain.scan_session import ScanOutcome, ScanSession
 from intake_gui.domain.shelf_count import CountComparison, CountScope, PackageDetail, RoomStock
 from intake_gui.pos.errors import PosError
-from intake_gui.services.count_session import CountSession, default_csv_name
+from intake_gui.services.count_session import CountSession
 from intake_gui.services.counting import CountingService, CountRefused
+from intake_gui.ui.count_export import CountExport
 from intake_gui.ui.count_view import START_TEXT, CountView, diagnosis_text, error_text, one_shot
 from intake_gui.ui.sync_status import context_of
 from intake_gui.ui.theme import app_icon
@@ -42,7 +41,7 @@ DETAIL_DELAY_MS = 400
 in one worker rather than one worker per scan."""
 
 
-class CountWindow(QMainWindow):
+class CountWindow(CountExport, QMainWindow):
     locations_loaded = Signal(list)
     rooms_loaded = Signal(list)
     stock_loaded = Signal(object)
@@ -108,6 +107,8 @@ class CountWindow(QMainWindow):
         self.differences_box, self.undo_button = view.differences_box, view.undo_button
         self.model, self.table = view.model, view.table
         self.summary, self.export_button = view.summary, view.export_button
+        self.blanked_notice = view.blanked_notice
+        self.blanked_notice.count_requested.connect(self.count_blanked)
 
         self.location_combo.currentIndexChanged.connect(self._location_changed)
         self.room_combo.currentIndexChanged.connect(self._room_changed)
@@ -322,20 +323,35 @@ class CountWindow(QMainWindow):
         outcome, text = self.count.scan(raw)
         self._compare_timer.stop()
         self._show_comparison()  # now, not on the timer: the status line quotes the fresh numbers
+        self._show_outcome(outcome, text)
+        return outcome
+
+    def _show_outcome(self, outcome: ScanOutcome, text: str) -> None:
+        if outcome.blanked:  # [scanner] a read taken for a double read is shown loud
+            self.blanked_notice.show_for(outcome)
+        else:
+            self.blanked_notice.dismiss()
         if outcome.counted and outcome.product is not None:
             self._scroll_to(outcome.product.product_id)
-        if self.count.waiting_detail:
+        if self.count is not None and self.count.waiting_detail:
             self._detail_timer.start()
-        tone = "bad" if outcome.needs_attention else "good" if outcome.good else "info"
-        self._say(text, tone)
+        attention = outcome.needs_attention or outcome.blanked
+        self._say(text, "bad" if attention else "good" if outcome.good else "info")
         self.scan_handled.emit(outcome)
-        return outcome
 
     def _typed_code(self) -> None:
         text = self.scan_edit.text().strip()
         self.scan_edit.clear()
         if text:
             self.handle_scan(text)
+
+    def count_blanked(self) -> None:
+        """[scanner] Insert after a blanked read: there were two; count the second."""
+        self.blanked_notice.dismiss()
+        shown = self.count.count_blanked() if self.count is not None else None
+        if shown is not None:
+            self._show_comparison()
+            self._show_outcome(*shown)
 
     def _scroll_to(self, product_id: int) -> None:
         row = self.model.find_product(product_id)
@@ -398,41 +414,6 @@ class CountWindow(QMainWindow):
         self._say(
             f"Package detail could not be read: {error_text(exc)} Press F5 to try again.", "bad"
         )
-
-    # ---- export -----------------------------------------------------------------------------------
-
-    def default_csv_name(self) -> str:
-        return default_csv_name(self.current_location(), self.current_room(), date.today())
-
-    def choose_export_path(self) -> None:
-        if self.comparison is not None:
-            path = self.view.ask_csv_path(self.default_csv_name())
-            if path is not None:
-                self.export_to(path)
-
-    def export_to(self, path: Path) -> None:
-        """Write the comparison shown on a worker; `exported` (or `export_failed`) follows."""
-        comparison = self.comparison
-        if comparison is None:
-            self._say("Nothing to export yet: start a count first.", "bad")
-            return
-        start_worker(
-            self.counting.export_csv,
-            comparison,
-            Path(path),
-            on_returned=lambda n: self._exported(Path(path), n),
-            on_errored=self._export_error,
-        )
-
-    def _exported(self, path: Path, rows: int) -> None:
-        if not self._closed:
-            self._say(f"Exported {rows} rows to {path}", "good")
-            self.exported.emit(path, rows)
-
-    def _export_error(self, exc: BaseException) -> None:
-        if not self._closed:
-            self._say(f"The CSV could not be written: {error_text(exc)}", "bad")
-            self.export_failed.emit(error_text(exc))
 
     # ---- state and words --------------------------------------------------------------------------
 

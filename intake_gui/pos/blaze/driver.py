@@ -54,6 +54,7 @@ def connect(c: Connection) -> PosConnector:
         header_names=(options.partner_header, options.developer_header),
         timeout=c.timeout,
         rate_per_minute=c.rate_per_minute,
+        retry=c.retry(),
         transport_kind=cast(TransportKind, c.transport),
     )
 

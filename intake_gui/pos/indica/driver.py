@@ -46,6 +46,7 @@ def connect(c: Connection) -> PosConnector:
         header_name=options.key_header,
         timeout=c.timeout,
         rate_per_minute=c.rate_per_minute,
+        retry=c.retry(),
         transport_kind=cast(TransportKind, c.transport),
     )
 
