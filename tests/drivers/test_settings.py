@@ -49,7 +49,7 @@ def test_sources_in_order_arguments_then_environment_then_file_then_defaults(pat
 def test_every_file_written_carries_the_schema_version_first(paths):
     save_settings(paths, StationSettings())
     assert next(iter(_on_disk(paths))) == "schema_version"
-    assert _on_disk(paths)["schema_version"] == SCHEMA_VERSION == 1
+    assert _on_disk(paths)["schema_version"] == SCHEMA_VERSION == 2
 
 
 def test_driver_options_come_from_the_file_or_the_environment_and_reach_no_file_from_env(
@@ -90,7 +90,7 @@ def test_a_version_0_blaze_file_loses_the_partner_key_and_the_keyring_follows(
     settings = load_settings(paths)
     assert settings.username == "" and settings.pos_kind == "blaze"
     disk = _on_disk(paths)
-    assert disk["schema_version"] == 1 and disk.get("username", "") == ""
+    assert disk["schema_version"] == SCHEMA_VERSION and disk.get("username", "") == ""
     assert not {"blaze_partner_header", "blaze_dev_header", "indica_office_id"} & disk.keys()
     assert partner not in paths.settings_path.read_text()
     assert sorted(account for _s, account in memory_keyring.store) == [
@@ -137,3 +137,13 @@ def test_nothing_named_like_a_credential_is_accepted_or_written(paths):
     _write(paths, {"schema_version": 1, "hologram": {"session_id": "s-123456"}})
     save_settings(paths, load_settings(paths))
     assert "s-123456" not in paths.settings_path.read_text()
+
+
+def test_version_1_dutchie_locations_path_becomes_the_dutchie_drivers_option(paths):
+    _write(paths, {"schema_version": 1, "dutchie_locations_path": "custom/my-stores"})
+    settings = load_settings(paths)
+    assert settings.pos_options == {"dutchie": {"locations_path": "custom/my-stores"}}
+    options = driver_for("dutchie").parse_options(settings.pos_options["dutchie"])
+    assert options.locations_path == "custom/my-stores"  # type: ignore[attr-defined]
+    disk = _on_disk(paths)
+    assert disk["schema_version"] == 2 and "dutchie_locations_path" not in disk
