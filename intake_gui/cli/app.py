@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from intake_gui import __version__
-from intake_gui.cli import doctor, history, lookups, receive, sandbox_cmd
+from intake_gui.cli import doctor, history, lookups, receive, sandbox_cmd, shared_record
 from intake_gui.cli.output import (
     EXIT_AUTH,
     EXIT_CONNECTION,
@@ -26,7 +26,7 @@ from intake_gui.domain.pos_words import PosWords
 from intake_gui.pos.waits import WaitFn, WaitNotice
 from intake_gui.services.drivers import kinds as pos_kinds
 
-COMMAND_MODULES = (sandbox_cmd, lookups, receive, history, doctor)
+COMMAND_MODULES = (sandbox_cmd, lookups, receive, history, doctor, shared_record)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -54,6 +54,8 @@ class AppContext:
     """The EmbeddedSandbox when running on training data (typed loosely: the sandbox is optional at runtime)."""
     api_base: str = ""
     driver: PosDriver = field(default_factory=lambda: driver_for("dutchie"))
+    shared: object | None = None
+    """The store's shared record (services.shared_record.SharedRecord) when one is configured; record helper."""
     _closed: bool = field(default=False, repr=False)
 
     @property
@@ -114,6 +116,9 @@ class AppContext:
         self._closed = True
         try:
             self.writer.close()
+            # After the writer, so the last events it wrote get one more chance to go out.
+            if self.shared is not None:
+                self.shared.close()  # type: ignore[attr-defined]
         finally:
             self.connector.close()
             self.journal.close()
@@ -189,7 +194,7 @@ def open_context(
         cred.remember(driver, secrets, base, creds)
     if sandbox is None and driver.names_person and settings.username != creds.person:
         settings = settings.model_copy(update={"username": creds.person})
-    return AppContext(
+    ctx = AppContext(
         paths=paths,
         settings=settings,
         secrets=secrets,
@@ -201,6 +206,10 @@ def open_context(
         api_base=base,
         driver=driver,
     )
+    from intake_gui.services.shared_record import attach_shared_record
+
+    ctx.shared = attach_shared_record(ctx)
+    return ctx
 
 
 def _given(
