@@ -257,9 +257,14 @@ class ReceiveWizard(QWidget):
         self.location_page.set_error(headline, what_to_do)
 
     def attach(self, services: AppServices, settings: StationSettings) -> None:
+        from intake_gui.services.verification import (
+            speech_for,  # late: not needed for the first frame
+        )
+
         self.services = services
         self.settings = settings
         self._gen += 1
+        self.flow.speech = speech_for(services.ctx)
         self.flow.reset()
         self.catalog = None
         self._catalog_for = None
