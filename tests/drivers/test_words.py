@@ -236,3 +236,60 @@ def test_history_is_read_in_each_pos_own_window() -> None:
         "blaze": 7,
         "indica": 31,
     }  # IndicaOnline has no history read at all
+
+
+@pytest.mark.parametrize("kind", KEY_POSES)
+def test_no_diagnosis_for_a_key_pos_mentions_backoffice(kind: str) -> None:
+    """Every submit-error diagnosis in the words of a BLAZE or IndicaOnline station (real tenant and sandbox)."""
+    from intake_gui.domain.diagnosis import Speech
+    from intake_gui.domain.diagnosis.submit import SubmitErrorKind, diagnose_submit_error
+
+    texts: list[str] = []
+    for sandbox in (False, True):
+        speech = Speech(pos=driver_for(kind).words, training_sandbox=sandbox)
+        for error in SubmitErrorKind:
+            for said in ("", "Too many requests - only 60 per minute allowed", "Session expired"):
+                d = diagnose_submit_error(error.value, said, speech=speech, retry_after_s=5)
+                texts += [d.headline, d.what_happened, d.what_to_do]
+    assert len(texts) > 50 and backoffice_in(texts) == []
+
+
+def test_the_lights_of_a_blaze_receive_into_the_safe_speak_blaze(key_pos_ctx: Any) -> None:
+    """A receive into a room customers cannot buy from: the red sellable light's words name BLAZE's places."""
+    from intake_gui.domain.verification import LightKind, LightState
+    from intake_gui.services.receiving import ReceivingService
+    from intake_gui.services.setup import SetupService
+
+    ctx = key_pos_ctx("blaze")
+    setup = SetupService(ctx)
+    loc = setup.locations()[0]
+    safe = next(r for r in setup.rooms(loc) if r.name == "Safe")
+    on_floor = {i.sku for i in ctx.connector.sellable_inventory(loc)}
+    product = next(p for p in ctx.connector.products(loc) if p.sku not in on_floor)
+    draft = ReceiveDraft(
+        pos="blaze",
+        location=loc,
+        vendor=setup.vendors(loc)[0],
+        room=safe,
+        title="Into the safe",
+        lines=(
+            DraftLine(
+                product_id=product.product_id, sku=product.sku, name=product.name, quantity=2
+            ),
+        ),
+    )
+    service = ReceivingService(ctx, settle_s=0)
+    baseline = service.baseline(draft)
+    result = service.submit(draft)
+    report = service.verify(
+        draft, result.receipt_id, baseline=baseline, submitted_at=result.submitted_at
+    )
+    sellable = report.by_kind(LightKind.SELLABLE)
+    assert sellable.state is LightState.RED
+    texts = [
+        t
+        for light in report.lights
+        for t in (light.headline, light.what_happened, light.what_to_do)
+    ]
+    assert backoffice_in(texts) == []
+    assert "BLAZE" in " ".join(texts)
