@@ -281,7 +281,9 @@ class VerificationService:
     ) -> None:
         journal = self.ctx.journal
         try:
-            journal.mark_verified(draft_id, merged.to_json(), merged.all_green)
+            journal.mark_verified(
+                draft_id, merged.to_json(), merged.all_green, actor=self.ctx.clerk
+            )
         except JournalError as exc:
             log.warning("Verification of %s not stored: %s", draft_id, exc)
             return
