@@ -1,4 +1,4 @@
-"""The README's table of what each POS supports must say what the connectors declare."""
+"""The README's table of what each POS supports must say what the drivers declare, one row per driver."""
 
 from __future__ import annotations
 
@@ -6,17 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from intake_gui.pos.blaze.connector import BlazeConnector
-from intake_gui.pos.dutchie.connector import DutchieConnector
-from intake_gui.pos.indica.connector import IndicaConnector
+from intake_gui.pos.registry import registry
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 COLUMNS = ["receive", "verify_packages", "verify_history", "verify_sellable", "count", "move"]
-ROWS = {
-    "Dutchie Backoffice": DutchieConnector,
-    "BLAZE (partner API)": BlazeConnector,
-    "IndicaOnline (Open API v2.3)": IndicaConnector,
-}
 
 
 def table_rows() -> dict[str, list[str]]:
@@ -31,16 +24,23 @@ def table_rows() -> dict[str, list[str]]:
     return rows
 
 
-@pytest.mark.parametrize("name", ROWS)
-def test_readme_row_matches_capabilities(name):
-    cells = table_rows()[name]
-    caps = ROWS[name].capabilities
+def row_of(display_name: str) -> list[str]:
+    """The row whose POS cell is the driver's display name, maybe with the API named in brackets."""
+    found = [cells for name, cells in table_rows().items() if name.split(" (")[0] == display_name]
+    assert len(found) == 1, f"one README row for {display_name}"
+    return found[0]
+
+
+@pytest.mark.parametrize("kind", registry.kinds())
+def test_readme_row_matches_the_drivers_capabilities(kind: str) -> None:
+    driver = registry.get(kind)
+    cells = row_of(driver.display_name)
     said = {
         col: cell.split()[0].rstrip(",—") == "yes" for col, cell in zip(COLUMNS, cells, strict=True)
     }
-    declared = {col: getattr(caps, col) for col in COLUMNS}
-    assert said == declared
+    assert said == {col: getattr(driver.summary, col) for col in COLUMNS}
 
 
-def test_every_row_is_a_known_pos():
-    assert set(table_rows()) == set(ROWS)
+def test_every_row_is_a_registered_pos() -> None:
+    names = {d.display_name for d in registry}
+    assert {name.split(" (")[0] for name in table_rows()} == names

@@ -8,7 +8,6 @@ login). To add a command, write its module and add it to `COMMAND_MODULES`.
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Sequence
 
@@ -25,6 +24,7 @@ from intake_gui.cli.output import (
 )
 from intake_gui.domain.pos_words import PosWords
 from intake_gui.pos.waits import WaitFn, WaitNotice
+from intake_gui.services.drivers import kinds as pos_kinds
 
 COMMAND_MODULES = (sandbox_cmd, lookups, receive, history, doctor, shared_record)
 
@@ -37,7 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--api-base", help="POS API base URL (default: INTAKE_API_BASE, settings, else sandbox)"
     )
-    p.add_argument("--pos", choices=["dutchie", "blaze", "indica"], help="POS kind")
+    p.add_argument("--pos", choices=pos_kinds(), help="POS kind (default: settings)")
+    p.add_argument(
+        "--clerk",
+        help="who is receiving, where the POS signs in with a key (default: INTAKE_CLERK_NAME, settings)",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     sub = p.add_subparsers(dest="command", required=True)
     for module in COMMAND_MODULES:
@@ -97,33 +101,21 @@ def wait_lines(out: Output, words: PosWords) -> WaitFn:
 
 
 def run_with_context(args: argparse.Namespace, out: Output) -> int:
+    from intake_gui.cli.signin import open_signed_in
     from intake_gui.pos import errors as E
-    from intake_gui.services.context import CredentialsNeeded, open_context
     from intake_gui.services.receiving import SubmitRefused, SubmitUncertain
 
+    common = {"api_base": args.api_base, "pos_kind": args.pos, "clerk": args.clerk}
     try:
-        ctx = open_context(api_base=args.api_base, pos_kind=args.pos)
-    except CredentialsNeeded as need:
-        if not sys.stdin.isatty():
-            raise CliError(
-                f"No credentials for {need.api_base}: set INTAKE_USERNAME and INTAKE_PASSWORD, "
-                "or log in once interactively.",
-                EXIT_AUTH,
-            ) from None
-        username = need.username or input("Username: ")
-        password = getpass.getpass(f"Password for {username}: ")
-        try:
-            ctx = open_context(
-                api_base=args.api_base, pos_kind=args.pos, username=username, password=password
-            )
-        except E.PosError as exc:
-            raise CliError(exc.message, exit_code_for(exc)) from None
+        ctx = open_signed_in(**common)
     except E.PosError as exc:
         raise CliError(exc.message, exit_code_for(exc)) from None
+    if ctx.needs_clerk_name:
+        _name_the_clerk(ctx, out)
     try:
         if ctx.is_sandbox:
             out.info("Using the embedded SANDBOX (training data).")
-        ctx.connector.on_wait = wait_lines(out, ctx.connector.words)
+        ctx.connector.on_wait = wait_lines(out, ctx.words)
         return int(args.handler(ctx, args, out))
     except SubmitRefused as exc:
         d = exc.diagnosis
@@ -143,3 +135,19 @@ def run_with_context(args: argparse.Namespace, out: Output) -> int:
         raise CliError(exc.message, exit_code_for(exc)) from None
     finally:
         ctx.close()
+
+
+def _name_the_clerk(ctx: object, out: Output) -> None:
+    """A POS whose login is a shop's key names nobody: ask who is receiving (interactive runs), or say that
+    the record will name the station only (scripts: pass --clerk or INTAKE_CLERK_NAME)."""
+    from intake_gui.services.context import AppContext
+
+    assert isinstance(ctx, AppContext)
+    name = " ".join(input("Who is receiving? ").split()) if sys.stdin.isatty() else ""
+    if name:
+        ctx.settings = ctx.settings.model_copy(update={"clerk_name": name})
+    else:
+        out.info(
+            f"No clerk named: the receiving record will say “{ctx.clerk}”. "
+            "Pass --clerk NAME or set INTAKE_CLERK_NAME."
+        )

@@ -7,11 +7,9 @@ name the endpoint and the field) or a read a capability needs failed. It never w
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
 from typing import Any
 
-from intake_gui.cli.output import EXIT_AUTH, EXIT_NOT_GREEN, EXIT_OK, CliError, Output
+from intake_gui.cli.output import EXIT_NOT_GREEN, EXIT_OK, Output
 
 
 def register(sub: Any) -> None:
@@ -25,26 +23,10 @@ def register(sub: Any) -> None:
 
 
 def cmd_doctor(args: argparse.Namespace, out: Output) -> int:
-    from intake_gui.services.context import CredentialsNeeded, open_context
+    from intake_gui.cli.signin import open_signed_in
     from intake_gui.services.doctor import run_doctor
 
-    try:
-        ctx = open_context(api_base=args.api_base, pos_kind=args.pos, login=False)
-    except CredentialsNeeded as need:
-        if not sys.stdin.isatty():
-            raise CliError(
-                f"No credentials for {need.api_base}: set INTAKE_USERNAME and INTAKE_PASSWORD.",
-                EXIT_AUTH,
-            ) from None
-        username = need.username or input("Username: ")
-        password = getpass.getpass(f"Password for {username}: ")
-        ctx = open_context(
-            api_base=args.api_base,
-            pos_kind=args.pos,
-            username=username,
-            password=password,
-            login=False,
-        )
+    ctx = open_signed_in(api_base=args.api_base, pos_kind=args.pos, login=False)
     try:
         if ctx.is_sandbox:
             out.info("Probing the embedded SANDBOX (training data).")

@@ -15,6 +15,17 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
+class PackageDetail(StrEnum):
+    """How much the POS's read says about packages, which decides what the count can claim about them."""
+
+    FULL = "full"
+    """Every product's packages are in the read (BLAZE batch quantities)."""
+    ON_DEMAND = "on_demand"
+    """Packages are read product by product as they are scanned (IndicaOnline: one read per product)."""
+    NONE = "none"
+    """The read has no packages at all (Dutchie's sellable inventory): per product only."""
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 

@@ -8,6 +8,7 @@ bad draft must be refused the same way whether it came from the GUI, the CLI or 
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -24,10 +25,30 @@ QTY_MAX = Decimal("100000")
 COST_MAX = Decimal("1000000")
 
 
+_POS_KIND = re.compile(r"[a-z][a-z0-9_]{1,31}")
+
+
 class PosKind(StrEnum):
+    """Which POS a station or a draft talks to: the kind name of a driver in `pos/registry.py`.
+
+    The built-in kinds are members. Any other well-formed name (lower-case letters, digits, "_") is accepted
+    as a pseudo-member, so a driver added under `pos/<kind>/` needs no edit here; whether a kind is *known*
+    is the registry's call, not the domain's.
+    """
+
     DUTCHIE = "dutchie"
     BLAZE = "blaze"
     INDICA = "indica"
+
+    @classmethod
+    def _missing_(cls, value: object) -> PosKind | None:
+        if not isinstance(value, str) or not _POS_KIND.fullmatch(value):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value.upper()
+        member._value_ = value
+        # Cached, so `PosKind("x") is PosKind("x")` holds like it does for the members.
+        return cls._value2member_map_.setdefault(value, member)  # type: ignore[return-value]
 
 
 class _Model(BaseModel):

@@ -31,6 +31,24 @@ class PosWords:
     """The longest history range one read may ask for (None: no known limit)."""
     documented_rate_per_minute: int | None = None
     """The POS's documented request limit per login, quoted only when the POS itself said nothing."""
+    location_word: str = "location"
+    """What the POS calls a store ("shop" in BLAZE, "office" in IndicaOnline)."""
+    credential_word: str = "login"
+    """What signs Intake in, as a clerk would name it: "login", "partner and developer key", "API key"."""
+    rooms_note: str = ""
+    """Said above the room list when the POS's rooms go by another name ("" when they do not)."""
+    receive_hint: str = ""
+    """Where deliveries are checked in by hand, for a POS Intake cannot receive into ("" otherwise)."""
+    move_hint: str = ""
+    """Where stock is moved between rooms by hand, for a POS without a move API ("" otherwise)."""
+    count_source: str = "the POS's stock read"
+    """The read a shelf count compares against, in words for the count window and its CSV."""
+    count_note: str = ""
+    """A caveat of that read a counting clerk must know before comparing ("" when there is none)."""
+    room_access_note: str = ""
+    """More on room access after `room_access_check` (where the switch behind it lives), or ""."""
+    api_base_example: str = "https://pos.example.com/api/"
+    """What the POS's address looks like, for the sign-in and settings placeholders."""
 
 
 GENERIC_WORDS = PosWords()

@@ -3,6 +3,10 @@
 Every method is blocking and thread-safe enough to be called from one worker thread at a time; the GUI
 calls them only from workers. Errors are the classes in `pos.errors`, nothing else escapes (httpx
 exceptions, KeyError on a missing field and the like are translated at the boundary).
+
+`PosConnector` is what every POS can do. What only some can do is a capability: a runtime-checkable
+`Protocol` below, declared by the POS's driver (`pos/<kind>/driver.py`) and reached with `capability()`,
+so a service asks "does this POS move stock?" with a type, never with `getattr` on a method name.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar, runtime_checkable
 
+from intake_gui.domain.counting import Employee, ShelfQuantity, Transfer, TransferItem
 from intake_gui.domain.models import (
     HistoryRow,
     Location,
@@ -125,3 +130,95 @@ class PosConnector(ABC):
         self, location: Location, skus: Iterable[str] | None = None
     ) -> list[SellableItem]:
         """Stock a customer could buy now; filtered to `skus` when given (the POS may still return all)."""
+
+
+# ---- capabilities: what only some POSes can do -------------------------------------------------------------
+#
+# A driver lists the ones its connector has (`PosDriver.capabilities`); `tests/drivers` checks the connector
+# class really has every method, with these parameter names, of each capability its driver declares. The
+# declaration is what counts: `receive` and the receipt reads are also on `PosConnector` (a connector without
+# them raises NotSupported), so an isinstance check alone cannot tell who has them.
+
+
+@runtime_checkable
+class Receives(Protocol):
+    """The POS takes a receive through its API."""
+
+    def receive(self, draft: ReceiveDraft) -> int: ...
+
+
+@runtime_checkable
+class ReceiptReads(Protocol):
+    """A receive can be read back: its packages by receipt id, and receives by date (two verification lights)."""
+
+    def packages_for_receipt(self, location: Location, receipt_id: int) -> list[Package]: ...
+
+    def receipt_history(
+        self, location: Location, start: datetime, end: datetime
+    ) -> list[HistoryRow]: ...
+
+
+@runtime_checkable
+class RoomCounts(Protocol):
+    """What one room holds, per product with its packages oldest first (a shelf count reads this)."""
+
+    def room_quantities(self, location: Location, room: Room) -> list[ShelfQuantity]: ...
+
+
+@runtime_checkable
+class PackagesOnDemand(Protocol):
+    """Package detail read for chosen products only, because reading every product's packages costs one
+    request each (IndicaOnline). A shelf count reads the location's stock first and packages as they are scanned."""
+
+    def room_quantities(
+        self, location: Location, room: Room, *, product_ids: Iterable[int] | None = None
+    ) -> list[ShelfQuantity]: ...
+
+
+@runtime_checkable
+class Transfers(Protocol):
+    """Stock moves between rooms as a transfer that a supervisor accepts or declines (BLAZE)."""
+
+    def employees(self, location: Location) -> list[Employee]: ...
+
+    def create_transfer(
+        self,
+        location: Location,
+        from_room: Room,
+        to_room: Room,
+        items: Iterable[TransferItem],
+        employee_id: str,
+    ) -> Transfer: ...
+
+    def accept_transfer(self, transfer_id: str, employee_id: str) -> Transfer: ...
+
+    def decline_transfer(self, transfer_id: str, employee_id: str) -> Transfer: ...
+
+    def transfer(self, transfer_id: str) -> Transfer: ...
+
+
+@runtime_checkable
+class KeepsSession(Protocol):
+    """The connector keeps a POS session between runs, which "forget me" must drop too."""
+
+    def forget_session(self) -> None: ...
+
+
+CAPABILITIES: tuple[type, ...] = (
+    Receives,
+    ReceiptReads,
+    RoomCounts,
+    PackagesOnDemand,
+    Transfers,
+    KeepsSession,
+)
+"""Every capability, for the checks that walk them all."""
+
+C = TypeVar("C")
+
+
+def capability(connector: object, declared: Iterable[type], wanted: type[C]) -> C | None:
+    """`connector` typed as `wanted` when its driver declares that capability and the object has it, else None."""
+    if wanted in declared and isinstance(connector, wanted):
+        return connector
+    return None

@@ -2,35 +2,43 @@
 
 Opening a context is where the "no tenant configured" rule lives: without an API base Intake starts its own
 sandbox on 127.0.0.1 and logs in with the training user, so a new station can receive a delivery in a minute.
+Which POS, how to sign in to it and how to build its connector all come from its driver (`pos/registry.py`):
+nothing here names a POS.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from intake_gui.domain.models import PosKind
-from intake_gui.pos.base import Credentials, PosConnector
+from intake_gui.domain.pos_words import PosWords
+from intake_gui.pos.base import KeepsSession, PosConnector, capability
+from intake_gui.pos.descriptor import Connection, CredentialSchema, PosDriver
 from intake_gui.pos.errors import AuthenticationError, PosError
+from intake_gui.pos.registry import driver_for
+from intake_gui.services import credentials as cred
+from intake_gui.services.credentials import CredentialsNeeded
+from intake_gui.services.drivers import load_station_settings
 from intake_gui.store.catalog_cache import CatalogCache
 from intake_gui.store.journal import Journal
 from intake_gui.store.journal_writer import JournalWriter
 from intake_gui.store.paths import AppPaths, app_paths
 from intake_gui.store.secrets import SecretStore
-from intake_gui.store.settings import StationSettings, load_settings, save_settings
+from intake_gui.store.settings import StationSettings, save_settings
 
 log = logging.getLogger(__name__)
 
+__all__ = ["AppContext", "CredentialsNeeded", "open_context", "test_connection"]
 
-class CredentialsNeeded(Exception):
-    """A real tenant is configured but no password is known: the face (GUI dialog, CLI prompt) must ask."""
+C = TypeVar("C")
 
-    def __init__(self, api_base: str, username: str) -> None:
-        super().__init__(f"Credentials are needed for {api_base}")
-        self.api_base = api_base
-        self.username = username
+TRAINING_CLERK = "Training clerk"
+"""Who the audit trail names on the embedded sandbox when the POS login names nobody and no name was given."""
 
 
 @dataclass
@@ -45,6 +53,7 @@ class AppContext:
     sandbox: object | None = None
     """The EmbeddedSandbox when running on training data (typed loosely: the sandbox is optional at runtime)."""
     api_base: str = ""
+    driver: PosDriver = field(default_factory=lambda: driver_for("dutchie"))
     shared: object | None = None
     """The store's shared record (services.shared_record.SharedRecord) when one is configured; record helper."""
     _closed: bool = field(default=False, repr=False)
@@ -54,8 +63,29 @@ class AppContext:
         return self.sandbox is not None
 
     @property
+    def words(self) -> PosWords:
+        """How this POS is named in every message (`pos/<kind>/words.py`)."""
+        return self.driver.words
+
+    @property
     def clerk(self) -> str:
-        return self.connector.user_name or self.settings.username or "unknown"
+        """The person the audit trail and the journal name for what this station does.
+
+        Where the POS signs in a person (Dutchie), that person: the POS records the same user. Where it signs
+        in with a shop's keys (BLAZE, IndicaOnline), the name the clerk gave (`settings.clerk_name`), never
+        the key's shop. Without one: the training clerk on the sandbox, else "unnamed clerk at <station>"
+        (the faces ask for a name before that happens: see `needs_clerk_name`).
+        """
+        if self.driver.names_person:
+            return self.connector.user_name or self.settings.username or "unknown"
+        if self.settings.clerk_name:
+            return self.settings.clerk_name
+        return TRAINING_CLERK if self.is_sandbox else f"unnamed clerk at {self.station}"
+
+    @property
+    def needs_clerk_name(self) -> bool:
+        """True when the login names nobody and nobody has said who is receiving here."""
+        return not self.driver.names_person and not self.settings.clerk_name and not self.is_sandbox
 
     @property
     def station(self) -> str:
@@ -68,7 +98,14 @@ class AppContext:
 
     @property
     def pos_kind(self) -> PosKind:
-        return PosKind(self.settings.pos_kind)
+        return PosKind(self.driver.kind)
+
+    def supports(self, capability: type) -> bool:
+        return self.driver.supports(capability)
+
+    def capability(self, wanted: type[C]) -> C | None:
+        """The connector as `wanted` (a protocol of `pos.base`) when this POS has it, else None."""
+        return capability(self.connector, self.driver.capabilities, wanted)
 
     def save_settings(self) -> None:
         save_settings(self.paths, self.settings)
@@ -89,11 +126,6 @@ class AppContext:
                 self.sandbox.stop()  # type: ignore[attr-defined]
 
 
-def credential_account(pos_kind: str, api_base: str, username: str) -> str:
-    """The keyring account name: one password per POS, tenant and user."""
-    return f"{pos_kind}|{api_base.rstrip('/')}|{username}"
-
-
 def resolve_api_base(explicit: str | None, settings: StationSettings) -> str | None:
     return explicit or os.environ.get("INTAKE_API_BASE") or settings.api_base or None
 
@@ -103,8 +135,10 @@ def open_context(
     api_base: str | None = None,
     username: str | None = None,
     password: str | None = None,
+    credentials: Mapping[str, str] | None = None,
     remember: bool = True,
     pos_kind: str | None = None,
+    clerk: str | None = None,
     paths: AppPaths | None = None,
     settings: StationSettings | None = None,
     sandbox_config: object | None = None,
@@ -112,30 +146,41 @@ def open_context(
 ) -> AppContext:
     """Open storage, pick the POS (a real tenant or the embedded sandbox), connect, and log in.
 
-    Raises CredentialsNeeded when a real tenant has no known password, AuthenticationError when the POS refuses
-    it. Nothing secret is ever written to settings: passwords go to the keyring (or stay in memory).
+    `credentials` maps the driver's credential fields to values (a sign-in form); `username`/`password`
+    are the same for a POS that signs in a person with one secret (Dutchie). `clerk` names who is
+    receiving, for a POS whose login names nobody. Raises UnknownPos for a kind no driver serves,
+    CredentialsNeeded when a real tenant's credentials are not all known, AuthenticationError when the POS
+    refuses them. Nothing secret is ever written to settings: secret fields go to the keyring (or stay in
+    memory).
     """
     paths = paths or app_paths()
     paths.ensure()
-    settings = settings or load_settings(paths)
+    settings = settings or load_station_settings(paths)
+    update: dict[str, object] = {}
     if pos_kind:
-        settings = settings.model_copy(update={"pos_kind": pos_kind})
+        update["pos_kind"] = pos_kind
+    if clerk is not None:
+        update["clerk_name"] = clerk
+    if update:
+        settings = settings.model_copy(update=update)
+    driver = driver_for(settings.pos_kind)
+    options = driver.parse_options(settings.pos_options.get(driver.kind))
     secrets = SecretStore()
     base = resolve_api_base(api_base, settings)
     sandbox = None
-    kind = settings.pos_kind
     if base is None:
-        sandbox, base, creds = _start_sandbox(paths, kind, sandbox_config)
+        sandbox, base, creds = _start_sandbox(paths, driver, sandbox_config)
     else:
-        creds = _credentials_for(secrets, kind, base, username or settings.username, password)
+        given = _given(driver, credentials, username, password)
+        creds = cred.resolve(driver, secrets, base, given, remembered_username=settings.username)
     journal = Journal(paths.journal_path)
     writer = JournalWriter(journal)
     cache = CatalogCache(paths.catalog_dir)
     try:
         # The embedded sandbox listens on a new port every start, so a session kept in the keyring could never
         # be used again: it would only cost keyring round trips at login and leave stale entries behind.
-        connector = build_connector(
-            kind, base, creds, settings, secrets, cache_sessions=sandbox is None
+        connector = driver.connect(
+            _connection(base, creds, options, settings, secrets if sandbox is None else None)
         )
         if login:
             connector.login()
@@ -145,10 +190,10 @@ def open_context(
         if sandbox is not None:
             sandbox.stop()
         raise
-    if sandbox is None and remember and creds.password:
-        secrets.set_password(credential_account(kind, base, creds.username), creds.password)
-    if sandbox is None and settings.username != creds.username:
-        settings = settings.model_copy(update={"username": creds.username})
+    if sandbox is None and remember:
+        cred.remember(driver, secrets, base, creds)
+    if sandbox is None and driver.names_person and settings.username != creds.person:
+        settings = settings.model_copy(update={"username": creds.person})
     ctx = AppContext(
         paths=paths,
         settings=settings,
@@ -159,6 +204,7 @@ def open_context(
         connector=connector,
         sandbox=sandbox,
         api_base=base,
+        driver=driver,
     )
     from intake_gui.services.shared_record import attach_shared_record
 
@@ -166,84 +212,71 @@ def open_context(
     return ctx
 
 
-def _credentials_for(
-    secrets: SecretStore, kind: str, base: str, username: str, password: str | None
-) -> Credentials:
-    username = username or os.environ.get("INTAKE_USERNAME", "")
-    password = password or os.environ.get("INTAKE_PASSWORD") or None
-    if not username:
-        raise CredentialsNeeded(base, "")
-    if password is None:
-        password = secrets.get_password(credential_account(kind, base, username))
-    if not password:
-        raise CredentialsNeeded(base, username)
-    return Credentials(username=username, password=password)
+def _given(
+    driver: PosDriver,
+    credentials: Mapping[str, str] | None,
+    username: str | None,
+    password: str | None,
+) -> dict[str, str]:
+    """The credential fields the caller passed, with `username`/`password` mapped onto the schema."""
+    given = {k: v for k, v in (credentials or {}).items() if v}
+    schema = driver.credentials
+    if username and schema.names_person():
+        given.setdefault("username", username)
+    if password:
+        secret_fields = schema.secret_fields()
+        if len(secret_fields) != 1:
+            raise TypeError(
+                f"{driver.display_name} signs in with {', '.join(secret_fields)}: pass credentials=, "
+                "not password="
+            )
+        given.setdefault(secret_fields[0], password)
+    return given
+
+
+def _connection(
+    base: str,
+    creds: CredentialSchema,
+    options: object,
+    settings: StationSettings,
+    session_cache: SecretStore | None,
+) -> Connection:
+    return Connection(
+        api_base=base,
+        credentials=creds,
+        options=options,  # type: ignore[arg-type]
+        timeout=settings.request_timeout_s,
+        rate_per_minute=settings.rate_limit_per_minute,
+        rate_window_s=settings.rate_limit_window_s,
+        transport=settings.transport,
+        session_cache=session_cache,
+    )
 
 
 def _start_sandbox(
-    paths: AppPaths, kind: str, sandbox_config: object | None
-) -> tuple[object, str, Credentials]:
-    from intake_gui.sandbox import TRAINING_SECRET, TRAINING_USER, EmbeddedSandbox
+    paths: AppPaths, driver: PosDriver, sandbox_config: object | None
+) -> tuple[object, str, CredentialSchema]:
+    from intake_gui.sandbox import EmbeddedSandbox
     from intake_gui.services.sandbox_mounts import extra_mounts
 
+    creds = cred.training(driver)
     sandbox = EmbeddedSandbox(
         paths.sandbox_dir,
         config=sandbox_config,  # type: ignore[arg-type]
         extra_mounts=extra_mounts(paths.sandbox_dir),
     )
     sandbox.start()
-    base = sandbox_api_base(sandbox.root_url, kind)
+    base = sandbox_api_base(sandbox.root_url, driver.kind)
     log.info("Embedded sandbox started at %s", sandbox.root_url)
-    return sandbox, base, Credentials(username=TRAINING_USER, password=TRAINING_SECRET)
+    return sandbox, base, creds
 
 
 def sandbox_api_base(root_url: str, kind: str) -> str:
-    """Where each POS emulator lives inside the embedded sandbox."""
-    root = root_url.rstrip("/")
-    return {
-        PosKind.DUTCHIE: f"{root}/api/",
-        PosKind.BLAZE: f"{root}/blaze/",
-        PosKind.INDICA: f"{root}/indica/",
-    }[PosKind(kind)]
-
-
-def build_connector(
-    kind: str,
-    base: str,
-    creds: Credentials,
-    settings: StationSettings,
-    secrets: SecretStore,
-    *,
-    cache_sessions: bool = True,
-) -> PosConnector:
-    """One place that knows which connector class serves which POS kind. `cache_sessions` False keeps a
-    session in memory only (where the POS supports keeping one at all)."""
-    kind = PosKind(kind)
-    from intake_gui.pos.http import RetryPolicy
-
-    common = {
-        "timeout": settings.request_timeout_s,
-        "rate_per_minute": settings.rate_limit_per_minute,
-        "retry": RetryPolicy(window_s=settings.rate_limit_window_s),  # http helper
-    }
-    if kind is PosKind.DUTCHIE:
-        from intake_gui.pos.dutchie.connector import DutchieConnector
-
-        return DutchieConnector(
-            base,
-            creds,
-            session_cache=secrets if cache_sessions else None,
-            transport_kind=settings.transport,
-            locations_path=settings.dutchie_locations_path,  # http helper
-            **common,
-        )
-    if kind is PosKind.BLAZE:
-        from intake_gui.pos.blaze.connector import BlazeConnector
-
-        return BlazeConnector(base, creds.username, creds.password, **common)
-    from intake_gui.pos.indica.connector import IndicaConnector
-
-    return IndicaConnector(base, creds.password, **common)
+    """Where a POS's emulator lives inside the embedded sandbox (its driver's `sandbox.path`)."""
+    mount = driver_for(kind).sandbox
+    if mount is None:
+        raise ValueError(f"{kind} has no emulator in the embedded sandbox")
+    return f"{root_url.rstrip('/')}/{mount.path}"
 
 
 @dataclass(frozen=True)
@@ -255,27 +288,51 @@ class ConnectionVerdict:
 
 
 def test_connection(
-    api_base: str, username: str, password: str, pos_kind: str = "dutchie", *, timeout: float = 15.0
+    api_base: str,
+    credentials: Mapping[str, str],
+    pos_kind: str = "dutchie",
+    *,
+    timeout: float = 15.0,
+    station: StationSettings | None = None,
 ) -> ConnectionVerdict:
-    """ReUp/AIQ-style "Test connection": log in, list locations, and say in one line what that proved."""
-    settings = StationSettings(pos_kind=pos_kind, request_timeout_s=timeout)
+    """ReUp/AIQ-style "Test connection": log in, list locations, and say in one line what that proved.
+
+    `station` lends its transport and the POS's options (header names), so the test signs in the way the
+    station will; its timeout is replaced by `timeout` and nothing is paced.
+    """
+    base_settings = station or StationSettings()
+    settings = base_settings.model_copy(
+        update={"pos_kind": pos_kind, "request_timeout_s": timeout, "rate_limit_per_minute": 0}
+    )
     try:
-        connector = build_connector(
-            pos_kind, api_base, Credentials(username, password), settings, SecretStore()
-        )
+        driver = driver_for(pos_kind)
+        creds = driver.credentials.from_values(credentials)
+        options = driver.parse_options(settings.pos_options.get(pos_kind))
+    except (PosError, ValueError) as exc:
+        return ConnectionVerdict(False, str(exc))
+    cred.register(creds)
+    words = driver.words
+    try:
+        connector = driver.connect(_connection(api_base, creds, options, settings, None))
     except ValueError as exc:  # e.g. plain http to a non-loopback host
         return ConnectionVerdict(False, "That address cannot be used.", str(exc))
     try:
         connector.login()
         count = len(connector.locations())
     except AuthenticationError:
-        return ConnectionVerdict(False, "Reached the POS, but it refused the username or password.")
+        return ConnectionVerdict(
+            False, f"Reached {words.pos_name}, but it refused the {words.credential_word}."
+        )
     except PosError as exc:
         return ConnectionVerdict(False, exc.message, exc.detail)
     finally:
         connector.close()
+    place = words.location_word
     return ConnectionVerdict(
-        True, f"Connected. This login sees {count} location{'s' if count != 1 else ''}.", "", count
+        True,
+        f"Connected. This {words.credential_word} sees {count} {place}{'s' if count != 1 else ''}.",
+        "",
+        count,
     )
 
 
@@ -283,12 +340,16 @@ test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest t
 
 
 def forget_credentials(ctx: AppContext) -> None:
-    """The "forget me" action: password and cached session leave the keyring; the username stays in settings."""
-    account = credential_account(ctx.settings.pos_kind, ctx.api_base, ctx.settings.username)
-    ctx.secrets.forget(account)
-    forget = getattr(ctx.connector, "forget_session", None)
-    if callable(forget):
-        forget()
+    """The "forget me" action: every secret field and cached session leave the keyring; a username stays."""
+    cred.forget(
+        ctx.driver,
+        ctx.secrets,
+        ctx.api_base,
+        ctx.settings.username if ctx.driver.names_person else "",
+    )
+    keeper = ctx.capability(KeepsSession)
+    if keeper is not None:
+        keeper.forget_session()
 
 
 def data_locations(paths: AppPaths) -> dict[str, Path]:

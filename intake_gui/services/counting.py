@@ -1,18 +1,18 @@
 """Shelf count: read what the POS believes one room holds, in the form the comparison needs, and export it.
 
-Each POS has a different read for it, and the differences matter to what a count can claim:
-- Dutchie Backoffice: no room-level count read is known. Its only stock read is sellable inventory
-  (preorder/inventory), which covers sales rooms only and names no packages. So a sales room is counted
-  against sellable inventory, per product; any other room is refused with the reason (see
-  `domain.shelf_count.count_refusal`) instead of being compared with something that is not its stock.
-- BLAZE: batch quantities by inventory give every product's batches in the room with their dates: the
-  whole room, per package, oldest first, in a handful of reads.
-- IndicaOnline: the office inventory lists every product cheaply, but package dates and tags cost one
-  read per product. The whole office is read at the start and packages are read only for the products the
-  clerk scans (`detail`), so a count never waits on a thousand reads.
+How a POS is read is its driver's `count` method, and the differences matter to what a count can claim:
+- NONE (Dutchie): the only stock read is sellable inventory, which covers sales rooms only and names no
+  packages. So a sales room is counted against it, per product; any other room is refused with the reason
+  (`domain.count_checks.count_refusal`) instead of being compared with something that is not its stock.
+- FULL (BLAZE): a `RoomCounts` read gives every product's packages in the room with their dates: the whole
+  room, per package, oldest first, in a handful of reads.
+- ON_DEMAND (IndicaOnline): the location's stock lists every product cheaply, but package dates and tags
+  cost one read per product. The stock is read at the start and packages only for the products the clerk
+  scans (`detail`, through `PackagesOnDemand`), so a count never waits on a thousand reads.
 
 Whatever the POS, a read that comes back empty for the room gets the room-access warning before anything is
-compared (the AIQ lesson: a key without access to a room sees an empty room, not an error).
+compared (the AIQ lesson: a key without access to a room sees an empty room, not an error). Every sentence
+takes the POS's own words from its driver.
 """
 
 from __future__ import annotations
@@ -24,42 +24,40 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from intake_gui.domain.count_checks import count_refusal, room_access_warning
 from intake_gui.domain.counting import ShelfQuantity
 from intake_gui.domain.diagnosis import Diagnosis
-from intake_gui.domain.models import Location, PosKind, Room
+from intake_gui.domain.models import Location, Room
+from intake_gui.domain.pos_words import PosWords
 from intake_gui.domain.shelf_count import (
     CountComparison,
     PackageDetail,
     RoomStock,
-    count_refusal,
-    room_access_warning,
     shelves_from_rows,
 )
-from intake_gui.pos.base import ProgressFn
+from intake_gui.pos.base import PackagesOnDemand, ProgressFn, RoomCounts
 from intake_gui.services.catalog import CatalogService, CatalogSnapshot
 from intake_gui.services.context import AppContext
 from intake_gui.services.setup import SetupService
 
 log = logging.getLogger(__name__)
 
-DUTCHIE_SOURCE = "Dutchie sellable inventory (preorder/inventory)"
-BLAZE_SOURCE = "BLAZE batch quantities by inventory"
-INDICA_SOURCE = "IndicaOnline inventory by office"
-
-DUTCHIE_NO_PACKAGES = (
-    "Dutchie's sellable inventory names no packages, so this count compares per product only."
-)
-DUTCHIE_SHARED_ROOMS = (
-    "This location has {n} sales rooms and Dutchie's sellable inventory lists each product once, named "
-    "after one room: a product stocked in two sales rooms may show the quantity of both."
-)
-INDICA_ON_DEMAND = (
-    "IndicaOnline has no rooms: the whole office is one room. Package tags and check-in dates are read "
-    "for each product as you scan it."
-)
 NO_DATES = (
     "The POS gave no package dates, so packages are listed in the POS's order, not oldest first."
 )
+
+
+def no_packages_note(words: PosWords) -> str:
+    return f"{words.pos_name}'s sellable inventory names no packages, so this count compares per product only."
+
+
+def shared_rooms_note(words: PosWords, n: int) -> str:
+    room = words.room_word
+    return (
+        f"This {words.location_word} has {n} sales {room}s and {words.pos_name}'s sellable inventory lists "
+        f"each product once, named after one {room}: a product stocked in two sales {room}s may show the "
+        "quantity of both."
+    )
 
 
 class CountRefused(Exception):
@@ -77,8 +75,13 @@ class CountingService:
         self._catalog = CatalogService(ctx)
 
     @property
-    def kind(self) -> PosKind:
-        return self.ctx.connector.kind
+    def words(self) -> PosWords:
+        return self.ctx.words
+
+    @property
+    def method(self) -> PackageDetail | None:
+        """How this POS is read for a count (its driver's `count`); None when it cannot be."""
+        return self.ctx.driver.count
 
     # ---- what to count ----------------------------------------------------------------------------
 
@@ -93,13 +96,7 @@ class CountingService:
     def refusal(
         self, location: Location, room: Room, rooms: Iterable[Room] = ()
     ) -> Diagnosis | None:
-        return count_refusal(
-            self.kind,
-            location,
-            room,
-            rooms,
-            can_count=self.ctx.connector.capabilities.count,
-        )
+        return count_refusal(self.words, self.method, location, room, rooms)
 
     def catalog(self, location: Location, progress: ProgressFn | None = None) -> CatalogSnapshot:
         """The catalog to resolve scans with: the cached copy when there is one (a count must start at
@@ -119,20 +116,21 @@ class CountingService:
         refused = self.refusal(location, room, all_rooms)
         if refused is not None:
             raise CountRefused(refused)
-        if self.kind is PosKind.DUTCHIE:
-            return self._dutchie(location, room, all_rooms)
-        if self.kind is PosKind.INDICA:
-            return self._indica(location, room)
-        return self._by_room(location, room)
+        if self.method is PackageDetail.NONE:
+            return self._sellable(location, room, all_rooms)
+        if self.method is PackageDetail.ON_DEMAND:
+            return self._on_demand(location, room)
+        return self._full(location, room)
 
-    def _dutchie(self, location: Location, room: Room, rooms: list[Room]) -> RoomStock:
+    def _sellable(self, location: Location, room: Room, rooms: list[Room]) -> RoomStock:
+        words = self.words
         items = self.ctx.connector.sellable_inventory(location)
         sales = [r for r in rooms if r.sellable]
-        notes = [DUTCHIE_NO_PACKAGES]
+        notes = [no_packages_note(words)]
         if len(sales) <= 1:
             mine = items
         else:
-            notes.append(DUTCHIE_SHARED_ROOMS.format(n=len(sales)))
+            notes.append(shared_rooms_note(words, len(sales)))
             mine = [
                 i
                 for i in items
@@ -149,62 +147,79 @@ class CountingService:
             location=location,
             room=room,
             shelves=shelves_from_rows(resolved),
-            source=DUTCHIE_SOURCE,
-            pos=PosKind.DUTCHIE,
+            source=words.count_source,
+            pos_name=words.pos_name,
             package_detail=PackageDetail.NONE,
             notes=tuple(notes),
             access=room_access_warning(
-                PosKind.DUTCHIE, location, room, room_rows=len(mine), location_rows=len(items)
+                words, location, room, room_rows=len(mine), location_rows=len(items)
             ),
         )
 
-    def _indica(self, location: Location, room: Room) -> RoomStock:
-        items = self.ctx.connector.sellable_inventory(location)
+    def _on_demand(self, location: Location, room: Room) -> RoomStock:
+        words = self.words
+        items = [
+            i
+            for i in self.ctx.connector.sellable_inventory(location)
+            if i.room_id is None or i.room_id == room.room_id
+        ]
         resolved, _ = _with_product_ids(items)
         return RoomStock(
             location=location,
             room=room,
             shelves=shelves_from_rows(resolved),
-            source=INDICA_SOURCE,
-            pos=PosKind.INDICA,
+            source=words.count_source,
+            pos_name=words.pos_name,
             package_detail=PackageDetail.ON_DEMAND,
-            notes=(INDICA_ON_DEMAND,),
-            access=room_access_warning(PosKind.INDICA, location, room, room_rows=len(items)),
+            notes=(words.count_note,) if words.count_note else (),
+            access=room_access_warning(words, location, room, room_rows=len(items)),
         )
 
-    def _by_room(self, location: Location, room: Room) -> RoomStock:
-        reader = getattr(self.ctx.connector, "room_quantities", None)
+    def _full(self, location: Location, room: Room) -> RoomStock:
+        words = self.words
+        reader = self.ctx.capability(RoomCounts)
         if (
             reader is None
-        ):  # a POS whose capabilities claim count without the read: say so, never guess
-            missing = count_refusal(self.kind, location, room, can_count=False)
-            assert missing is not None
-            raise CountRefused(missing)
-        shelves = tuple(reader(location, room))
+        ):  # the driver's declaration and the connector disagree: say so, never guess
+            raise CountRefused(count_refusal(words, None, location, room))  # type: ignore[arg-type]
+        shelves = tuple(reader.room_quantities(location, room))
         dated = any(p.received_on for s in shelves for p in s.packages)
         notes = () if dated or not any(s.packages for s in shelves) else (NO_DATES,)
         return RoomStock(
             location=location,
             room=room,
             shelves=shelves,
-            source=BLAZE_SOURCE if self.kind is PosKind.BLAZE else "POS room quantities",
-            pos=self.kind,
+            source=words.count_source,
+            pos_name=words.pos_name,
             package_detail=PackageDetail.FULL,
             notes=notes,
-            access=room_access_warning(self.kind, location, room, room_rows=len(shelves)),
+            access=room_access_warning(words, location, room, room_rows=len(shelves)),
         )
 
+    def start(
+        self, location: Location, room: Room, rooms: list[Room]
+    ) -> tuple[RoomStock, CatalogSnapshot]:
+        """The POS's belief first (a refused room stops here, before a catalog sync), then the catalog."""
+        stock = self.read_stock(location, room, rooms)
+        return stock, self.catalog(location)
+
+    def refresh(
+        self, location: Location, room: Room, rooms: list[Room], scanned: list[int]
+    ) -> RoomStock:
+        """Read the room again, with package detail for what has been scanned so far."""
+        return self.detail(self.read_stock(location, room, rooms), scanned)
+
     def read_detail(self, stock: RoomStock, product_ids: Iterable[int]) -> list[ShelfQuantity]:
-        """The packages of these products, where `stock` still lacks them (IndicaOnline: one read each).
+        """The packages of these products, where `stock` still lacks them (ON_DEMAND: one read each).
 
         Returns shelves to merge with `apply_detail`, so a window can merge them into whatever stock it
         holds by the time the read returns.
         """
         wanted = stock.missing_detail(product_ids)
-        if not wanted:
+        reader = self.ctx.capability(PackagesOnDemand)
+        if not wanted or reader is None:
             return []
-        reader: Any = self.ctx.connector.room_quantities  # type: ignore[attr-defined]
-        return list(reader(stock.location, stock.room, product_ids=wanted))
+        return list(reader.room_quantities(stock.location, stock.room, product_ids=wanted))
 
     def detail(self, stock: RoomStock, product_ids: Iterable[int]) -> RoomStock:
         """`stock` with the packages of these products read; unchanged when nothing is missing."""

@@ -27,8 +27,9 @@ import httpx
 from intake_gui.domain.date_windows import merge_rows, split_range
 from intake_gui.domain.models import HistoryRow, Location, Room
 from intake_gui.domain.store_time import to_store_local
-from intake_gui.pos.base import PosConnector
+from intake_gui.pos.base import PosConnector, RoomCounts, capability
 from intake_gui.pos.errors import NotSupported, PosError
+from intake_gui.pos.registry import driver_for, registry
 from intake_gui.pos.tolerant import ReadReport, collect_reports, norm
 from intake_gui.services.doctor_report import DoctorReport, HttpSeen, Probe, State, Verdict
 
@@ -128,9 +129,12 @@ def run_doctor(
         report.probes.append(Probe("packages", note=why))
 
     step("count")
-    counter = getattr(connector, "room_quantities", None)
+    # drivers helper: a count read is a capability the POS's driver declares, not a method name to probe.
+    declared = driver_for(pos).capabilities if pos in registry else ()
+    counts = capability(connector, declared, RoomCounts)
     room = next((r for r in rooms if r.sellable), rooms[0] if rooms else None)
-    if callable(counter) and room is not None:
+    if counts is not None and room is not None:
+        counter = counts.room_quantities
         options = _small_count(counter, sellable)
         _probe(report, "count", lambda: counter(location, room, **options), default=[])
     _verdicts(report, connector, location)

@@ -141,9 +141,10 @@ def filter_entries(
 
 
 class HistoryService:
-    def __init__(self, ctx: AppContext, *, window_days: int = HISTORY_WINDOW_DAYS) -> None:
+    def __init__(self, ctx: AppContext, *, window_days: int | None = None) -> None:
         self.ctx = ctx
-        self.window_days = window_days
+        # drivers helper: the POS's own history window (Dutchie 31 days, BLAZE 7), else the old default.
+        self.window_days = window_days or ctx.words.history_window_days or HISTORY_WINDOW_DAYS
 
     def history(
         self,

@@ -1,10 +1,11 @@
 """Moving received stock to a sellable room, when verification finds it in a room customers cannot buy from.
 
-Only BLAZE has an API for it, and its move has a life of its own: a transfer is created (nothing moves),
-then a supervisor accepts it (the stock moves) or declines it (nothing moves, the transfer closes). The
-sellable light can therefore only turn green after an acceptance; the caller re-runs verification then.
-For a POS without a move API the offer carries the exact manual steps instead (`Capabilities.move_hint`
-plus the packages and rooms involved), so the clerk is never left with "move it somewhere, somehow".
+A POS moves stock through the API only when its driver declares the `Transfers` capability (BLAZE), and
+such a move has a life of its own: a transfer is created (nothing moves), then a supervisor accepts it (the
+stock moves) or declines it (nothing moves, the transfer closes). The sellable light can therefore only
+turn green after an acceptance; the caller re-runs verification then. For a POS without it the offer
+carries the exact manual steps instead (the driver's `words.move_hint` plus the packages and rooms
+involved), so the clerk is never left with "move it somewhere, somehow".
 
 Every transfer write is recorded in the journal's audit trail under the draft it belongs to. Writes are
 never retried blindly: when the answer to an accept or decline is lost, the transfer is read back and its
@@ -14,16 +15,16 @@ real state reported.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
 
 from intake_gui.domain.counting import Employee, Transfer, TransferItem, TransferStatus
 from intake_gui.domain.models import Package, ReceiveDraft, Room
-from intake_gui.domain.shelf_count import POS_NAMES, qty_text
+from intake_gui.domain.shelf_count import qty_text
 from intake_gui.domain.verification import LightKind, LightState, VerificationReport
 from intake_gui.pos import errors as E
+from intake_gui.pos.base import PosConnector, Transfers
 from intake_gui.services.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -102,13 +103,16 @@ class MovingService:
         self.ctx = ctx
 
     @property
-    def _conn(self) -> Any:
+    def _conn(self) -> PosConnector:
         return self.ctx.connector
 
     @property
+    def _transfers(self) -> Transfers | None:
+        return self.ctx.capability(Transfers)
+
+    @property
     def supported(self) -> bool:
-        caps = self._conn.capabilities
-        return bool(caps.move) and callable(getattr(self._conn, "create_transfer", None))
+        return self._transfers is not None
 
     # ---- the offer --------------------------------------------------------------------------------
 
@@ -129,12 +133,11 @@ class MovingService:
                 key=lambda r: r.name.casefold(),
             )
         )
-        supported = self.supported
+        transfers = self._transfers
+        supported = transfers is not None
         employees: tuple[Employee, ...] = ()
-        if supported:
-            reader = getattr(self._conn, "employees", None)
-            if callable(reader):
-                employees = tuple(reader(loc))
+        if transfers is not None:
+            employees = tuple(transfers.employees(loc))
         offer = MoveOffer(
             draft=draft,
             receipt_id=receipt_id,
@@ -146,7 +149,13 @@ class MovingService:
             note=note,
         )
         if not supported:
-            offer = _with_instructions(offer, self._conn.capabilities.move_hint)
+            words = self.ctx.words
+            offer = _with_instructions(
+                offer,
+                words.move_hint
+                or f"{words.pos_name} has no API for moving stock between {words.room_word}s; move it "
+                f"in {words.inventory_screen}.",
+            )
         return offer
 
     def _rooms(self, draft: ReceiveDraft) -> dict[int, Room]:
@@ -236,12 +245,13 @@ class MovingService:
 
     def create(self, offer: MoveOffer, to_room: Room, employee_id: str) -> Transfer:
         """A pending transfer: nothing moves until a supervisor accepts it."""
-        self._require(offer)
+        transfers = self._require(offer)
         if not to_room.sellable:
             raise MoveError(
-                f"{to_room.name} is not a sales room; moving there would not make it sellable."
+                f"{to_room.name} is not a sales {self.ctx.words.room_word}; moving there would not make "
+                "it sellable."
             )
-        transfer = self._conn.create_transfer(
+        transfer = transfers.create_transfer(
             offer.draft.location, offer.from_room, to_room, offer.items, employee_id
         )
         self._record(offer, "move_created", transfer, employee_id)
@@ -249,30 +259,35 @@ class MovingService:
 
     def accept(self, offer: MoveOffer, transfer: Transfer, employee_id: str) -> Transfer:
         """Accepting is what moves the stock. A lost answer is resolved by reading the transfer back."""
-        self._require(offer)
+        transfers = self._require(offer)
         done = self._finish(
-            transfer, employee_id, self._conn.accept_transfer, TransferStatus.ACCEPTED
+            transfers, transfer, employee_id, transfers.accept_transfer, TransferStatus.ACCEPTED
         )
         self._record(offer, "move_accepted", done, employee_id)
         return done
 
     def decline(self, offer: MoveOffer, transfer: Transfer, employee_id: str) -> Transfer:
         """Declining closes the transfer; nothing moves and the stock stays where it is."""
-        self._require(offer)
+        transfers = self._require(offer)
         done = self._finish(
-            transfer, employee_id, self._conn.decline_transfer, TransferStatus.DECLINED
+            transfers, transfer, employee_id, transfers.decline_transfer, TransferStatus.DECLINED
         )
         self._record(offer, "move_declined", done, employee_id)
         return done
 
     def _finish(
-        self, transfer: Transfer, employee_id: str, call: Any, wanted: TransferStatus
+        self,
+        transfers: Transfers,
+        transfer: Transfer,
+        employee_id: str,
+        call: Callable[[str, str], Transfer],
+        wanted: TransferStatus,
     ) -> Transfer:
         try:
             return call(transfer.id, employee_id)
         except E.OutcomeUnknown:
             log.info("Answer to %s of transfer %s lost; reading it back", wanted.value, transfer.id)
-            now = self._conn.transfer(transfer.id)
+            now = transfers.transfer(transfer.id)
             if now.status is wanted:
                 return now
             if now.status is TransferStatus.PENDING:
@@ -285,7 +300,7 @@ class MovingService:
                 f"{wanted.value.lower()}."
             ) from None
         except E.ValidationRejected as exc:
-            now = self._conn.transfer(transfer.id)
+            now = transfers.transfer(transfer.id)
             if now.status is wanted:
                 return now
             if not now.open:
@@ -295,13 +310,15 @@ class MovingService:
                 ) from exc
             raise
 
-    def _require(self, offer: MoveOffer) -> None:
-        if not offer.supported:
+    def _require(self, offer: MoveOffer) -> Transfers:
+        transfers = self._transfers
+        if not offer.supported or transfers is None:
             raise MoveError(offer.instructions or f"{self._pos} has no API for moving stock.")
+        return transfers
 
     @property
     def _pos(self) -> str:
-        return POS_NAMES.get(self._conn.kind, "The POS")
+        return self.ctx.words.pos_name
 
     def _record(self, offer: MoveOffer, kind: str, transfer: Transfer, employee_id: str) -> None:
         self.ctx.writer.record_event_async(
@@ -340,8 +357,7 @@ def manual_steps(offer: MoveOffer) -> str:
 
 
 def _with_instructions(offer: MoveOffer, hint: str) -> MoveOffer:
-    where = hint or "This POS has no API for moving stock between rooms; move it in the POS itself."
-    return replace(offer, instructions=f"{where}\n\n{manual_steps(offer)}")
+    return replace(offer, instructions=f"{hint}\n\n{manual_steps(offer)}")
 
 
 def transfer_words(transfer: Transfer, rooms: Iterable[Room]) -> str:

@@ -136,7 +136,7 @@ class ReceiveSession:
         )  # the no-rooms words in this POS's terms (verify helper)
         self.flow.reset()
         self.new_identity()
-        caps = receiving.ctx.connector.capabilities
+        caps = receiving.ctx.driver.summary
         self.receive_hint = "" if caps.receive else (caps.receive_hint or "No receive API.")
 
     def detach(self) -> None:

@@ -1,4 +1,7 @@
-"""The other POS emulators, mounted beside the Dutchie one so one embedded sandbox serves all three kinds.
+"""The other POS emulators, mounted beside the Dutchie one so one embedded sandbox serves every POS kind.
+
+Each driver's `SandboxMount` says where its emulator lives and which factory builds it; a driver whose
+emulator is the sandbox's own root app (Dutchie) has no factory and needs no mount.
 
 Each emulator is built on the first request under its prefix, not when the sandbox starts: building them
 (the IndicaOnline seed, the BLAZE shops) costs about half a second of pure Python, and a Dutchie station, the
@@ -7,10 +10,15 @@ common case, never sends them a request. A BLAZE or IndicaOnline station pays th
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+from intake_gui.pos.descriptor import Ref
+from intake_gui.pos.registry import registry
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -48,14 +56,20 @@ class LazyApp:
 
 
 def extra_mounts(sandbox_dir: Path) -> dict[str, object]:
-    def blaze() -> AsgiApp:
-        from intake_gui.sandbox.blaze.app import create_app
+    """`/<path>` -> the lazily built emulator of every registered driver that brings one."""
+    mounts: dict[str, object] = {}
+    for driver in registry:
+        mount = driver.sandbox
+        if mount is None or mount.app is None:
+            continue
+        data_dir = sandbox_dir / driver.kind
+        mounts["/" + mount.path.strip("/")] = LazyApp(partial(_build, mount.app, data_dir))
+    return mounts
 
-        return create_app(sandbox_dir / "blaze")
 
-    def indica() -> AsgiApp:
-        from intake_gui.sandbox.indica.app import create_app
-
-        return create_app(sandbox_dir / "indica")
-
-    return {"/blaze": LazyApp(blaze), "/indica": LazyApp(indica)}
+def _build(app: Ref | Callable[[Path], Any], data_dir: Path) -> AsgiApp:
+    if isinstance(app, str):
+        module, _, name = app.partition(":")
+        app = getattr(importlib.import_module(module), name)
+    assert callable(app)
+    return cast(AsgiApp, app(data_dir))

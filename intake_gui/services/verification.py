@@ -31,7 +31,7 @@ from intake_gui.domain.models import (
     Room,
     Vendor,
 )
-from intake_gui.domain.pos_words import GENERIC_WORDS, PosWords
+from intake_gui.domain.pos_words import PosWords
 from intake_gui.domain.verification import (
     ReadFailure,
     VerificationEvidence,
@@ -40,6 +40,7 @@ from intake_gui.domain.verification import (
 )
 from intake_gui.pos import errors as E
 from intake_gui.services.context import AppContext
+from intake_gui.services.drivers import words_for
 from intake_gui.store.journal import JournalEntry, JournalError
 
 log = logging.getLogger(__name__)
@@ -49,33 +50,13 @@ PROPAGATION_GRACE_S = 900.0
 
 
 def pos_words_for(kind: PosKind | str) -> PosWords:
-    """The `PosWords` of a POS kind.
-
-    Stand-in until the drivers helper's registry lands (`pos/registry.py`): then this becomes one lookup
-    in the registry, and this function its only caller to change.
-    """
-    kind = PosKind(kind)
-    if kind is PosKind.DUTCHIE:
-        from intake_gui.pos.dutchie.words import DUTCHIE_WORDS
-
-        return DUTCHIE_WORDS
-    if kind is PosKind.BLAZE:
-        from intake_gui.pos.blaze.words import BLAZE_WORDS
-
-        return BLAZE_WORDS
-    if kind is PosKind.INDICA:
-        from intake_gui.pos.indica.words import INDICA_WORDS
-
-        return INDICA_WORDS
-    return GENERIC_WORDS  # pragma: no cover - PosKind has no other member
+    """The `PosWords` of a POS kind: its driver's (`pos/registry.py`), neutral words for a kind none serves."""
+    return words_for(str(kind))
 
 
 def speech_for(ctx: AppContext) -> Speech:
     """Who diagnoses speak to: the POS in use, and whether it is the embedded training sandbox."""
-    words = getattr(ctx.connector, "words", GENERIC_WORDS)
-    if words is GENERIC_WORDS:
-        words = pos_words_for(ctx.pos_kind)
-    return Speech(pos=words, training_sandbox=ctx.is_sandbox)
+    return Speech(pos=ctx.words, training_sandbox=ctx.is_sandbox)
 
 
 _READ_FAILURES: list[tuple[type[E.PosError], ReadFailure]] = [
@@ -140,7 +121,7 @@ class VerificationService:
 
     def baseline(self, draft: ReceiveDraft) -> dict[str, Decimal] | None:
         """Sellable quantities before the receive, so existing stock cannot pass for this delivery."""
-        if not self.ctx.connector.capabilities.verify_sellable:
+        if not self.ctx.driver.summary.verify_sellable:  # the driver declares it (drivers helper)
             return None
         try:
             totals, _ = self._sellable(draft.location, _skus_and_ids(draft.lines, ()))
@@ -190,7 +171,7 @@ class VerificationService:
         """The reads, as evidence. A failed read becomes a reason on the evidence, never an exception."""
         conn = self.ctx.connector
         loc, rid = target.location, target.receipt_id
-        caps = conn.capabilities
+        caps = self.ctx.driver.summary
         submitted = target.submitted_at or self._received_at(target)
         draft = target.draft or self._shell(target)
         packages = self._read(lambda: tuple(conn.packages_for_receipt(loc, rid)))
@@ -300,7 +281,9 @@ class VerificationService:
     ) -> None:
         journal = self.ctx.journal
         try:
-            journal.mark_verified(draft_id, merged.to_json(), merged.all_green)
+            journal.mark_verified(
+                draft_id, merged.to_json(), merged.all_green, actor=self.ctx.clerk
+            )
         except JournalError as exc:
             log.warning("Verification of %s not stored: %s", draft_id, exc)
             return

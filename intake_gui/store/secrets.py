@@ -76,6 +76,15 @@ class SecretRegistry:
 secret_registry = SecretRegistry()
 
 
+def credential_account(pos_kind: str, api_base: str, username: str, field: str) -> str:
+    """The keyring account of one credential field: POS kind, tenant, person, field.
+
+    Never a secret: `username` is the public part of a person's login ("" where the POS signs in with a
+    shop's keys), and `field` is the field's *name* ("password", "partner_key").
+    """
+    return f"{pos_kind}|{api_base.rstrip('/')}|{username}|{field}"
+
+
 def usable_backend(ring: KeyringBackend) -> bool:
     """False for backends that store nothing (fail, null, an empty chain) or store plaintext on disk."""
     if isinstance(ring, fail.Keyring | null.Keyring):

@@ -1,8 +1,18 @@
 """Station settings: what a receiving station remembers between runs, and nothing secret.
 
-Precedence is environment (INTAKE_*, nested with "__", e.g. INTAKE_SCANNER__MAX_GAP_MS) over the settings
-file over defaults, so a technician can point one run at another tenant without editing the file, and saving
-from the GUI never bakes that temporary override into the file.
+pydantic-settings builds them from its sources, highest first:
+
+1. keyword arguments (`StationSettings(pos_kind="blaze")`, a test, a dialog's validated copy);
+2. the environment, `INTAKE_*`, nested with "__" (e.g. `INTAKE_SCANNER__MAX_GAP_MS`), so a technician can
+   point one run at another tenant without editing the file;
+3. the settings file (`settings.json`), read only by `load_settings` (see `SettingsFile`);
+4. the defaults below.
+
+Saving never bakes a value that came from the environment into the file. The file carries a
+`schema_version`; an older file is migrated on load (`store.settings_migrations`) and written back in the
+current shape. Credentials never live here: a key whose name looks like one is refused on construction,
+removed from a file on load and refused on save; the POS drivers keep secret credential fields in the
+keyring (`pos.descriptor`), and settings hold only the public `username` of a person's login.
 """
 
 from __future__ import annotations
@@ -12,15 +22,26 @@ import logging
 import os
 import re
 import socket
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from intake_gui.domain.double_read import BLANKING_DEFAULT_MS, BLANKING_MAX_MS
+from intake_gui.domain.models import PosKind
 from intake_gui.store.paths import AppPaths, atomic_write_bytes
+from intake_gui.store.settings_migrations import SCHEMA_KEY, SCHEMA_VERSION, migrate
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +50,8 @@ _SECRET_KEY = re.compile(
     r"|dev(eloper)?_?key|authorization",
     re.IGNORECASE,
 )
-"""Key names that betray a credential. Header *names* (blaze_partner_header) deliberately do not match."""
+"""Key names that betray a credential: a guard that keeps working if a field or a driver option is ever
+named like one. Header *names* (`pos_options.blaze.partner_header`) deliberately do not match."""
 
 
 class ScannerSettings(BaseModel):
@@ -101,10 +123,17 @@ class StationSettings(BaseSettings):
         hide_input_in_errors=True,
     )
 
-    pos_kind: Literal["dutchie", "blaze", "indica"] = "dutchie"
+    pos_kind: str = "dutchie"
+    """The driver's kind (`pos/registry.py`). Which kinds exist is the registry's to say: `load_settings`
+    checks it when given the registry's kinds, and opening a context refuses an unknown one in words."""
     api_base: str | None = None
     """None means "no tenant configured": Intake runs against its embedded sandbox."""
     username: str = ""
+    """The POS user, where the POS signs in a person (Dutchie). Never a key: a POS that signs in with keys
+    has no username, and the person at the station is `clerk_name`."""
+    clerk_name: str = Field(default="", max_length=80)
+    """Who is receiving at this station, where the POS login is a shop's key rather than a person (BLAZE,
+    IndicaOnline): the name the audit trail and the journal record for every receive and move."""
     station_name: str = Field(default_factory=socket.gethostname)
     """Recorded with every journal event so a store with several stations can tell who received what."""
     last_location_id: int | None = None
@@ -113,15 +142,12 @@ class StationSettings(BaseSettings):
     transport: Literal["default", "browser_tls"] = "default"
     request_timeout_s: float = Field(default=20.0, gt=0, le=300)
     rate_limit_per_minute: int = Field(default=60, ge=0, le=600)
+    """Client-side pacing; 0 turns it off (only sensible against a local sandbox with its limit off)."""
     require_costs: bool = False
     """Refuse Submit until every line has a unit cost (lines without one are otherwise sent without)."""
-    """Client-side pacing; 0 turns it off (only sensible against a local sandbox with its limit off)."""
     rate_limit_window_s: float | None = Field(default=None, gt=0, le=3600)
     """The POS's rate window in seconds, only when its refusals misstate it (they say "per minute");
     empty: as the POS says. (http helper)"""
-    dutchie_locations_path: str | None = None
-    """Where a Dutchie tenant lists the user's locations, when it is not Intake's built-in path (no public
-    path is known; `intake doctor` says which path worked). Empty: try the known ones. (http helper)"""
     catalog_refresh_minutes: int = Field(default=15, ge=1, le=24 * 60)
     large_type: bool = False
     blind_count: bool = False
@@ -129,16 +155,26 @@ class StationSettings(BaseSettings):
     first_run_done: bool = False
     sound: bool = True
     scanner: ScannerSettings = Field(default_factory=ScannerSettings)
-    blaze_partner_header: str = "partner_key"
-    """Header *names* only (the keys live in the keyring). Unconfirmed against a live BLAZE tenant, hence
-    settings rather than constants."""
-    blaze_dev_header: str = "Authorization"
-    indica_office_id: int | None = None
-    """IndicaOnline scopes inventory by office; None until the clerk picks one."""
+    pos_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Per POS kind, that driver's own non-secret options (`PosDriver.options`), e.g.
+    `{"blaze": {"partner_header": "x-api-key"}}` or `INTAKE_POS_OPTIONS__BLAZE__PARTNER_HEADER`. Validated
+    by the driver when its connector is built, so a driver adds options without touching this file."""
     shared_record_url: str | None = None
     """The store's shared receiving record (PostgreSQL), e.g. postgresql://receiving2@db.store.lan/intake; None
     keeps this station's journal to itself. Never holds a password (the keyring does: `intake shared-record
     login`); env INTAKE_SHARED_RECORD_URL."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # No .env and no secrets directory: a receiving PC has one settings file, and secrets go to the keyring.
+        return (init_settings, env_settings, SettingsFile(settings_cls))
 
     @model_validator(mode="before")
     @classmethod
@@ -149,9 +185,27 @@ class StationSettings(BaseSettings):
                 names = ", ".join(".".join(p) for p in found)
                 raise ValueError(
                     f"settings never hold credentials (refused: {names}); "
-                    "passwords and sessions belong in the keyring"
+                    "passwords, keys and sessions belong in the keyring"
                 )
         return data
+
+    @field_validator("pos_kind", mode="before")
+    @classmethod
+    def _kind(cls, v: object) -> object:
+        if isinstance(v, str):
+            v = v.strip()
+            try:
+                return PosKind(v).value
+            except ValueError:
+                raise ValueError(
+                    "pos_kind must be a POS kind name such as dutchie, blaze or indica"
+                ) from None
+        return v
+
+    @field_validator("clerk_name", "username", mode="before")
+    @classmethod
+    def _name(cls, v: object) -> object:
+        return " ".join(v.split()) if isinstance(v, str) else v
 
     @field_validator("api_base", mode="before")
     @classmethod
@@ -201,6 +255,48 @@ class StationSettings(BaseSettings):
         return v
 
 
+# ---- the settings file as a pydantic-settings source -----------------------------------------------------
+
+_file_values: ContextVar[dict[str, Any] | None] = ContextVar("intake_settings_file", default=None)
+
+
+class SettingsFile(PydanticBaseSettingsSource):
+    """The settings file's values, below the environment and above the defaults.
+
+    `load_settings` reads, migrates and cleans the file, then builds the settings with the result set for
+    this source (a context variable: the file's path is the station's, not the class's). Built any other way
+    (`StationSettings()`), the source is empty: keyword arguments, environment and defaults.
+    """
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        values = _file_values.get() or {}
+        return values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        values = _file_values.get() or {}
+        # Only real fields: a file key such as "_env_file" must never become a constructor option.
+        return {k: v for k, v in values.items() if k in self.settings_cls.model_fields}
+
+
+@contextmanager
+def _reading_file(values: dict[str, Any]) -> Iterator[None]:
+    token = _file_values.set(values)
+    try:
+        yield
+    finally:
+        _file_values.reset(token)
+
+
+def _from_file(values: dict[str, Any]) -> StationSettings:
+    with _reading_file(values):
+        return StationSettings()
+
+
+def _environment() -> dict[str, Any]:
+    """What the INTAKE_* variables set, as the environment source reads them (nested dicts for "__")."""
+    return EnvSettingsSource(StationSettings)()
+
+
 def _secret_paths(data: dict[str, Any], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     """Every key, at any depth, whose name says it holds a credential."""
     found: list[tuple[str, ...]] = []
@@ -213,22 +309,67 @@ def _secret_paths(data: dict[str, Any], prefix: tuple[str, ...] = ()) -> list[tu
     return found
 
 
-def load_settings(paths: AppPaths) -> StationSettings:
+def load_settings(paths: AppPaths, *, pos_kinds: Collection[str] | None = None) -> StationSettings:
     """The station's settings; a missing or damaged file yields defaults and a warning, never a crash.
 
     An unparseable file is moved aside to settings.json.bad. A file with some invalid values keeps its valid
-    ones, a copy of the original goes to settings.json.bad and the repaired file is written back. A key that
-    looks like a credential is removed from disk at once (and not copied anywhere). A bad INTAKE_* variable is
-    the operator's mistake and raises ValidationError naming it.
+    ones, a copy of the original goes to settings.json.bad and the repaired file is written back; an older
+    file is migrated and written back. A key that looks like a credential is removed from disk at once (and
+    not copied anywhere). A bad INTAKE_* variable is the operator's mistake and raises ValidationError naming
+    it. With `pos_kinds` (the registry's), a kind no driver serves is treated like any other invalid value.
     """
+    path = paths.settings_path
+    read = _read_file(paths)
+    if read is None:
+        return _checked_kind(_from_file({}), {}, pos_kinds)
+    data, raw = read
+    repaired = False
+    secrets_found = _secret_paths(data)
+    if secrets_found:
+        names = ", ".join(".".join(p) for p in secrets_found)
+        log.warning("Removed credential-like keys from settings: %s", names)
+        data = _without(data, secrets_found)
+        repaired = True
+    version = data.get(SCHEMA_KEY, 0)
+    migration = migrate(data, paths)
+    for note in migration.notes:
+        log.info("Settings %s: %s", path.name, note)
+    data = migration.data
+    if secrets_found or migration.scrubbed:
+        raw = json.dumps(data, indent=2).encode()  # a copy set aside must not keep what was removed
+    settings, dropped = _valid_part(data)
+    if dropped:
+        log.warning(
+            "Settings %s has invalid values for %s; using defaults for those, original kept as %s.bad",
+            path,
+            ", ".join(sorted(".".join(p) for p in dropped)),
+            path.name,
+        )
+        _keep_bad_copy(paths, raw)
+        repaired = True
+    checked = _checked_kind(settings, data, pos_kinds)
+    if checked is not settings:
+        _keep_bad_copy(paths, raw)
+        repaired = True
+    newer = isinstance(version, int) and version > SCHEMA_VERSION
+    if repaired or (migration.changed and not newer):
+        try:
+            _write(paths, checked, data)
+        except OSError as exc:
+            log.warning("Could not write repaired settings %s: %s", path, exc.strerror)
+    return checked
+
+
+def _read_file(paths: AppPaths) -> tuple[dict[str, Any], bytes] | None:
+    """The file as a dict, with its bytes (for the .bad copy); None when there is none to use."""
     path = paths.settings_path
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return StationSettings()
+        return None
     except OSError as exc:
         log.warning("Cannot read settings %s (%s); using defaults", path, exc.strerror)
-        return StationSettings()
+        return None
     try:
         data = json.loads(raw)
         if not isinstance(data, dict):
@@ -239,73 +380,109 @@ def load_settings(paths: AppPaths) -> StationSettings:
             os.replace(path, _bad_path(paths))
         except OSError as move_exc:
             log.warning("Could not set the corrupt settings file aside: %s", move_exc.strerror)
-        return StationSettings()
+        return None
+    return data, raw
 
-    repaired = False
-    secrets_found = _secret_paths(data)
-    if secrets_found:
-        names = ", ".join(".".join(p) for p in secrets_found)
-        log.warning("Removed credential-like keys from settings: %s", names)
-        data = _without(data, secrets_found)
-        raw = json.dumps(data, indent=2).encode()
-        repaired = True
-    try:
-        settings = _from_file(data)
-    except ValidationError as exc:
-        bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
-        if not bad or not bad <= data.keys():
-            raise  # at least one error comes from the environment, not the file
-        log.warning(
-            "Settings %s has invalid values for %s; using defaults for those, original kept as %s.bad",
-            path,
-            ", ".join(sorted(bad)),
-            path.name,
+
+def _valid_part(data: dict[str, Any]) -> tuple[StationSettings, list[tuple[str, ...]]]:
+    """Settings from `data`, leaving out each file value that fails validation (the smallest key that holds
+    the error, so one bad scanner value keeps the other scanner values). An error the environment causes
+    is raised: dropping file values cannot fix it."""
+    env = _environment()
+    dropped: list[tuple[str, ...]] = []
+    while True:
+        try:
+            return _from_file(data), dropped
+        except ValidationError as exc:
+            bad = {tuple(str(p) for p in e["loc"]) for e in exc.errors()}
+            from_file = [_file_key(data, env, loc) for loc in bad]
+            if not bad or any(key is None for key in from_file):
+                raise
+            keys = [key for key in from_file if key is not None]
+            data = _without(data, keys)
+            dropped.extend(keys)
+
+
+def _file_key(
+    data: dict[str, Any], env: dict[str, Any], loc: tuple[str, ...]
+) -> tuple[str, ...] | None:
+    """The deepest key of `loc` the file has and the environment does not override; None if it is env's."""
+    if _get(env, loc) is not _MISSING:
+        return None
+    for depth in range(len(loc), 0, -1):
+        if _get(data, loc[:depth]) is not _MISSING:
+            return loc[:depth]
+    return None
+
+
+_MISSING = object()
+
+
+def _get(data: Any, loc: tuple[str, ...]) -> Any:
+    for part in loc:
+        if not isinstance(data, dict) or part not in data:
+            return _MISSING
+        data = data[part]
+    return data
+
+
+def _checked_kind(
+    settings: StationSettings, data: dict[str, Any], pos_kinds: Collection[str] | None
+) -> StationSettings:
+    """`settings` when its POS kind is one of `pos_kinds` (or there is no list); otherwise the default kind
+    when the file named it, and an error when the environment did (the operator's to fix)."""
+    if pos_kinds is None or settings.pos_kind in pos_kinds:
+        return settings
+    if "pos_kind" in _environment():
+        raise ValueError(
+            f"INTAKE_POS_KIND={settings.pos_kind!r} names no POS this Intake knows "
+            f"({', '.join(pos_kinds)})"
         )
-        try:
-            atomic_write_bytes(_bad_path(paths), raw)
-        except OSError as copy_exc:
-            log.warning("Could not keep a copy of the settings file: %s", copy_exc.strerror)
-        settings = _from_file({k: v for k, v in data.items() if k not in bad})
-        repaired = True
-    if repaired:
-        try:
-            save_settings(paths, settings)
-        except OSError as exc:
-            log.warning("Could not write repaired settings %s: %s", path, exc.strerror)
-    return settings
+    default = StationSettings.model_fields["pos_kind"].default
+    log.warning(
+        "Settings name an unknown POS %r (known: %s); using %s",
+        data.get("pos_kind"),
+        ", ".join(pos_kinds),
+        default,
+    )
+    return settings.model_copy(update={"pos_kind": default})
 
 
 def save_settings(paths: AppPaths, settings: StationSettings) -> None:
-    """Write atomically; values that currently come from INTAKE_* variables keep their on-disk value."""
+    """Write atomically, with the schema version; values that currently come from INTAKE_* variables keep
+    their on-disk value, and keys this version does not know (a newer Intake's) are kept as they were.
+
+    Refuses (ValueError) to write a key that looks like a credential: a guard behind the model's own check.
+    """
+    _write(paths, settings, _read_dict(paths))
+
+
+def _write(paths: AppPaths, settings: StationSettings, on_disk: dict[str, Any]) -> None:
+    """`on_disk` is what the file holds now, in the current shape (migrated, when load_settings writes back)."""
     data = settings.model_dump(mode="json")
-    env = EnvSettingsSource(StationSettings)()
+    env = _environment()
     if env:
-        _keep_file_values_for_env(
-            data, env, StationSettings().model_dump(mode="json"), _read_dict(paths)
-        )
-    atomic_write_bytes(paths.settings_path, (json.dumps(data, indent=2) + "\n").encode())
-
-
-def _from_file(data: dict[str, Any]) -> StationSettings:
-    # Only real fields: a file key such as "_env_file" or "_cli_parse_args" would otherwise reach
-    # BaseSettings as a constructor option and make it read other files or the command line.
-    known = {k: v for k, v in data.items() if k in StationSettings.model_fields}
-    env = EnvSettingsSource(StationSettings)()
-    return StationSettings(**_deep_merge(known, env))
-
-
-def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _deep_merge(out[key], value)
-        else:
-            out[key] = value
-    return out
+        _keep_file_values_for_env(data, env, StationSettings().model_dump(mode="json"), on_disk)
+    # Keys this version does not know (a newer Intake's) survive a save here; credential-like ones never do.
+    kept = _without(on_disk, _secret_paths(on_disk))
+    for key, value in kept.items():
+        if key not in StationSettings.model_fields and key != SCHEMA_KEY:
+            data.setdefault(key, value)
+    found = _secret_paths(data)
+    if found:
+        names = ", ".join(".".join(p) for p in found)
+        raise ValueError(f"refusing to write credential-like keys to settings: {names}")
+    out = {SCHEMA_KEY: SCHEMA_VERSION, **data}
+    atomic_write_bytes(paths.settings_path, (json.dumps(out, indent=2) + "\n").encode())
 
 
 def _keep_file_values_for_env(
-    data: dict[str, Any], env: dict[str, Any], env_applied: dict[str, Any], on_disk: dict[str, Any]
+    data: dict[str, Any],
+    env: dict[str, Any],
+    env_applied: dict[str, Any],
+    on_disk: dict[str, Any],
+    *,
+    nested: bool = False,
 ) -> None:
     """Undo, in `data`, every value that is only there because an INTAKE_* variable put it there."""
     for key, raw in env.items():
@@ -318,7 +495,10 @@ def _keep_file_values_for_env(
                 raw,
                 env_applied.get(key) or {},
                 sub_disk if isinstance(sub_disk, dict) else {},
+                nested=True,
             )
+            if nested and not data[key] and key not in on_disk:
+                del data[key]  # a section only the environment made (pos_options.blaze)
         elif data[key] == env_applied.get(key):
             if key in on_disk:
                 data[key] = on_disk[key]
@@ -339,9 +519,17 @@ def _without(data: dict[str, Any], key_paths: list[tuple[str, ...]]) -> dict[str
     for *parents, leaf in key_paths:
         node = out
         for p in parents:
-            node = node[p]
-        node.pop(leaf, None)
+            node = node.get(p) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(leaf, None)
     return out
+
+
+def _keep_bad_copy(paths: AppPaths, raw: bytes) -> None:
+    try:
+        atomic_write_bytes(_bad_path(paths), raw)
+    except OSError as copy_exc:
+        log.warning("Could not keep a copy of the settings file: %s", copy_exc.strerror)
 
 
 def _bad_path(paths: AppPaths) -> Path:

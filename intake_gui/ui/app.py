@@ -47,9 +47,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run(options: StartOptions) -> int:
+    from intake_gui.services.drivers import load_station_settings
     from intake_gui.store.logs import configure_logging
     from intake_gui.store.paths import app_paths
-    from intake_gui.store.settings import load_settings
     from intake_gui.ui.dialogs.crash_dialog import CrashHandler
     from intake_gui.ui.theme import app_icon, apply_theme
 
@@ -61,7 +61,7 @@ def run(options: StartOptions) -> int:
     log.info("Intake %s starting (sandbox forced: %s)", __version__, options.force_sandbox)
     app = create_application()
     qt_messages.install()
-    settings = load_settings(paths)
+    settings = load_station_settings(paths)
     apply_theme(app, large_type=settings.large_type)
     app.setWindowIcon(app_icon())
 

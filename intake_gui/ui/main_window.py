@@ -30,6 +30,7 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QWindow
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -41,8 +42,8 @@ from PySide6.QtWidgets import (
 from intake_gui.domain.models import Location
 from intake_gui.pos.errors import AuthenticationError, PosError
 from intake_gui.store.paths import AppPaths, app_paths
-from intake_gui.store.settings import StationSettings, load_settings, save_settings
-from intake_gui.ui.dialogs.login_dialog import LoginDialog, LoginRequest
+from intake_gui.store.settings import StationSettings, save_settings
+from intake_gui.ui.dialogs.login_dialog import LoginDialog, LoginRequest, refused_message
 from intake_gui.ui.dialogs.resume_dialog import ResumeAction, ResumeDialog
 from intake_gui.ui.theme import app_icon, apply_theme, repolish
 from intake_gui.ui.verification_panel import DEFAULT_BACKOFF_S
@@ -77,10 +78,10 @@ ContextFactory = Callable[..., Any]
 
 
 def pos_name(kind: str) -> str:
-    """The POS's own name for the banner and title (imported late: the domain's count module is not small)."""
-    from intake_gui.domain.shelf_count import POS_NAMES
+    """The POS's own name for the banner and title, from its driver."""
+    from intake_gui.services.drivers import words_for
 
-    return POS_NAMES.get(kind, str(kind))
+    return words_for(kind).pos_name
 
 
 def _default_context_factory(**kwargs: Any) -> Any:
@@ -139,11 +140,16 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.options = options or StartOptions()
         self.paths = paths or app_paths()
-        self.settings = settings if settings is not None else load_settings(self.paths)
+        if settings is None:
+            from intake_gui.services.drivers import load_station_settings
+
+            settings = load_station_settings(self.paths)
+        self.settings = settings
         self._context_factory = context_factory or _default_context_factory
         self._services_factory = services_factory
         self.services: AppServices | None = None
         self.login_dialog: LoginDialog | None = None
+        self.clerk_dialog: QDialog | None = None
         self.resume_dialog: ResumeDialog | None = None
         self.recovery: list[Any] | None = None
         self._closing = False
@@ -345,6 +351,7 @@ class MainWindow(QMainWindow):
             self.settings.station_name,
             data_locations(self.paths),
             api_base=self.settings.api_base,
+            pos_kind=self.settings.pos_kind,
             parent=self,
         )
         dialog.calibrate_requested.connect(self.open_calibration)
@@ -355,6 +362,7 @@ class MainWindow(QMainWindow):
             update: dict[str, Any] = {"first_run_done": True}
             if result:
                 update["api_base"] = choice.api_base
+                update["pos_kind"] = choice.pos_kind
                 if choice.station_name:
                     update["station_name"] = choice.station_name
             self.settings = self.settings.model_copy(update=update)
@@ -374,10 +382,11 @@ class MainWindow(QMainWindow):
         if login is not None:
             kwargs.update(
                 api_base=login.api_base,
-                username=login.username,
-                password=login.password,
+                credentials=login.credentials,
                 remember=login.remember,
             )
+            if login.clerk_name:
+                settings = settings.model_copy(update={"clerk_name": login.clerk_name})
         kwargs["settings"] = settings
         return kwargs
 
@@ -438,6 +447,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Intake — {ctx.station} — {where}")
         self.connection_label.setText(f"{where} · {ctx.clerk} @ {ctx.station}")
         self.wizard.attach(self.services, ctx.settings)
+        if ctx.needs_clerk_name:  # drivers helper: a key names the shop, so ask who is receiving
+            self._ask_clerk()
         self._update_account_actions()
         self._start_scheduler()
         self.context_opened.emit()
@@ -468,7 +479,7 @@ class MainWindow(QMainWindow):
             self._ask_login("", api_base=exc.api_base, username=exc.username)
             return
         if isinstance(exc, AuthenticationError):
-            self._ask_login("The POS did not accept that username or password. Try again.")
+            self._ask_login(refused_message(self.settings.pos_kind))
             return
         if isinstance(exc, PosError):
             self.wizard.set_connection_error(
@@ -495,6 +506,8 @@ class MainWindow(QMainWindow):
             pos_kind=self.settings.pos_kind,
             message=message,
             keyring_persistent=SecretStore().persistent,
+            clerk_name=self.settings.clerk_name,
+            station=self.settings,
             parent=self,
         )
         self.login_dialog = dialog
@@ -506,6 +519,28 @@ class MainWindow(QMainWindow):
                 self.wizard.set_connection_error(
                     "Not signed in.", "Press F5 to sign in, or choose the sandbox in Settings."
                 )
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    def _ask_clerk(self) -> None:
+        """Who is receiving, where the POS login names nobody; kept in settings and shown in the status bar."""
+        if self.services is None:
+            return
+        from intake_gui.ui.dialogs.clerk_dialog import ClerkDialog
+
+        ctx = self.services.ctx
+        dialog = ClerkDialog(ctx.words, self.settings.clerk_name, self)
+        self.clerk_dialog = dialog
+
+        def done(result: int) -> None:
+            if result and self.services is not None:
+                self.apply_settings(
+                    self.settings.model_copy(update={"clerk_name": dialog.clerk_name()})
+                )
+                where = self.connection_label.text().split(" · ")[0]
+                ctx = self.services.ctx
+                self.connection_label.setText(f"{where} · {ctx.clerk} @ {ctx.station}")
 
         dialog.finished.connect(done)
         dialog.open()
@@ -631,7 +666,9 @@ class MainWindow(QMainWindow):
             forget_credentials,
             ctx,
             on_returned=lambda _r: self.statusBar().showMessage(
-                "This station has forgotten your password; you will be asked next time.", 10000
+                f"This station has forgotten the {ctx.words.credential_word}; you will be asked next "
+                "time.",
+                10000,
             ),
         )
 

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from intake_gui.domain.lifecycle import RECHECK_SCHEDULE_S
-from intake_gui.domain.models import PosKind
 from intake_gui.domain.wizard_flow import STEP_ORDER, Step, WizardFlow
 from intake_gui.services.receive_session import ReceiveSession
 from intake_gui.store.settings import StationSettings
@@ -52,10 +51,6 @@ if TYPE_CHECKING:
     from intake_gui.ui.app_services import AppServices
 
 log = logging.getLogger(__name__)
-
-
-ROOM_NOTES = {PosKind.BLAZE: "In BLAZE these are the shop's inventories."}
-"""What a POS calls the wizard's rooms, shown on the room page."""
 
 
 class ReceiveWizard(WizardSteps, WizardNav, QWidget):
@@ -256,8 +251,6 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
         self.location_page.set_error(headline, what_to_do)
 
     def attach(self, services: AppServices, settings: StationSettings) -> None:
-        from intake_gui.domain.shelf_count import POS_NAMES  # late: not needed for the first frame
-
         self.services = services
         self.settings = settings
         self._gen += 1
@@ -265,12 +258,12 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
         self.cat.forget()
         self._reset_pages()
         self.products_page.reset(settings)
-        kind = services.ctx.pos_kind
-        pos_name = POS_NAMES.get(kind, "the POS")
+        words = services.ctx.words  # the POS driver's words and capabilities (pos/registry.py)
+        pos_name = words.pos_name
         self.vendor_page.pos_name = pos_name
-        self.room_page.set_pos_note(ROOM_NOTES.get(kind, ""))
+        self.room_page.set_pos_note(words.rooms_note)
         if not self.can_receive:
-            caps = services.ctx.connector.capabilities
+            caps = services.ctx.driver.summary
             self.no_receive_page.show_for(pos_name, caps.receive_hint)
             self.catalog_state.emit("Catalog: read by Shelf count only")
         self.show_step()

@@ -333,7 +333,7 @@ class WizardSubmit:
             w.verify_page.show_move_offer(False)
             return
         needed = move_needed(report, draft, self._rooms_by_id())
-        manual = not w.services.ctx.connector.capabilities.move
+        manual = not w.services.ctx.driver.summary.move
         w.verify_page.show_move_offer(needed, manual=manual)
 
     def open_move(self) -> Any:

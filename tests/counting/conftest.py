@@ -16,8 +16,10 @@ import pytest
 
 from intake_gui.domain.models import DraftLine, ReceiveDraft
 from intake_gui.domain.verification import VerificationReport
-from intake_gui.sandbox import TRAINING_SECRET, TRAINING_USER, EmbeddedSandbox, SandboxConfig
+from intake_gui.pos.registry import driver_for
+from intake_gui.sandbox import TRAINING_USER, EmbeddedSandbox, SandboxConfig
 from intake_gui.services.context import AppContext, open_context, sandbox_api_base
+from intake_gui.services.credentials import training_values
 from intake_gui.services.receiving import ReceivingService
 from intake_gui.services.sandbox_mounts import extra_mounts
 from intake_gui.services.setup import SetupService
@@ -80,11 +82,13 @@ def open_pos(
                 SMALL, extra_mounts=extra_mounts(mounts) if full_size else small_mounts(mounts)
             )
         box = boxes["box"]
+        credentials = training_values(driver_for(kind))
+        if "username" in credentials:
+            credentials["username"] = username
         ctx = open_context(
             api_base=sandbox_api_base(box.root_url, kind),
             pos_kind=kind,
-            username=username,
-            password=TRAINING_SECRET,
+            credentials=credentials,
             remember=False,
             settings=station_settings(**settings),
         )

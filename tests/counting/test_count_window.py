@@ -182,7 +182,8 @@ def test_an_empty_room_warns_about_room_access_and_scans_still_count(
     window = open_window(open_pos("blaze"))
     start(qtbot, window, "Quarantine")
     assert window.warning.isVisible()
-    assert "room access for API keys / menus" in window.warning.text()
+    assert "likely cause is access for this partner and developer key" in window.warning.text()
+    assert "Backoffice" not in window.warning.text()
     sku = window.session.index.products[0].sku
     scan(window, sku)
     assert window.comparison.over[0].note == "BLAZE lists none in Quarantine"
@@ -219,8 +220,9 @@ def test_a_scanner_burst_in_the_active_count_window_is_counted_there_only(
 
 
 def test_the_table_repaints_changed_rows_and_can_hide_matches(qtbot: Any) -> None:
-    from intake_gui.domain.models import DraftLine, Location, PosKind, Room
-    from intake_gui.domain.shelf_count import RoomStock, compare
+    from intake_gui.domain.count_compare import compare
+    from intake_gui.domain.models import DraftLine, Location, Room
+    from intake_gui.domain.shelf_count import RoomStock
     from intake_gui.ui.count_model import CountModel
 
     room = Room(room_id=1, name="Floor", inventory_room=True, pos_room=True)
@@ -232,7 +234,7 @@ def test_the_table_repaints_changed_rows_and_can_hide_matches(qtbot: Any) -> Non
             ShelfQuantity(product_id=2, sku="B", name="Berry", quantity=1),
         ),
         source="test",
-        pos=PosKind.DUTCHIE,
+        pos_name="Dutchie",
         package_detail=PackageDetail.NONE,
     )
 

@@ -11,17 +11,19 @@ from types import SimpleNamespace
 
 import pytest
 
+from intake_gui.domain.count_compare import compare
 from intake_gui.domain.counting import fifo_key
-from intake_gui.domain.models import DraftLine, Location, PosKind, Room, SellableItem
-from intake_gui.domain.shelf_count import CountScope, CountStatus, PackageDetail, compare
-from intake_gui.pos.base import Capabilities
+from intake_gui.domain.models import DraftLine, Location, Room, SellableItem
+from intake_gui.domain.shelf_count import CountScope, CountStatus, PackageDetail
+from intake_gui.pos.dutchie.words import DUTCHIE_WORDS
+from intake_gui.pos.indica.words import INDICA_WORDS
+from intake_gui.pos.registry import driver_for
 from intake_gui.sandbox import AZ_LOC_ID
 from intake_gui.services.context import AppContext
 from intake_gui.services.counting import (
-    DUTCHIE_NO_PACKAGES,
-    INDICA_ON_DEMAND,
     CountingService,
     CountRefused,
+    no_packages_note,
     read_count_csv,
 )
 
@@ -50,7 +52,8 @@ def test_dutchie_counts_a_sales_room_against_sellable_inventory_per_product(
     assert len(stock.shelves) == len({i.product_id for i in sellable}) > 0
     assert stock.total == sum(i.quantity for i in sellable)
     assert stock.package_detail is PackageDetail.NONE and stock.access is None
-    assert stock.notes == (DUTCHIE_NO_PACKAGES,)
+    assert stock.notes == (no_packages_note(DUTCHIE_WORDS),)
+    assert stock.source == DUTCHIE_WORDS.count_source
     assert all(s.packages == () for s in stock.shelves)
 
 
@@ -62,7 +65,7 @@ def test_dutchie_refuses_a_storage_room_and_says_why(open_pos: OpenPos) -> None:
     words = refused.value.diagnosis
     assert "Dutchie offers no read of what Vault holds" in words.headline
     assert "Count a sales room (Sales Floor) here" in words.what_to_do
-    with pytest.raises(CountRefused, match="not an inventory room"):
+    with pytest.raises(CountRefused, match="not marked as holding inventory"):
         counting.read_stock(loc, _room(rooms, "Break Room"), rooms)
 
 
@@ -72,7 +75,7 @@ def test_dutchie_empty_sellable_read_warns_about_room_access(open_pos: OpenPos) 
     stock = counting.read_stock(loc, _room(rooms, "Sales Floor"), rooms)
     assert stock.shelves == ()
     assert stock.access is not None
-    assert "room access for API keys / menus" in stock.access.headline
+    assert "Dutchie shows no stock in Sales Floor" in stock.access.headline
     assert "Room accessible by menus" in stock.access.what_to_do
 
 
@@ -107,7 +110,9 @@ def test_indica_reads_the_office_and_packages_only_for_what_is_scanned(open_pos:
     loc, rooms = _place(counting)
     (room,) = rooms
     stock = counting.read_stock(loc, room, rooms)
-    assert stock.package_detail is PackageDetail.ON_DEMAND and stock.notes == (INDICA_ON_DEMAND,)
+    assert stock.package_detail is PackageDetail.ON_DEMAND and stock.notes == (
+        INDICA_WORDS.count_note,
+    )
     assert len(stock.shelves) == len(ctx.connector.sellable_inventory(loc)) > 100
     assert all(s.packages == () for s in stock.shelves)
     several = [s.product_id for s in stock.shelves][:6]
@@ -154,9 +159,6 @@ def test_a_count_exports_to_csv_and_reads_back(open_pos: OpenPos, tmp_path: Path
 class _TwoSalesRooms:
     """A Dutchie-shaped connector whose location has two sales rooms (the sandbox has one per store)."""
 
-    kind = PosKind.DUTCHIE
-    capabilities = Capabilities()
-
     def __init__(self, loc: Location, rooms: list[Room]) -> None:
         self.loc, self._rooms = loc, rooms
 
@@ -176,7 +178,10 @@ def test_dutchie_with_two_sales_rooms_keeps_each_rooms_rows_and_says_what_it_can
     loc = Location(loc_id=5, name="Two floors", lsp_id=1)
     front = Room(room_id=11, name="Front", inventory_room=True, pos_room=True)
     back = Room(room_id=12, name="Back bar", inventory_room=True, pos_room=True)
-    ctx = SimpleNamespace(connector=_TwoSalesRooms(loc, [front, back]))
+    dutchie = driver_for("dutchie")
+    ctx = SimpleNamespace(
+        connector=_TwoSalesRooms(loc, [front, back]), driver=dutchie, words=dutchie.words
+    )
     stock = CountingService(ctx).read_stock(loc, front)  # type: ignore[arg-type]
     assert [(s.sku, s.quantity) for s in stock.shelves] == [("A", Decimal(5))]
     assert any("2 sales rooms" in n for n in stock.notes)

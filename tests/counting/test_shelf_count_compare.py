@@ -8,9 +8,10 @@ import io
 from datetime import date
 from decimal import Decimal
 
+from intake_gui.domain.count_checks import count_refusal, room_access_warning
+from intake_gui.domain.count_compare import compare
 from intake_gui.domain.counting import PackageQty, ShelfQuantity
-from intake_gui.domain.diagnosis import ROOM_ACCESS_HINT
-from intake_gui.domain.models import DraftLine, Location, PosKind, Room
+from intake_gui.domain.models import DraftLine, Location, Room
 from intake_gui.domain.shelf_count import (
     CSV_COLUMNS,
     CountScope,
@@ -18,10 +19,10 @@ from intake_gui.domain.shelf_count import (
     PackageDetail,
     RoomStock,
     UnknownScan,
-    compare,
-    count_refusal,
-    room_access_warning,
 )
+from intake_gui.pos.blaze.words import BLAZE_WORDS
+from intake_gui.pos.dutchie.words import DUTCHIE_WORDS
+from intake_gui.pos.indica.words import INDICA_WORDS
 
 LOC = Location(loc_id=7, name="Green Leaf — Denver", lsp_id=0)
 SAFE = Room(room_id=1, name="Safe", inventory_room=True, pos_room=False)
@@ -51,7 +52,7 @@ def stock(*shelves: ShelfQuantity, detail: PackageDetail = PackageDetail.FULL, *
         room=SAFE,
         shelves=shelves,
         source="BLAZE batch quantities by inventory",
-        pos=PosKind.BLAZE,
+        pos_name="BLAZE",
         package_detail=detail,
         **kw,
     )
@@ -177,24 +178,35 @@ def test_csv_rows_put_each_products_packages_under_it_with_the_header_first() ->
     assert {r["location"] for r in rows} == {LOC.name} and {r["room"] for r in rows} == {"Safe"}
 
 
-def test_an_empty_room_says_room_access_is_the_likely_cause_before_comparing() -> None:
-    assert room_access_warning(PosKind.BLAZE, LOC, SAFE, room_rows=3) is None
-    dutchie = room_access_warning(PosKind.DUTCHIE, LOC, FLOOR, room_rows=0, location_rows=0)
+def test_an_empty_room_says_access_is_the_likely_cause_before_comparing() -> None:
+    assert room_access_warning(BLAZE_WORDS, LOC, SAFE, room_rows=3) is None
+    dutchie = room_access_warning(DUTCHIE_WORDS, LOC, FLOOR, room_rows=0, location_rows=0)
     assert dutchie is not None
-    assert "room access for API keys / menus" in dutchie.headline
+    assert dutchie.headline.startswith("Dutchie shows no stock in Sales floor")
     assert "none for the whole location either" in dutchie.what_happened
-    assert dutchie.what_to_do.startswith(ROOM_ACCESS_HINT)
-    assert "Settings > Location > Integrations" in dutchie.what_to_do
-    blaze = room_access_warning(PosKind.BLAZE, LOC, SAFE, room_rows=0)
+    assert DUTCHIE_WORDS.room_access_check in dutchie.what_to_do
+    assert dutchie.what_to_do.endswith(DUTCHIE_WORDS.room_access_note)
+    blaze = room_access_warning(BLAZE_WORDS, LOC, SAFE, room_rows=0)
     assert blaze is not None and "Safe inventory" in blaze.what_to_do
+    assert "partner and developer key" in blaze.headline + blaze.what_to_do
     assert "before comparing" in blaze.what_happened.casefold()
+    indica = room_access_warning(INDICA_WORDS, LOC, FLOOR, room_rows=0)
+    assert indica is not None and "API key" in indica.what_to_do
+    for said in (blaze, indica):
+        text = " ".join((said.headline, said.what_happened, said.what_to_do))
+        assert "Backoffice" not in text and "menus" not in text
 
 
 def test_rooms_that_cannot_be_counted_are_refused_with_the_reason() -> None:
-    assert count_refusal(PosKind.DUTCHIE, LOC, FLOOR, [SAFE, FLOOR]) is None
-    assert count_refusal(PosKind.BLAZE, LOC, SAFE) is None
-    vault = count_refusal(PosKind.DUTCHIE, LOC, SAFE, [SAFE, FLOOR])
+    none, full = PackageDetail.NONE, PackageDetail.FULL
+    assert count_refusal(DUTCHIE_WORDS, none, LOC, FLOOR, [SAFE, FLOOR]) is None
+    assert count_refusal(BLAZE_WORDS, full, LOC, SAFE) is None
+    vault = count_refusal(DUTCHIE_WORDS, none, LOC, SAFE, [SAFE, FLOOR])
     assert vault is not None and "Dutchie offers no read" in vault.headline
     assert "preorder/inventory" in vault.what_happened and "Sales floor" in vault.what_to_do
-    assert "not an inventory room" in count_refusal(PosKind.BLAZE, LOC, BREAK).headline  # type: ignore[union-attr]
-    assert count_refusal(PosKind.INDICA, LOC, FLOOR, can_count=False) is not None
+    assert DUTCHIE_WORDS.inventory_screen in vault.what_to_do
+    for words, method in ((BLAZE_WORDS, full), (DUTCHIE_WORDS, none)):
+        lounge = count_refusal(words, method, LOC, BREAK)
+        assert lounge is not None and "not marked as holding inventory" in lounge.headline
+    cannot = count_refusal(INDICA_WORDS, None, LOC, FLOOR)
+    assert cannot is not None and "IndicaOnline offers Intake no way" in cannot.headline

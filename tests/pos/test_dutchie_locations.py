@@ -93,7 +93,7 @@ def test_no_path_found_names_every_path_tried(connect: Any, fake: Any, kit: Any)
         connect().locations()
     for path in (TABLE, *ALTERNATE_PATHS):
         assert path in info.value.message
-    assert "dutchie_locations_path" in info.value.message
+    assert "pos_options.dutchie.locations_path" in info.value.message
 
 
 def test_other_failures_are_not_masked_by_alternates(connect: Any, fake: Any, kit: Any) -> None:

@@ -54,7 +54,8 @@ def test_round_trip(paths: AppPaths) -> None:
         first_run_done=True,
         sound=False,
         scanner=ScannerSettings(max_gap_ms=50, prefix="]C1", suffix="tab", gs_substitutes=["|"]),
-        indica_office_id=7,
+        clerk_name="Maria",
+        pos_options={"blaze": {"partner_header": "x-partner"}},
     )
     save_settings(paths, s)
     assert load_settings(paths) == s
@@ -176,7 +177,7 @@ def test_password_env_var_is_not_a_setting(monkeypatch: pytest.MonkeyPatch) -> N
         ("api_base", "ftp://example.com"),
         ("api_base", "example.com/api"),
         ("timezone_override", "Mars/Olympus_Mons"),
-        ("pos_kind", "square"),
+        ("pos_kind", "Square POS"),  # malformed; an unknown kind is the registry's call
         ("rate_limit_per_minute", -1),
     ],
 )

@@ -10,7 +10,14 @@ BLAZE_WORDS = PosWords(
     inventory_screen="BLAZE Retail > Inventory",
     receive_history_screen="BLAZE Retail > Inventory > Batches",
     room_access_check="",
-    login_prompt="Enter the shop's BLAZE partner and developer keys.",
-    history_window_days=None,
+    login_prompt=(
+        "Enter the shop's BLAZE partner and developer keys, and your name for the receiving record."
+    ),
+    history_window_days=7,
     documented_rate_per_minute=None,
+    location_word="shop",
+    credential_word="partner and developer key",
+    rooms_note="In BLAZE these are the shop's inventories.",
+    count_source="BLAZE batch quantities by inventory",
+    api_base_example="https://… (the partner API address BLAZE gave the shop)",
 )

@@ -84,10 +84,7 @@ from intake_gui.pos.waits import WaitFn
 
 log = logging.getLogger(__name__)
 
-MOVE_HINT = (
-    "The Dutchie Backoffice has no known API for moving stock between rooms. Move it by hand in the "
-    "Backoffice: Inventory > open the package > Move / change room."
-)
+MOVE_HINT = DUTCHIE_WORDS.move_hint
 
 
 class _SessionRefused(Exception):

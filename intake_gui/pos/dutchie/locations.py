@@ -4,7 +4,7 @@ Why: every other Backoffice path Intake calls is in the course or in public inte
 this user" is not. The endpoint table's `user/get-locations` is our choice (the sandbox serves it), so a
 real tenant may answer 404. Rather than fail at the first screen, the connector tries, in order:
 
-1. the path from the station settings, when IT has set one (`dutchie_locations_path`);
+1. the path from the station settings, when IT has set one (`pos_options.dutchie.locations_path`);
 2. the login answer itself, when it carries a list of locations (some tenants return them there);
 3. the endpoint table's path;
 4. a short list of plausible alternates, each only after the one before answered 404 (or 405).
@@ -154,7 +154,7 @@ class LocationFinder:
         raise NotFound(
             "This POS lists its locations at none of the paths Intake knows "
             f"({', '.join(missing)}). IT can set the right one in the station settings "
-            "(dutchie_locations_path).",
+            "(pos_options.dutchie.locations_path).",
             detail="locations: 404 from " + ", ".join(missing),
             endpoint=self._table,
             status=404,

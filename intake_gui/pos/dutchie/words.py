@@ -16,4 +16,16 @@ DUTCHIE_WORDS = PosWords(
     login_prompt="Sign in with your Dutchie Backoffice user.",
     history_window_days=31,
     documented_rate_per_minute=60,
+    location_word="location",
+    credential_word="login",
+    move_hint=(
+        "The Dutchie Backoffice has no known API for moving stock between rooms. Move it by hand in the "
+        "Backoffice: Inventory > open the package > Move / change room."
+    ),
+    count_source="Dutchie sellable inventory (preorder/inventory)",
+    room_access_note=(
+        "The “Assign Rooms To Menus” switch itself is under Backoffice > Settings > Location > "
+        "Integrations; turning it off gives every API key access to all rooms."
+    ),
+    api_base_example="https://<tenant>.backoffice.dutchie.com/api/",
 )

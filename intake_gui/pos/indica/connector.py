@@ -64,15 +64,8 @@ M = TypeVar("M", bound=BaseModel)
 MAX_PAGES = 10_000
 """A server that ignores `offset` and reports no total would page forever; this stops it loudly."""
 
-RECEIVE_HINT = (
-    "IndicaOnline's Open API documents no way to check a delivery in, so Intake cannot receive into it. "
-    "Check the delivery in with IndicaOnline Web (Inventory > Check In); Intake can then count the stock "
-    "and confirm it is on sale."
-)
-MOVE_HINT = (
-    "IndicaOnline's Open API documents no transfer between offices; move packages in IndicaOnline Web "
-    "(Inventory > Checked In Packages > the package)."
-)
+RECEIVE_HINT = INDICA_WORDS.receive_hint
+MOVE_HINT = INDICA_WORDS.move_hint
 
 
 def _describe(exc: ValueError) -> str:

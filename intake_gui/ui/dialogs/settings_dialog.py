@@ -1,7 +1,8 @@
-"""Station settings a clerk or manager may change. Nothing secret: passwords live in the keyring only.
+"""Station settings a clerk or manager may change. Nothing secret: passwords and keys live in the keyring only.
 
 The dialog returns a validated copy of the settings; saving and applying (restyle, reconnect) is the main
-window's job, so this file stays a form.
+window's job, so this file stays a form. The POS list comes from the driver registry, and the clerk's name
+is asked only where the chosen POS's login names nobody (its driver says so).
 """
 
 from __future__ import annotations
@@ -23,16 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake_gui.services.drivers import driver_for, drivers
 from intake_gui.store.settings import StationSettings
 from intake_gui.ui.theme import repolish
 
 CALIBRATION_MODULE = "intake_gui.ui.dialogs.calibration_dialog"
-
-POS_KINDS = (
-    ("dutchie", "Dutchie Backoffice"),
-    ("blaze", "BLAZE"),
-    ("indica", "IndicaOnline"),
-)
 TRANSPORTS = (
     ("default", "Standard"),
     ("browser_tls", "Browser-like TLS (if Cloudflare refuses the standard one)"),
@@ -53,10 +49,17 @@ class SettingsDialog(QDialog):
         self.api_base = QLineEdit(settings.api_base or "")
         self.api_base.setPlaceholderText("empty = the built-in training sandbox")
         self.pos_kind = QComboBox()
-        for value, text in POS_KINDS:
-            self.pos_kind.addItem(text, value)
+        self.pos_kind.setObjectName("pos_choice")
+        for driver in drivers():
+            self.pos_kind.addItem(driver.display_name, driver.kind)
         self.pos_kind.setCurrentIndex(max(0, self.pos_kind.findData(settings.pos_kind)))
         self.station = QLineEdit(settings.station_name)
+        self.clerk = QLineEdit(settings.clerk_name)
+        self.clerk.setMaxLength(80)
+        self.clerk.setAccessibleName("Clerk receiving at this station")
+        self.clerk_hint = QLabel("")
+        self.clerk_hint.setObjectName("hint")
+        self.clerk_hint.setWordWrap(True)
         self.transport = QComboBox()
         for value, text in TRANSPORTS:
             self.transport.addItem(text, value)
@@ -73,6 +76,8 @@ class SettingsDialog(QDialog):
         form.addRow("&Tenant address:", self.api_base)
         form.addRow("&POS:", self.pos_kind)
         form.addRow("&Station name:", self.station)
+        form.addRow("&Clerk:", self.clerk)
+        form.addRow("", self.clerk_hint)
         form.addRow("T&ransport:", self.transport)
         form.addRow("", self.large_type)
         form.addRow("", self.sound)
@@ -109,6 +114,9 @@ class SettingsDialog(QDialog):
         note.setWordWrap(True)
         layout.addWidget(note)
 
+        self.pos_kind.currentIndexChanged.connect(self._pos_changed)
+        self._pos_changed()
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -117,11 +125,27 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(620, 0)
 
+    def _pos_changed(self, *_args: object) -> None:
+        """The clerk's name matters where the POS's login names nobody; otherwise the login is the person."""
+        driver = driver_for(self.pos_kind.currentData())
+        words = driver.words
+        self.clerk.setEnabled(not driver.names_person)
+        if driver.names_person:
+            self.clerk_hint.setText(
+                f"{words.pos_name} signs in a person: the receiving record names the signed-in user."
+            )
+        else:
+            self.clerk_hint.setText(
+                f"{words.pos_name} signs in with a {words.credential_word}, which names the "
+                f"{words.location_word}: the receiving record names the clerk entered here."
+            )
+
     def values(self) -> dict[str, object]:
         return {
             "api_base": self.api_base.text().strip() or None,
             "pos_kind": self.pos_kind.currentData(),
             "station_name": self.station.text().strip(),
+            "clerk_name": self.clerk.text().strip(),
             "transport": self.transport.currentData(),
             "large_type": self.large_type.isChecked(),
             "sound": self.sound.isChecked(),

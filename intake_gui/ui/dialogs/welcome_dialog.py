@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake_gui.services.drivers import drivers, words_for
 from intake_gui.ui.dialogs.settings_dialog import CALIBRATION_MODULE
 
 
@@ -33,6 +35,8 @@ class WelcomeChoice:
     use_sandbox: bool
     api_base: str | None
     station_name: str
+    pos_kind: str = "dutchie"
+    """Which POS the store runs (the sandbox emulates each one, so a trainee practises on the right one)."""
 
 
 class WelcomeDialog(QDialog):
@@ -44,6 +48,7 @@ class WelcomeDialog(QDialog):
         where: Mapping[str, Path],
         *,
         api_base: str | None = None,
+        pos_kind: str = "dutchie",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -71,11 +76,19 @@ class WelcomeDialog(QDialog):
         layout.addWidget(self.tenant_choice)
 
         form = QFormLayout()
+        # drivers helper: the POS list and the address example come from the driver registry.
+        self.pos_kind = QComboBox()
+        self.pos_kind.setObjectName("pos_choice")
+        for driver in drivers():
+            self.pos_kind.addItem(driver.display_name, driver.kind)
+        self.pos_kind.setCurrentIndex(max(0, self.pos_kind.findData(pos_kind)))
         self.api_base = QLineEdit(api_base or "")
-        self.api_base.setPlaceholderText("https://<tenant>.backoffice.dutchie.com/api/")
+        self.pos_kind.currentIndexChanged.connect(self._pos_changed)
+        self._pos_changed()
         self.api_base.setEnabled(bool(api_base))
         self.tenant_choice.toggled.connect(self.api_base.setEnabled)
         self.station = QLineEdit(station_name)
+        form.addRow("&Your POS:", self.pos_kind)
         form.addRow("POS &address:", self.api_base)
         form.addRow("&Station name:", self.station)
         layout.addLayout(form)
@@ -112,12 +125,16 @@ class WelcomeDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(640, 0)
 
+    def _pos_changed(self, *_args: object) -> None:
+        self.api_base.setPlaceholderText(words_for(self.pos_kind.currentData()).api_base_example)
+
     def choice(self) -> WelcomeChoice:
         use_sandbox = self.sandbox_choice.isChecked()
         return WelcomeChoice(
             use_sandbox=use_sandbox,
             api_base=None if use_sandbox else (self.api_base.text().strip() or None),
             station_name=self.station.text().strip(),
+            pos_kind=self.pos_kind.currentData(),
         )
 
     def _accept(self) -> None:
