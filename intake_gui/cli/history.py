@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from intake_gui.cli.dates import DAY_HELP, day_words
 from intake_gui.cli.lookups import find_location
 from intake_gui.cli.output import EXIT_OK, CliError, Output
 
@@ -17,11 +18,11 @@ def register(sub: Any) -> None:
         "history", help="receive history, joined with who received it at which station"
     )
     h.add_argument("--loc", type=int, required=True)
+    h.add_argument("--since", type=day_words, required=True, metavar="DAY", help=DAY_HELP)
     h.add_argument(
-        "--since", type=date.fromisoformat, required=True, help="YYYY-MM-DD (store-local)"
+        "--until", type=day_words, metavar="DAY", help="inclusive, same forms (default: today)"
     )
-    h.add_argument("--until", type=date.fromisoformat, help="YYYY-MM-DD inclusive (default today)")
-    h.add_argument("--csv", metavar="PATH", help="write CSV to PATH ('-' for stdout)")
+    h.add_argument("--csv", metavar="PATH", help="write CSV to PATH ('-' streams it to stdout)")
     h.set_defaults(handler=cmd_history, needs_context=True)
 
 
@@ -30,10 +31,14 @@ def cmd_history(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     from intake_gui.services.history import HistoryService, export_csv
 
     loc = find_location(ctx, args.loc)
-    until = args.until or datetime.now(zone(loc.timezone)).date()  # "today" at the store
-    if until < args.since:
-        raise CliError("--until is before --since.")
-    start = datetime.combine(args.since, datetime.min.time())
+    today = datetime.now(zone(loc.timezone)).date()  # "today" at the store, not at this station
+    since = args.since.on(today)
+    until = args.until.on(today) if args.until else today
+    if until < since:
+        raise CliError(
+            f"--until {args.until} ({until}) is before --since {args.since} ({since}); swap them."
+        )
+    start = datetime.combine(since, datetime.min.time())
     end = datetime.combine(until + timedelta(days=1), datetime.min.time())
     entries = HistoryService(ctx).history(
         loc,

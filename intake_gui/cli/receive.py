@@ -47,27 +47,24 @@ def register(sub: Any) -> None:
 
 
 def parse_line(spec: str) -> tuple[str, Decimal, Decimal | None]:
-    from intake_gui.domain.models import parse_cost, parse_quantity
+    # [input] one reading of --line for the whole CLI (station's decimal mark, no thousands separators)
+    from intake_gui.cli.receive_input import parse_line_spec
 
-    code, sep, rest = spec.partition("=")
-    if not sep or not code.strip():
-        raise CliError(f"--line {spec!r}: write SKU=QTY or SKU=QTY@COST, e.g. 3B4791=3@4.50")
-    qty_text, _, cost_text = rest.partition("@")
-    try:
-        qty = parse_quantity(qty_text)
-        cost = parse_cost(cost_text) if cost_text else None
-    except ValueError as exc:
-        raise CliError(f"--line {spec!r}: {exc}") from None
-    return code.strip(), qty, cost
+    line = parse_line_spec(spec)
+    return line.code, line.quantity, line.cost
+    # [/input]
 
 
 def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
-    from intake_gui.domain.barcode import interpret
-    from intake_gui.domain.models import DraftLine, ReceiveDraft
+    # [input] arguments were checked before the context opened (cli/receive_input.py, app.PREFLIGHT)
+    from intake_gui.cli.receive_input import check_receive, draft_lines
+    from intake_gui.domain.input_refusals import clerk_message
+    from intake_gui.domain.models import ReceiveDraft
     from intake_gui.services.receiving import ReceivingService
     from intake_gui.services.setup import SetupService
 
-    lines_spec = [parse_line(s) for s in args.line]
+    checked = getattr(args, "checked", None) or check_receive(args)
+    # [/input]
     setup = SetupService(ctx)
     loc = find_location(ctx, args.loc)
     rooms = setup.rooms(loc)
@@ -92,35 +89,18 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
             EXIT_USAGE,
         )
     snap = load_catalog(ctx, loc, out)
-    lines = []
-    for code, qty, cost in lines_spec:
-        product = snap.index.lookup(interpret(code))
-        if product is None:
-            raise CliError(
-                f"No product with SKU or barcode {code!r} in the catalog.", EXIT_NOT_FOUND
-            )
-        lines.append(
-            DraftLine(
-                product_id=product.product_id,
-                sku=product.sku,
-                name=product.name,
-                quantity=qty,
-                unit_cost=cost if cost is not None else (product.unit_cost or 0),
-                unit_id=product.unit_id,
-                room_id=room.room_id,
-            )
-        )
+    lines = draft_lines(checked.lines, snap, room)  # [input] unknown code 6, fraction of an each 2
     try:
         draft = ReceiveDraft(
             location=loc,
             vendor=vendor,
             room=room,
-            title=args.title,
-            note=args.note,
+            title=checked.title,
+            note=checked.note,
             lines=tuple(lines),
         )
     except ValueError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(clerk_message(exc)) from None  # [input] never pydantic's text
     receiving = ReceivingService(ctx)
     ctx.journal.save_draft(draft, actor=ctx.clerk, station=ctx.station)
     baseline = receiving.baseline(draft)

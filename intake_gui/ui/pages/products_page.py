@@ -430,7 +430,8 @@ class ProductsPage(Page):
             return
         typed = TYPED_MULTIPLIER.fullmatch(self.search.text())
         if typed:
-            error = self.session.set_quantity_next(typed.group(1).replace(",", "."))
+            # [input] as typed: the station's decimal mark decides what "2,5" means (domain/quantities.py)
+            error = self.session.set_quantity_next(typed.group(1))
             self.search.clear()
             if error:
                 self._show_outcome_text(f"✖ {error}", "bad")
