@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from intake_gui import __version__
-from intake_gui.cli import history, lookups, receive, receive_input, sandbox_cmd
+from intake_gui.cli import doctor, history, lookups, receive, receive_input, sandbox_cmd
 from intake_gui.cli.dates import join_negative_days
 from intake_gui.cli.failures import exit_code_for, pos_failure
 from intake_gui.cli.output import (
@@ -34,7 +34,7 @@ from intake_gui.cli.output import (
     Output,
 )
 
-COMMAND_MODULES = (sandbox_cmd, lookups, receive, history)
+COMMAND_MODULES = (sandbox_cmd, lookups, receive, history, doctor)
 PREFLIGHT: dict[str, Callable[[argparse.Namespace], Any]] = {
     "receive": receive_input.check_receive,
 }

@@ -64,6 +64,7 @@ def cmd_history(ctx: Any, args: argparse.Namespace, out: Output) -> int:
                 "receipt_id": e.row.receipt_id,
                 "received_at": e.row.received_at,
                 "timezone": loc.timezone,
+                "timezone_source": loc.zone_source,
                 "vendor": e.row.vendor_name,
                 "title": e.row.title,
                 "products": e.row.product_count,
@@ -75,9 +76,9 @@ def cmd_history(ctx: Any, args: argparse.Namespace, out: Output) -> int:
             for e in entries
         ],
         lambda: (
-            f"Times are store-local ({loc.timezone}).\n"
+            f"Times are store-local: {loc.zone_words}.\n"
             + "\n".join(
-                f"{e.row.received_at:%Y-%m-%d %H:%M}  {e.row.receipt_id:>8}  {e.row.vendor_name[:22]:<22} "
+                f"{f'{e.row.received_at:%Y-%m-%d %H:%M}' if e.row.received_at else 'date unknown':<16}  {e.row.receipt_id:>8}  {e.row.vendor_name[:22]:<22} "
                 f"{e.row.title[:40]:<40} {e.row.product_count:>3}  {e.row.status:<9} {e.clerk or '-'}"
                 for e in entries
             )

@@ -106,9 +106,43 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     baseline = receiving.baseline(draft)
     result = receiving.submit(draft, on_phase=lambda _p, words: out.info(words))
     report = _verify_until_settled(receiving, draft, result, baseline, args.verify_timeout, out)
-    data = {"receipt_id": result.receipt_id, "reconciled": result.reconciled} | _report_json(report)
-    out.emit(data, lambda: f"Receipt {result.receipt_id}\n" + _report_text(report))
+    data = (
+        {"receipt_id": result.receipt_id, "reconciled": result.reconciled}
+        | {"lines": _lines_json(draft), "store_time": loc.zone_words}
+        | _report_json(report)
+    )
+    out.emit(
+        data,
+        lambda: (
+            f"Receipt {result.receipt_id}\n{_lines_text(draft)}\n"
+            f"Store time: {loc.zone_words}\n" + _report_text(report)
+        ),
+    )
     return EXIT_OK if report.all_green else EXIT_NOT_GREEN
+
+
+def _cost_text(cost: Any) -> str:
+    return "no cost" if cost is None else f"${cost:,.2f}"
+
+
+def _lines_json(draft: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "sku": ln.sku,
+            "quantity": str(ln.quantity),
+            "unit_cost": None if ln.unit_cost is None else str(ln.unit_cost),
+        }
+        for ln in draft.lines
+    ]
+
+
+def _lines_text(draft: Any) -> str:
+    """One line per product with its cost, "no cost" where nobody gave one (it was sent without)."""
+    rows = [f"  {ln.sku:<14} x {ln.quantity:<8} {_cost_text(ln.unit_cost)}" for ln in draft.lines]
+    missing = sum(1 for ln in draft.lines if ln.unit_cost is None)
+    if missing:
+        rows.append(f"  {missing} line(s) sent without a unit cost (none was given).")
+    return "\n".join(rows)
 
 
 def _verify_until_settled(
@@ -169,8 +203,8 @@ def cmd_verify(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     row = _find_history_row(ctx, loc, args.receipt, journal_entry)
     report = history.reverify(loc, HistoryEntry(row=row))
     out.emit(
-        {"receipt_id": args.receipt} | _report_json(report),
-        lambda: f"Receipt {args.receipt}\n" + _report_text(report),
+        {"receipt_id": args.receipt, "store_time": loc.zone_words} | _report_json(report),
+        lambda: f"Receipt {args.receipt}\nStore time: {loc.zone_words}\n" + _report_text(report),
     )
     return EXIT_OK if report.all_green else EXIT_NOT_GREEN
 

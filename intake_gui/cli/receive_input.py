@@ -112,7 +112,8 @@ def draft_lines(
                     sku=product.sku,
                     name=product.name,
                     quantity=spec.quantity,
-                    unit_cost=spec.cost if spec.cost is not None else (product.unit_cost or 0),
+                    # None when neither the clerk nor the catalogue gave a cost: sent without one.
+                    unit_cost=spec.cost if spec.cost is not None else product.unit_cost,
                     unit_id=product.unit_id,
                     measure=product.measure,
                     room_id=room.room_id,

@@ -7,7 +7,9 @@ datetimes. Everything that crosses between the two goes through here, so DST is 
 DST policy (PEP 495 `fold`):
 - Ambiguous wall times (the repeated hour when clocks fall back) follow the naive datetime's `fold`:
   0 (Python's default) is the first occurrence, the earlier instant. `to_store_local` sets fold=1 on the
-  second occurrence, so a round trip through wall time is exact.
+  second occurrence, so a round trip through wall time is exact. (`to_store_local` itself lives in
+  `store_time`, the one place that turns POS and station times into store wall time; it is re-exported
+  here for the callers that always found it here.)
 - Nonexistent wall times (the skipped hour when clocks spring forward) are read with the offset in force
   *before* the gap (fold=0), i.e. they land one hour later on the clock: 02:30 on a spring-forward night
   becomes 03:30 daylight time, the moment a clock not yet set forward would have shown 02:30. With fold=1
@@ -20,6 +22,8 @@ from collections.abc import Callable, Hashable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
+
+from intake_gui.domain.store_time import to_store_local as to_store_local
 
 R = TypeVar("R")
 Window = tuple[datetime, datetime]
@@ -66,7 +70,9 @@ def _receipt_id(row: Any) -> Hashable:
 
 
 def _received_at(row: Any) -> Any:
-    return row.received_at
+    # A row without a date (a tenant's unreadable date) sorts as the oldest instead of failing the sort.
+    when = row.received_at
+    return when if when is not None else datetime.min
 
 
 def merge_rows(
@@ -109,17 +115,6 @@ def local_day_bounds(day: date, tz: str) -> Window:
     zone(tz)
     start = datetime.combine(day, time())
     return start, start + timedelta(days=1)
-
-
-def to_store_local(dt_aware: datetime, tz: str) -> datetime:
-    """An instant as the store's naive wall time; the second pass through a repeated hour keeps fold=1."""
-    if dt_aware.tzinfo is None:
-        raise ValueError(
-            "to_store_local needs a timezone-aware datetime; naive times are ambiguous"
-        )
-    # Through UTC first: astimezone() to the zone a datetime already carries returns it unchanged, which
-    # would keep a nonexistent wall time (02:30 on a spring-forward night) as it is.
-    return dt_aware.astimezone(UTC).astimezone(zone(tz)).replace(tzinfo=None)
 
 
 def from_store_local(naive: datetime, tz: str) -> datetime:

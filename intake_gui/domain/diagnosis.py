@@ -676,7 +676,8 @@ def history_match(ev: VerificationEvidence) -> Light | None:
         return None
     detail = (
         f"history row {row.receipt_id}: Status={row.status!r}, Vendor={row.vendor_name!r}, "
-        f"Products={row.product_count}, received_at={row.received_at.isoformat()}"
+        f"Products={row.product_count}, "
+        f"received_at={row.received_at.isoformat() if row.received_at else 'unknown'}"
     )
     title = row.title.strip()
     if title and title != ev.draft.wire_title and ev.draft.token.casefold() not in title.casefold():

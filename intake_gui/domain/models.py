@@ -52,6 +52,18 @@ class Location(_Model):
     org_id: int = 0
     timezone: str = "UTC"
     """IANA name. Backoffice dates are store-local wall time; we need the zone to show and compare them."""
+    zone_source: str = ""
+    """Where `timezone` came from: a `domain.store_time.ZoneSource` value ("pos", "state", "station",
+    "default"), or "" for a location made before this was known. `zone_words` says it in words."""
+    zone_given: str = ""
+    """What the POS or the state said when it was not the IANA name itself ("MST", "AZ")."""
+
+    @property
+    def zone_words(self) -> str:
+        """ "Mountain Standard Time, America/Phoenix — from the store's state, AZ"."""
+        from intake_gui.domain.store_time import zone_words
+
+        return zone_words(self.timezone, self.zone_source, self.zone_given)
 
 
 class Vendor(_Model):
@@ -153,7 +165,9 @@ class DraftLine(_Model):
     sku: str
     name: str
     quantity: Decimal
-    unit_cost: Decimal = Decimal("0")
+    unit_cost: Decimal | None = None
+    """None when nobody gave a cost: the line is sent without one (never as 0, which would zero the
+    store's cost of goods), shown as "no cost", and refused at Submit when the station requires costs."""
     unit_id: int = 1
     room_id: int | None = None
     package_tag: str = ""
@@ -175,7 +189,10 @@ class DraftLine(_Model):
 
     @field_validator("unit_cost", mode="before")
     @classmethod
-    def _cost(cls, v: object) -> Decimal:
+    def _cost(cls, v: object) -> Decimal | None:
+        # None when nobody gave a cost (sent without one, never as 0); stored/machine text, see `_qty`.
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
         return parse_cost(v, style=quantities.MACHINE)
 
     @model_validator(mode="after")
@@ -189,6 +206,9 @@ class DraftLine(_Model):
 
     @property
     def line_total(self) -> Decimal:
+        """Quantity x cost; 0 for a line without a cost (see `ReceiveDraft.costs_known`)."""
+        if self.unit_cost is None:
+            return Decimal("0.00")
         return (self.quantity * self.unit_cost).quantize(Decimal("0.01"))
 
 
@@ -256,8 +276,14 @@ class ReceiveDraft(_Model):
     def total_cost(self) -> Decimal:
         return sum((ln.line_total for ln in self.lines), Decimal("0"))
 
-    def problems(self) -> list[str]:
-        """Everything that stops this draft from being sent, in words; empty when it may go."""
+    @property
+    def costs_known(self) -> bool:
+        """Every line has a unit cost (so `total_cost` is the real total)."""
+        return all(ln.unit_cost is not None for ln in self.lines)
+
+    def problems(self, *, require_costs: bool = False) -> list[str]:
+        """Everything that stops this draft from being sent, in words; empty when it may go.
+        `require_costs` is the station setting of that name: every line must then have a unit cost."""
         out: list[str] = []
         if not self.room.eligible:
             out.append(
@@ -277,6 +303,15 @@ class ReceiveDraft(_Model):
                 kind = "over" if ln.quantity > ln.expected else "short"
                 out.append(
                     f"{ln.sku} is {kind} (expected {ln.expected}, counted {ln.quantity}): give a reason."
+                )
+        if require_costs:
+            no_cost = [ln.sku for ln in self.lines if ln.unit_cost is None]
+            if no_cost:
+                shown = ", ".join(no_cost[:5]) + (
+                    f" and {len(no_cost) - 5} more" if len(no_cost) > 5 else ""
+                )
+                out.append(
+                    f"This station requires a unit cost on every line; give one for {shown}."
                 )
         return out
 
@@ -309,14 +344,20 @@ class Package(_Model):
 
 class HistoryRow(_Model):
     receipt_id: int
-    received_at: datetime
-    """Store-local wall time, naive, as the POS reports it; pair with Location.timezone to show it."""
+    received_at: datetime | None = None
+    """Store-local wall time, naive, as the POS reports it; pair with Location.timezone to show it.
+    None when the POS sent no readable date: the row still proves the receive by id and title."""
     vendor_id: int | None = None
     vendor_name: str = ""
     title: str = ""
     status: str = ""
     product_count: int = 0
     total_quantity: Decimal | None = None
+
+    @property
+    def sort_key(self) -> tuple[datetime, int]:
+        """Oldest first by date, rows without a date first (as if at the start of time), then by id."""
+        return (self.received_at or datetime.min, self.receipt_id)
 
 
 class SellableItem(_Model):

@@ -553,6 +553,9 @@ class ScanSession:
         return self._edit(line_id, "quantity", qty)
 
     def set_cost(self, line_id: str, value: object) -> str | None:
+        """A blank value clears the cost (the line is then sent without one)."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return self._edit(line_id, "unit_cost", None)
         try:
             cost = parse_cost(value)
         except ValueError as exc:
@@ -773,7 +776,7 @@ class ScanSession:
                     sku=product.sku,
                     name=product.name,
                     quantity=qty,
-                    unit_cost=product.unit_cost if product.unit_cost is not None else ZERO,
+                    unit_cost=product.unit_cost,  # None stays None: never a cost nobody gave
                     unit_id=product.unit_id,
                     room_id=self.room_id,
                     package_tag=tag,

@@ -10,7 +10,7 @@ import csv
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -105,7 +105,7 @@ class HistoryService:
         self.ctx.writer.flush()
         journal = self.ctx.journal.by_receipt(r.receipt_id for r in merged)
         out = []
-        for row in sorted(merged, key=lambda r: (r.received_at, r.receipt_id), reverse=True):
+        for row in sorted(merged, key=lambda r: r.sort_key, reverse=True):
             entry = journal.get(row.receipt_id)
             words, green = summarize_verification(entry)
             out.append(
@@ -141,7 +141,14 @@ class HistoryService:
             submitted_at = journal_entry.submit_started_at or journal_entry.updated_at
         else:
             draft = self._draft_from_pos(location, entry)
-            submitted_at = from_store_local(entry.row.received_at, location.timezone)
+            when = entry.row.received_at
+            # A POS row without a readable date: the receive is older than this look at it, so treat it
+            # as a day old (no "still propagating" wait for stock that has had all the time it needs).
+            submitted_at = (
+                from_store_local(when, location.timezone)
+                if when is not None
+                else datetime.now(UTC) - timedelta(days=1)
+            )
         return receiving.verify(
             draft,
             receipt_id,
@@ -194,7 +201,7 @@ def export_csv(entries: list[HistoryEntry], path: Path, tz: str) -> int:
             r = e.row
             writer.writerow(
                 [
-                    r.received_at.isoformat(timespec="seconds"),
+                    r.received_at.isoformat(timespec="seconds") if r.received_at else "",
                     tz,
                     r.receipt_id,
                     r.vendor_name,
@@ -219,7 +226,8 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 def receives_per_day(entries: list[HistoryEntry]) -> dict[date, int]:
     days: dict[date, int] = defaultdict(int)
     for e in entries:
-        days[e.row.received_at.date()] += 1
+        if e.row.received_at is not None:  # a row without a date is in no day's bar
+            days[e.row.received_at.date()] += 1
     return dict(sorted(days.items()))
 
 

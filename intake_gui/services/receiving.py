@@ -212,7 +212,7 @@ class ReceivingService:
             if on_phase:
                 on_phase(p, PHASE_WORDS[p])
 
-        problems = draft.problems()
+        problems = draft.problems(require_costs=self.ctx.settings.require_costs)
         if problems:
             raise SubmitRefused(
                 Diagnosis(

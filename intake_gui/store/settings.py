@@ -85,6 +85,8 @@ class StationSettings(BaseSettings):
     transport: Literal["default", "browser_tls"] = "default"
     request_timeout_s: float = Field(default=20.0, gt=0, le=300)
     rate_limit_per_minute: int = Field(default=60, ge=0, le=600)
+    require_costs: bool = False
+    """Refuse Submit until every line has a unit cost (lines without one are otherwise sent without)."""
     """Client-side pacing; 0 turns it off (only sensible against a local sandbox with its limit off)."""
     catalog_refresh_minutes: int = Field(default=15, ge=1, le=24 * 60)
     large_type: bool = False

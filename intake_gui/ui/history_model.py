@@ -103,9 +103,10 @@ def error_words(exc: BaseException) -> str:
     return "Intake could not complete this; the log has the details."
 
 
-def format_wall(dt: datetime) -> str:
-    """A store wall time as the POS gave it; seconds matter when two receives land in the same minute."""
-    return dt.strftime("%Y-%m-%d %H:%M:%S")
+def format_wall(dt: datetime | None) -> str:
+    """A store wall time as the POS gave it; seconds matter when two receives land in the same minute.
+    A POS row without a readable date still proves the receive; it shows as "date unknown"."""
+    return dt.strftime("%Y-%m-%d %H:%M:%S") if dt is not None else "date unknown"
 
 
 def format_instant(instant: datetime, tz: str) -> str:
@@ -359,7 +360,7 @@ class HistoryTreeModel(QAbstractItemModel):
     def _haystack(entry: HistoryEntry) -> str:
         r = entry.row
         parts = (
-            r.received_at.isoformat(sep=" "),
+            r.received_at.isoformat(sep=" ") if r.received_at else "",
             r.vendor_name,
             str(r.vendor_id or ""),
             r.title,
@@ -378,7 +379,7 @@ class HistoryTreeModel(QAbstractItemModel):
         by_key: dict[Any, list[int]] = {}
         for i, entry in enumerate(self._entries):
             key = (
-                entry.row.received_at.date()
+                (entry.row.received_at.date() if entry.row.received_at else None)
                 if self._grouping is Grouping.DAY
                 else _vendor_key(entry)
             )
@@ -389,7 +390,7 @@ class HistoryTreeModel(QAbstractItemModel):
                 names[name] = names.get(name, 0) + 1
         for key, members in by_key.items():
             if self._grouping is Grouping.DAY:
-                label = f"{key:%a %Y-%m-%d}"
+                label = f"{key:%a %Y-%m-%d}" if key is not None else "Date unknown"
             else:
                 name, vid = key
                 # Vendor names repeat with different ids: only then does the id belong in the label.
@@ -421,20 +422,21 @@ class HistoryTreeModel(QAbstractItemModel):
 
 def _sort_key(entry: HistoryEntry, col: Column) -> Any:
     r = entry.row
+    when = r.received_at or datetime.min  # a row without a date sorts as the oldest
     return {
-        Column.RECEIVED: (r.received_at, r.receipt_id),
-        Column.VENDOR: (r.vendor_name.casefold(), r.received_at),
-        Column.TITLE: (clean_title(r.title).casefold(), r.received_at),
-        Column.PRODUCTS: (r.product_count, r.received_at),
-        Column.QUANTITY: (r.total_quantity or Decimal(0), r.received_at),
-        Column.STATUS: (r.status.casefold(), r.received_at),
+        Column.RECEIVED: (when, r.receipt_id),
+        Column.VENDOR: (r.vendor_name.casefold(), when),
+        Column.TITLE: (clean_title(r.title).casefold(), when),
+        Column.PRODUCTS: (r.product_count, when),
+        Column.QUANTITY: (r.total_quantity or Decimal(0), when),
+        Column.STATUS: (r.status.casefold(), when),
         Column.RECEIPT: (r.receipt_id,),
-        Column.CLERK: (entry.clerk.casefold(), r.received_at),
-        Column.STATION: (entry.station.casefold(), r.received_at),
+        Column.CLERK: (entry.clerk.casefold(), when),
+        Column.STATION: (entry.station.casefold(), when),
         Column.VERIFICATION: (
             {True: 2, False: 0, None: 1}[entry.all_green],
             entry.verification,
-            r.received_at,
+            when,
         ),
     }[col]
 

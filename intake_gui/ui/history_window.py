@@ -368,8 +368,9 @@ class HistoryWindow(QMainWindow):
 
     def _effective(self, location: Location) -> Location:
         """The station may correct a zone the POS reports wrongly; the whole window then uses the corrected one."""
-        override = self.ctx.settings.timezone_override
-        return location.model_copy(update={"timezone": override}) if override else location
+        from intake_gui.domain.store_time import with_station_override
+
+        return with_station_override(location, self.ctx.settings.timezone_override)
 
     def _locations_ready(self, locations: list[Location]) -> None:
         if self._closed:
@@ -488,7 +489,7 @@ class HistoryWindow(QMainWindow):
         )
         self.zone_label.setText(
             f"{start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} store time · all times in this window are "
-            f"{zone_label(loc.timezone)}{read}"
+            f"{zone_label(loc.timezone)}{read}. Store time: {loc.zone_words}"
         )
 
     # ---- loading -------------------------------------------------------------------------------------

@@ -124,8 +124,8 @@ def format_diff(value: Decimal | None) -> str:
     return f"+{text}" if value > 0 else f"−{text}" if value < 0 else "0"
 
 
-def format_money(value: Decimal) -> str:
-    return f"${value:,.2f}"
+def format_money(value: Decimal | None) -> str:
+    return "no cost" if value is None else f"${value:,.2f}"
 
 
 class LinesTableModel(QAbstractTableModel):
@@ -409,7 +409,7 @@ class LinesTableModel(QAbstractTableModel):
         if column == Column.UNIT_COST:
             return format_money(line.unit_cost)
         if column == Column.LINE_TOTAL:
-            return format_money(line.line_total)
+            return format_money(line.line_total if line.unit_cost is not None else None)
         if column == Column.PACKAGE_TAG:
             return line.package_tag
         if column == Column.LOT:
@@ -423,7 +423,7 @@ class LinesTableModel(QAbstractTableModel):
         if column == Column.SCANNED:
             return format_qty(row.scanned) if line is not None else ""
         if column == Column.UNIT_COST and line is not None:
-            return f"{line.unit_cost:.2f}"
+            return "" if line.unit_cost is None else f"{line.unit_cost:.2f}"
         if column == Column.REASON:
             return row.reason
         return self._display(row, column)

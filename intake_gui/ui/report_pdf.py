@@ -386,4 +386,5 @@ def save_report_for(
 
 def report_file_name(details: ReceiptDetails) -> str:
     row = details.entry.row
-    return f"receiving-report-{row.receipt_id}-{row.received_at:%Y%m%d}.pdf"
+    day = f"-{row.received_at:%Y%m%d}" if row.received_at else ""
+    return f"receiving-report-{row.receipt_id}{day}.pdf"

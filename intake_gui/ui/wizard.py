@@ -555,7 +555,9 @@ class ReceiveWizard(QWidget):
         self.clerk_note = note
         draft = self.current_draft()
         if draft is not None:
-            self.review_page.show_draft(draft, draft.problems())
+            self.review_page.show_draft(
+                draft, draft.problems(require_costs=self.settings.require_costs)
+            )
             self._autosave(draft)
 
     def _blind_count_toggled(self, on: bool) -> None:
@@ -658,7 +660,7 @@ class ReceiveWizard(QWidget):
         draft = self.current_draft()
         if draft is None:
             return
-        problems = draft.problems()
+        problems = draft.problems(require_costs=self.settings.require_costs)
         problems += [
             f"{row.sku} is {row.status.value}: give a reason in the Reason column."
             for row in self.products_page.variances_missing_reason()
@@ -729,7 +731,9 @@ class ReceiveWizard(QWidget):
             draft = self.current_draft()
             if draft is not None:
                 self.review_page.set_note(self.clerk_note)
-                self.review_page.show_draft(draft, draft.problems())
+                self.review_page.show_draft(
+                    draft, draft.problems(require_costs=self.settings.require_costs)
+                )
         self._update_steps()
         self._update_nav()
         self.step_changed.emit(step.value)
@@ -782,10 +786,12 @@ class ReceiveWizard(QWidget):
         draft = self.current_draft()
         if draft is None:
             return
-        self.flow.set_problems(draft.problems())
+        self.flow.set_problems(draft.problems(require_costs=self.settings.require_costs))
         gate = self.flow.can_submit()
         if not gate.ok:
-            self.review_page.show_draft(draft, draft.problems())
+            self.review_page.show_draft(
+                draft, draft.problems(require_costs=self.settings.require_costs)
+            )
             return
         self._submitting = True
         self._last_draft = draft

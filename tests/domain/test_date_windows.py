@@ -162,9 +162,10 @@ def test_to_store_local_across_midnight() -> None:
     assert local.tzinfo is None
 
 
-def test_to_store_local_needs_aware() -> None:
-    with pytest.raises(ValueError, match="timezone-aware"):
-        dw.to_store_local(datetime(2026, 1, 1), CHI)
+def test_to_store_local_passes_naive_wall_time_and_none_through() -> None:
+    # Naive values are already store wall time (the POS's habit); the one to_store_local keeps them.
+    assert dw.to_store_local(datetime(2026, 1, 1, 9, 30), CHI) == datetime(2026, 1, 1, 9, 30)
+    assert dw.to_store_local(None, CHI) is None
     with pytest.raises(ValueError, match="naive"):
         dw.from_store_local(datetime(2026, 1, 1, tzinfo=UTC), CHI)
 

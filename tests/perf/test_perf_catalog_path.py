@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import ValidationError
 
 from intake_gui.domain.barcode import interpret
 from intake_gui.domain.catalog_index import CatalogIndex
@@ -19,6 +18,7 @@ from intake_gui.pos.base import Credentials
 from intake_gui.pos.dutchie import wire
 from intake_gui.pos.dutchie.connector import DutchieConnector
 from intake_gui.pos.errors import MalformedResponse
+from intake_gui.pos.tolerant import collect_reports
 from intake_gui.sandbox.catalog import catalog_for
 
 EDGE_ROWS: list[dict[str, Any]] = [
@@ -62,26 +62,44 @@ def test_parse_products_edge_values() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad",
+    ("bad", "why"),
     [
-        {"ProductId": "x"},
-        {"Sku": None},
-        {"ProductName": None, "Name": None},
-        {"IsCannabis": "maybe"},
+        ({"ProductId": "x"}, "ProductId"),
+        ({"Sku": None}, "Sku"),
+        ({"ProductId": None, "Id": None}, "ProductId"),
     ],
 )
-def test_a_malformed_row_is_named_by_its_place_in_the_whole_list(bad: dict[str, Any]) -> None:
+def test_a_row_without_an_essential_field_is_skipped_and_counted(
+    bad: dict[str, Any], why: str
+) -> None:
     data = [
         {"ProductId": i, "Sku": f"S{i}", "ProductName": f"P{i}"}
         for i in range(wire.PARSE_CHUNK * 2 + 5)
     ]
-    at = wire.PARSE_CHUNK + 7  # in the second chunk
+    at = wire.PARSE_CHUNK + 7  # in the second chunk: only that chunk takes the row-by-row path
     data[at] = {**data[at], **bad}
-    with pytest.raises(ValidationError) as caught:
-        wire.parse_products(data)
-    assert caught.value.errors()[0]["loc"][0] == at
-    with pytest.raises(ValidationError):
-        plain(data)
+    with collect_reports() as reports:
+        products = wire.parse_products(data)
+    assert len(products) == len(data) - 1
+    assert data[at]["ProductName"] not in {p.name for p in products}
+    (report,) = reports
+    assert (report.rows, report.skipped, dict(report.skipped_for)) == (len(data), 1, {why: 1})
+    assert products == plain(data)
+
+
+def test_unreadable_optional_values_blank_only_themselves() -> None:
+    rows = [
+        {"ProductId": 1, "Sku": "A", "ProductName": "a", "IsCannabis": "maybe", "UnitCost": "n/a"},
+        {"ProductId": "2", "Sku": 3, "Name": None, "UnitCost": "1,234.50", "UnitId": "2.0"},
+    ]
+    with collect_reports() as reports:
+        a, b = wire.parse_products(rows)
+    assert (a.is_cannabis, a.unit_cost) == (True, None)
+    assert (b.product_id, b.sku, b.name, b.unit_cost, b.unit_id) == (
+        2, "3", "3", Decimal("1234.50"), 2,
+    )  # fmt: skip
+    assert reports[0].unreadable == {"IsCannabis": 1, "UnitCost": 1}
+    assert a == plain(rows)[0] and b == plain(rows)[1]
 
 
 @pytest.mark.parametrize(
@@ -139,8 +157,8 @@ def test_the_connector_parses_products_and_refuses_malformed_ones() -> None:
         _connector([{"ProductId": "nope", "Sku": "X"}]) as conn,
         pytest.raises(MalformedResponse) as caught,
     ):
-        conn.products(AZ)
-    assert "get-products-lite" in caught.value.detail and "0.ProductId" in caught.value.detail
+        conn.products(AZ)  # rows came and none had a readable id: unusable, said with the field
+    assert "get-products-lite" in caught.value.detail and "ProductId" in caught.value.detail
 
 
 def test_the_index_tables_hold_nothing_the_garbage_collector_visits() -> None:

@@ -287,7 +287,9 @@ def test_add_product_from_search(session, clock):
     product = session.index.by_id(9)
     out = session.add_product(product, "2")
     assert out.kind is OutcomeKind.ADDED and out.quantity == 2
-    assert session.line(out.line_id).unit_cost == 0, "no catalog cost: zero, editable"
+    assert session.line(out.line_id).unit_cost is None, (
+        "no catalog cost: no cost (never 0), editable"
+    )
     assert session.add_product(product).kind is OutcomeKind.INCREMENTED
     assert session.add_product(product, "x").kind is OutcomeKind.REJECTED
     assert session.line(out.line_id).quantity == 3

@@ -217,7 +217,7 @@ class BlazeConnector(PosConnector):
 
     def _models(self, model: type[M], rows: Iterable[Any], path: str) -> list[M]:
         with _reading(path):
-            return [model.model_validate(r) for r in rows]
+            return W.read_rows(model, list(rows), path)  # type: ignore[arg-type]
 
     # -- contract: session and lookups --------------------------------------------------------------
 
@@ -484,9 +484,7 @@ class BlazeConnector(PosConnector):
                 out.append(
                     HistoryRow(
                         receipt_id=rid,
-                        received_at=W.local_datetime(
-                            first.purchasedDate or first.receiveDate or 0, tz
-                        ),
+                        received_at=W.local_datetime(first.purchasedDate or first.receiveDate, tz),
                         vendor_id=self._ids.intern("vendor", first.vendorId)
                         if first.vendorId
                         else None,
@@ -497,7 +495,7 @@ class BlazeConnector(PosConnector):
                         total_quantity=sum((b.quantity for b in group), Decimal(0)),
                     )
                 )
-        return sorted(out, key=lambda r: (r.received_at, r.receipt_id))
+        return sorted(out, key=lambda r: r.sort_key)
 
     def _quantities(self, inventory_ext: str) -> list[W.BatchQuantity]:
         rows = self._collect(E.QUANTITY_BY_INVENTORY, {"inventoryId": inventory_ext})

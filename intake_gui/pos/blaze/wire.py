@@ -1,22 +1,23 @@
 """BLAZE's JSON shapes as pydantic models, and their translation to and from Intake's domain.
 
-Models are lenient on purpose (extra fields ignored, most fields optional): the partner API returns objects
-with over a hundred fields, of which Intake needs a handful, and a missing optional one must not fail a read.
-Numbers may come as the text "ZERO" (the document's own examples show `"liveQuantity": "ZERO"`, a Java
-BigDecimal leaking through), so every quantity goes through `_number`.
+Every model is a `pos.tolerant.TolerantModel`: the partner API returns objects with over a hundred fields,
+of which Intake needs a handful; only ids and quantities are essential, everything else is optional, found
+under any casing or the aliases listed, and blanked when missing or unreadable. Numbers may come as the text
+"ZERO" (the document's own examples show `"liveQuantity": "ZERO"`, a Java BigDecimal leaking through), which
+`tolerant.Num` reads as 0; dates are epoch milliseconds, or any format `tolerant_dates` reads.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import Field
 
 from intake_gui.domain.barcode import normalize_gtin
 from intake_gui.domain.counting import Employee, PackageQty, Transfer, TransferItem, TransferStatus
-from intake_gui.domain.date_windows import from_store_local, to_store_local
+from intake_gui.domain.date_windows import from_store_local
 from intake_gui.domain.models import (
     DraftLine,
     Location,
@@ -26,66 +27,66 @@ from intake_gui.domain.models import (
     Room,
     Vendor,
 )
+from intake_gui.domain.store_time import resolve_zone, to_store_local
 from intake_gui.pos.blaze.endpoints import SELLABLE_INVENTORY_TYPES
 from intake_gui.pos.blaze.ids import IdBook
+from intake_gui.pos.tolerant import (
+    Aliases,
+    EpochMs,
+    Flag,
+    Key,
+    Num,
+    OptFlag,
+    OptInt,
+    OptNum,
+    Text,
+    TolerantModel,
+)
+from intake_gui.pos.tolerant import read_rows as read_rows  # the connector reads every list with it
+from intake_gui.pos.units import blaze_measure
 
+_Wire = TolerantModel
 
-def _number(value: object) -> object:
-    if value is None or (isinstance(value, str) and value.strip().upper() == "ZERO"):
-        return Decimal(0)
-    if isinstance(value, float):
-        return Decimal(str(value))
-    return value
-
-
-def _text(value: object) -> object:
-    return "" if value is None else value
-
-
-Num = Annotated[Decimal, BeforeValidator(_number)]
-Text = Annotated[str, BeforeValidator(_text)]
-
-
-class _Wire(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+RECEIVE_DATE_HINTS = ("receiv", "purchas", "deliver", "creat", "add")
 
 
 class Page(_Wire):
     """A page of a list. The document says only "SearchResult"; BLAZE's pages show {values, skip, limit,
     total} on some endpoints and {searchResult, count, total} on others, so both are read."""
 
-    values: list[dict[str, Any]] = Field(default_factory=list)
-    total: int | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _either_shape(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "values" not in data:
-            for alias in ("searchResult", "results"):
-                if alias in data:
-                    return {**data, "values": data[alias]}
-            raise ValueError("no values/searchResult list in the page")
-        return data
+    __aliases__: ClassVar[Aliases] = {
+        "values": ("searchResult", "results", "items", "data", "rows"),
+        "total": ("count", "totalCount", "totalRecords"),
+    }
+    values: list[Any]
+    total: OptInt = None
 
 
 class Address(_Wire):
+    __aliases__: ClassVar[Aliases] = {"state": ("stateCode", "province", "region")}
     state: Text = ""
     city: Text = ""
 
 
 class Shop(_Wire):
-    id: str
+    __aliases__: ClassVar[Aliases] = {
+        "id": ("shopId",),
+        "name": ("shopName",),
+        "timeZone": ("timezone", "tz", "timeZoneId", "zone"),
+    }
+    id: Key
     name: Text = ""
-    timeZone: str | None = None
+    timeZone: Text = ""
     address: Address | None = None
 
 
 class Inventory(_Wire):
-    id: str
+    __aliases__: ClassVar[Aliases] = {"type": ("inventoryType", "kind")}
+    id: Key
     name: Text = ""
     type: Text = ""
-    active: bool = True
-    deleted: bool = False
+    active: Flag = True
+    deleted: Flag = False
 
     @property
     def sellable(self) -> bool:
@@ -93,66 +94,81 @@ class Inventory(_Wire):
 
 
 class BlazeVendor(_Wire):
-    id: str
+    __aliases__: ClassVar[Aliases] = {"licenseNumber": ("license",)}
+    id: Key
     name: Text = ""
     licenseNumber: Text = ""
-    active: bool = True
-    deleted: bool = False
+    active: Flag = True
+    deleted: Flag = False
 
 
 class BlazeEmployee(_Wire):
-    id: str
+    id: Key
     firstName: Text = ""
     lastName: Text = ""
-    active: bool = True
+    active: Flag = True
 
 
 class Category(_Wire):
+    __aliases__: ClassVar[Aliases] = {"cannabis": ("isCannabis",)}
     name: Text = ""
-    cannabis: bool | None = None
+    cannabis: OptFlag = None
+    unitType: Text = ""  # [input] "units" / "grams": how its products are counted
 
 
 class BlazeProduct(_Wire):
-    id: str
+    __aliases__: ClassVar[Aliases] = {
+        "brandName": ("brand",),
+        "cost": ("unitCost", "costPerUnit"),
+        "upc": ("barcode", "gtin"),
+    }
+    id: Key
     sku: Text = ""
     name: Text = ""
     brandName: Text = ""
     category: Category | None = None
-    cost: Num | None = None
+    cost: OptNum = None
     upc: Text = ""
-    active: bool = True
-    deleted: bool = False
+    active: Flag = True
+    deleted: Flag = False
 
 
 class Batch(_Wire):
-    id: str
+    __aliases__: ClassVar[Aliases] = {
+        "poNumber": ("purchaseOrderNumber", "po"),
+        "trackPackageLabel": ("packageLabel", "label", "metrcLabel"),
+        "lotId": ("lot", "batchNumber"),
+        "roomId": ("inventoryId",),
+    }
+    __date_hints__: ClassVar[Aliases] = {"receiveDate": RECEIVE_DATE_HINTS}
+    id: Key
     shopId: Text = ""
-    productId: str
-    vendorId: str | None = None
+    productId: Key
+    vendorId: Text = ""
     vendorName: Text = ""
     sku: Text = ""
     productName: Text = ""
     quantity: Num = Decimal(0)
-    purchasedDate: int | None = None
-    receiveDate: int | None = None
+    purchasedDate: EpochMs = None
+    receiveDate: EpochMs = None
     poNumber: Text = ""
     externalId: Text = ""
     trackPackageLabel: Text = ""
     lotId: Text = ""
-    expirationDate: int | None = None
+    expirationDate: EpochMs = None
     roomId: Text = ""
     status: Text = ""
 
 
 class BatchQuantity(_Wire):
     id: Text = ""
-    productId: str
-    inventoryId: str
-    batchId: str
+    productId: Key
+    inventoryId: Key
+    batchId: Key
     quantity: Num = Decimal(0)
-    batchPurchaseDate: int | None = None
-    batchArchived: bool | None = None
-    unsellable: bool | None = None
+    batchPurchaseDate: EpochMs = None
+    batchArchived: OptFlag = None
+    unsellable: OptFlag = None
 
     @property
     def sellable(self) -> bool:
@@ -160,16 +176,16 @@ class BatchQuantity(_Wire):
 
 
 class TransferLog(_Wire):
-    productId: str
+    productId: Key
     fromBatchId: str | None = None
     transferAmount: Num
 
 
 class TransferHistory(_Wire):
-    id: str
-    status: str
-    fromInventoryId: str
-    toInventoryId: str
+    id: Key
+    status: Key
+    fromInventoryId: Key
+    toInventoryId: Key
     transferNo: Text = ""
     transferLogs: list[TransferLog] = Field(default_factory=list)
 
@@ -178,7 +194,8 @@ class TransferHistory(_Wire):
 
 
 def local_datetime(epoch_ms: int | None, tz: str) -> datetime | None:
-    if epoch_ms is None:
+    """Store wall time of an epoch-ms instant; None (no date, or BLAZE's 0 for "unset") stays None."""
+    if not epoch_ms:
         return None
     return to_store_local(datetime.fromtimestamp(epoch_ms / 1000, UTC), tz)
 
@@ -188,13 +205,17 @@ def local_date(epoch_ms: int | None, tz: str) -> date | None:
     return when.date() if when else None
 
 
-def to_location(shop: Shop, ids: IdBook) -> Location:
+def to_location(shop: Shop, ids: IdBook, station_zone: str | None = None) -> Location:
+    state = shop.address.state if shop.address else ""
+    zone = resolve_zone(shop.timeZone, state, station_zone)
     return Location(
         loc_id=ids.intern("shop", shop.id),
         name=shop.name or shop.id,
-        state=shop.address.state if shop.address else "",
+        state=state,
         lsp_id=0,  # BLAZE has no licensed-service-provider id; the developer key names the company
-        timezone=shop.timeZone or "UTC",
+        timezone=zone.name,
+        zone_source=zone.source.value,
+        zone_given=zone.given,
     )
 
 
@@ -228,6 +249,7 @@ def to_product(p: BlazeProduct, ids: IdBook) -> Product:
         unit_cost=p.cost,
         gtin=normalize_gtin(p.upc),
         is_cannabis=cannabis,
+        measure=blaze_measure(p.category.unitType if p.category else None),  # [input]
     )
 
 
@@ -316,11 +338,12 @@ def batch_body(
         "quantity": json_number(line.quantity),
         "inventoryId": inventory_ext,
         "vendorId": vendor_ext,
-        "costPerUnit": json_number(line.unit_cost),
         "status": "RECEIVED",
         "poNumber": draft.wire_title,
         "externalId": external_line_id(draft, line),
     }
+    if line.unit_cost is not None:  # never a cost nobody gave: 0 would zero the cost of goods
+        body["costPerUnit"] = json_number(line.unit_cost)
     if line.package_tag:
         body["trackPackageLabel"] = line.package_tag
     if line.lot:

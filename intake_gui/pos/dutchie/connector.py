@@ -41,13 +41,12 @@ from intake_gui.domain.models import (
     SellableItem,
     Vendor,
 )
+from intake_gui.domain.store_time import to_store_local
 from intake_gui.pos.base import Capabilities, Credentials, PosConnector, ProgressFn, SessionCache
 from intake_gui.pos.dutchie.endpoints import ENDPOINTS, HISTORY_MAX_DAYS, DutchieEndpoints
 from intake_gui.pos.dutchie.wire import (
     Envelope,
-    LoginData,
     WireHistoryRow,
-    WireLocation,
     WirePackage,
     WireRoom,
     WireSellable,
@@ -55,8 +54,10 @@ from intake_gui.pos.dutchie.wire import (
     parse_products,
     parse_receipt_id,
     parse_rows,
+    read_envelope,
+    read_locations,
+    read_login,
     receive_body,
-    to_store_local,
     wire_datetime,
 )
 from intake_gui.pos.errors import (
@@ -122,11 +123,9 @@ def _parse_envelope(resp: httpx.Response) -> tuple[Envelope | None, str]:
     except (ValueError, RecursionError):
         kind = resp.headers.get("Content-Type", "no content type").split(";")[0]
         return None, f"not JSON ({kind}, {len(resp.content)} bytes)"
-    if not isinstance(raw, dict):
-        return None, f"JSON {type(raw).__name__} where an envelope object was expected"
     try:
-        return Envelope.model_validate(raw), ""
-    except ValidationError as exc:
+        return read_envelope(raw), ""
+    except ValueError as exc:  # pydantic's ValidationError included
         return None, "envelope " + _summarize(exc)
 
 
@@ -273,8 +272,10 @@ class DutchieConnector(PosConnector):
 
     def locations(self) -> list[Location]:
         # No location yet: the only call that may use the session's default LocId/LspId.
-        rows = self._rows(self.endpoints.locations, None, {}, WireLocation)
-        return [row.to_domain() for row in rows]
+        path = self.endpoints.locations
+        data = self.call(path, None, {})
+        lsp = self._session.lsp_id if self._session is not None else None
+        return self._parsed(path, lambda rows: read_locations(rows, path, lsp_fallback=lsp), data)
 
     def vendors(self, location: Location) -> list[Vendor]:
         rows = self._rows(self.endpoints.vendors, location, {"LocId": location.loc_id}, WireVendor)
@@ -315,7 +316,7 @@ class DutchieConnector(PosConnector):
             }
             for row in self._rows(self.endpoints.history, location, payload, WireHistoryRow):
                 found[row.receipt_id] = row.to_domain(location.timezone)
-        return sorted(found.values(), key=lambda r: (r.received_at, r.receipt_id))
+        return sorted(found.values(), key=lambda r: r.sort_key)
 
     def sellable_inventory(
         self, location: Location, skus: Iterable[str] | None = None
@@ -367,7 +368,7 @@ class DutchieConnector(PosConnector):
         progress: ProgressFn | None = None,
     ) -> list[W]:
         data = self.call(path, location, payload, progress=progress)
-        return self._parsed(path, lambda rows: parse_rows(model, rows), data)  # type: ignore[type-var]
+        return self._parsed(path, lambda rows: parse_rows(model, rows, path), data)
 
     def _parsed(self, path: str, parse: Callable[[Any], W], data: Any) -> W:
         try:
@@ -560,8 +561,8 @@ class DutchieConnector(PosConnector):
         if env is None:
             raise MalformedResponse(detail=f"{path}: HTTP {status}, {problem}", endpoint=path)
         try:
-            data = LoginData.model_validate(env.data)
-        except ValidationError as exc:
+            data = read_login(env.data, path)
+        except ValueError as exc:
             raise MalformedResponse(detail=f"{path}: {_summarize(exc)}", endpoint=path) from None
         cookie = resp.cookies.get(SESSION_COOKIE) or data.session_id
         # The session cookie lives in one place (our session, cached), not also in httpx's jar.

@@ -1,30 +1,20 @@
-"""The Backoffice's JSON shapes (PascalCase) and their translation to and from Intake's domain models.
+"""The Backoffice's JSON shapes and their translation to and from Intake's domain models.
 
-Each response shape is a pydantic model with the wire names as aliases, so a missing key or a wrong type
-becomes one ValidationError at the boundary (the connector turns it into MalformedResponse) instead of a
-KeyError three layers up. Only fields Intake uses are declared; everything else is ignored, because the
-Backoffice adds fields freely.
+Reads go through `pos.tolerant`: each model declares only what Intake needs, a field without a default is
+essential (ids, quantities, the SKU a line is matched by), everything else is optional, read under its
+canonical name, the aliases listed here (from the course, the Backoffice web UI and Dutchie's public POS
+API) or any casing of them, and blanked when missing or unreadable. A row without an essential field is
+skipped and counted in the read's report instead of failing the read: one tenant's other name for a date
+must never take down a light, History or `intake recover`.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, NotRequired, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any, ClassVar
 
-from pydantic import (
-    AliasChoices,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StrictBool,
-    TypeAdapter,
-    ValidationError,
-    with_config,
-)
-from typing_extensions import TypedDict
+from pydantic import AliasChoices, Field
 
 from intake_gui.domain.models import (
     DraftLine,
@@ -37,59 +27,42 @@ from intake_gui.domain.models import (
     SellableItem,
     Vendor,
 )
+from intake_gui.domain.store_time import resolve_zone, to_store_local
+from intake_gui.pos.tolerant import (
+    Aliases,
+    Count,
+    Day,
+    Flag,
+    Id,
+    Int,
+    Key,
+    Num,
+    OptInt,
+    OptNum,
+    Rows,
+    Text,
+    TolerantModel,
+    When,
+    plan_for,
+    read_object,
+    read_rows,
+)
+from intake_gui.pos.units import dutchie_measure
 
 RECEIVED_STATUS = "Received"
 """Top-level Status. Without it the Backoffice fails with a SQL NULL-insert error (course module 6)."""
 
-
-# ---------------------------------------------------------------- value parsing
-
-
-def _yes_no(value: object) -> bool:
-    """Backoffice flags are the strings "yes"/"no"; accept real booleans too, refuse anything else."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in ("yes", "y", "true", "1"):
-            return True
-        if text in ("no", "n", "false", "0", ""):
-            return False
-    raise ValueError(f"expected 'yes' or 'no', got {type(value).__name__}")
-
-
-def _blank_to_none(value: object) -> object:
-    return None if value is None or (isinstance(value, str) and not value.strip()) else value
-
-
-def _to_date(value: object) -> date | None:
-    """Expiration dates arrive as "2026-12-31" or "2026-12-31T00:00:00"; only the day matters."""
-    value = _blank_to_none(value)
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        return date.fromisoformat(value.strip()[:10])
-    raise ValueError(f"expected a date, got {type(value).__name__}")
-
-
-def _none_to_empty(value: object) -> object:
-    return "" if value is None else value
-
-
-def _none_to_one(value: object) -> object:
-    return 1 if value is None else value
-
-
-YesNo = Annotated[bool, BeforeValidator(_yes_no)]
-OptDate = Annotated[date | None, BeforeValidator(_to_date)]
-Text = Annotated[str, BeforeValidator(_none_to_empty)]
-OptInt = Annotated[int | None, BeforeValidator(_blank_to_none)]
-OptDecimal = Annotated[Decimal | None, BeforeValidator(_blank_to_none)]
-UnitId = Annotated[int, BeforeValidator(_none_to_one)]
+RECEIVE_DATE_HINTS = (
+    "receiv",
+    "deliver",
+    "arriv",
+    "checkin",
+    "add",
+    "creat",
+    "transaction",
+    "date",
+)
+"""Words that make a date-looking key a receive's date when no known name is there, best first."""
 
 _DIGIT_BIAS = 48 * (3 * 7 + 6)
 """What the ASCII codes of the 13 weighted digits add on top of their values (48 is "0")."""
@@ -111,17 +84,6 @@ def gtin14(upc: object) -> str:
     return code if (10 - total % 10) % 10 == digits[13] - 48 else ""
 
 
-def to_store_local(value: datetime | None, timezone: str) -> datetime | None:
-    """Store-local naive wall time. Naive values are already store-local (the Backoffice's habit)."""
-    if value is None or value.tzinfo is None:
-        return value
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return value.astimezone(zone).replace(tzinfo=None)
-
-
 def wire_number(value: Decimal) -> int | float:
     """A Decimal as a JSON number. Quantities have at most 3 decimals and costs 2, so the float's
     shortest repr is exactly the decimal we hold (no 0.30000000000000004 on the wire)."""
@@ -136,115 +98,219 @@ def wire_datetime(value: datetime) -> str:
 # ---------------------------------------------------------------- envelope and login
 
 
-class _Wire(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+class Envelope(TolerantModel):
+    """`{"Result": bool, "Message": str|null, "Data": ...}`. Result false can come with HTTP 200.
 
+    Read with the same tolerance as rows (any casing, `Success`/`IsSuccess` for Result, `Error` for
+    Message). Result is the one essential field: without it an answer cannot say whether it succeeded,
+    so `read_envelope` only infers success from a `Data` key when there is no message either."""
 
-class Envelope(_Wire):
-    """`{"Result": bool, "Message": str|null, "Data": ...}` — Result false can come with HTTP 200."""
-
-    result: StrictBool = Field(alias="Result")
+    __aliases__: ClassVar[Aliases] = {
+        "result": ("Success", "IsSuccess", "Succeeded", "Ok"),
+        "message": ("ErrorMessage", "Error", "Errors", "Msg"),
+        "data": ("Payload", "Value"),
+    }
+    result: Flag = Field(alias="Result")
     message: str | None = Field(default=None, alias="Message")
     data: Any = Field(default=None, alias="Data")
 
 
-class LoginData(_Wire):
-    session_id: str = Field(alias="SessionId", min_length=1)
-    user_id: int = Field(alias="UserId")
-    org_id: int = Field(default=0, alias="OrgId")
+def _message_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value) or None
+    return str(value)
+
+
+def read_envelope(raw: object) -> Envelope:
+    """The envelope of an answer. A bare list is taken as the Data of a successful answer, and an object
+    without Result but with Data (and no message) too; anything else without Result raises ValueError."""
+    if isinstance(raw, list):
+        return Envelope(result=True, message=None, data=raw)
+    if not isinstance(raw, dict):
+        raise ValueError(f"JSON {type(raw).__name__} where an envelope object was expected")
+    plan = plan_for(Envelope, tuple(raw))
+    keys = dict(plan.pairs)
+    values = {name: raw[key] for name, key in plan.pairs}
+    values["message"] = _message_text(values.get("message"))
+    if "result" not in keys:
+        if "data" in keys and not values.get("message"):
+            values["result"] = True
+        else:
+            raise ValueError("Result: Field required")
+    return Envelope.model_validate(values)
+
+
+class LoginData(TolerantModel):
+    __aliases__: ClassVar[Aliases] = {
+        "session_id": ("Session", "Token", "SessionToken"),
+        "user_id": ("Id",),
+    }
+    session_id: Key = Field(alias="SessionId")
+    user_id: Int = Field(alias="UserId")
+    org_id: Int = Field(default=0, alias="OrgId")
     lsp_id: OptInt = Field(default=None, alias="LspId")
     loc_id: OptInt = Field(default=None, alias="LocId")
     user_name: Text = Field(default="", alias="UserName")
     full_name: Text = Field(default="", alias="FullName")
 
 
+def read_login(data: object, endpoint: str = "user/login") -> LoginData:
+    return read_object(LoginData, data, endpoint)
+
+
 # ---------------------------------------------------------------- reads
 
 
-class WireLocation(_Wire):
-    loc_id: int = Field(alias="LocId")
-    name: str = Field(alias="LocationName")
+class WireLocation(TolerantModel):
+    __aliases__: ClassVar[Aliases] = {
+        "loc_id": ("LocationId", "StoreId", "SiteId", "Id"),
+        "name": ("Name", "StoreName", "LocationDisplayName"),
+        "state": ("StateCode", "StateAbbreviation", "Province", "Region"),
+        "lsp_id": ("LicensedServiceProviderId", "Lsp"),
+        "org_id": ("OrganizationId",),
+        "timezone": (
+            "TimeZoneId", "TimeZoneName", "IanaTimeZone", "Tz", "Zone",
+            "LocationTimeZone", "WindowsTimeZone", "TimeZoneInfo",
+        ),
+    }  # fmt: skip
+    loc_id: Int = Field(alias="LocId")
+    name: Text = Field(default="", alias="LocationName")
     state: Text = Field(default="", alias="State")
-    lsp_id: int = Field(alias="LspId")
-    org_id: int = Field(default=0, alias="OrgId")
+    lsp_id: OptInt = Field(default=None, alias="LspId")
+    org_id: Int = Field(default=0, alias="OrgId")
     timezone: Text = Field(default="", alias="TimeZone")
 
-    def to_domain(self) -> Location:
+    def to_domain(
+        self, lsp_fallback: int | None = None, station_zone: str | None = None
+    ) -> Location:
+        """`lsp_fallback` is the session's LspId, for a tenant whose locations do not repeat it."""
+        zone = resolve_zone(self.timezone, self.state, station_zone)
         return Location(
             loc_id=self.loc_id,
-            name=self.name,
+            name=self.name or f"Location {self.loc_id}",
             state=self.state,
-            lsp_id=self.lsp_id,
+            lsp_id=self.lsp_id if self.lsp_id is not None else (lsp_fallback or 0),
             org_id=self.org_id,
-            timezone=self.timezone or "UTC",
+            timezone=zone.name,
+            zone_source=zone.source.value,
+            zone_given=zone.given,
         )
 
 
-class WireVendor(_Wire):
-    vendor_id: int = Field(alias="VendorId")
-    name: str = Field(alias="VendorName")
+class WireVendor(TolerantModel):
+    __aliases__: ClassVar[Aliases] = {
+        "vendor_id": ("Id", "SupplierId"),
+        "name": ("Name", "SupplierName", "VendorDisplayName"),
+        "code": ("Code", "LicenseNumber", "VendorLicense"),
+    }
+    vendor_id: Int = Field(alias="VendorId")
+    name: Text = Field(default="", alias="VendorName")
     code: Text = Field(default="", alias="VendorCode")
 
     def to_domain(self) -> Vendor:
-        return Vendor(vendor_id=self.vendor_id, name=self.name, code=self.code)
+        return Vendor(
+            vendor_id=self.vendor_id, name=self.name or f"Vendor {self.vendor_id}", code=self.code
+        )
 
 
-class WireRoom(_Wire):
-    room_id: int = Field(alias="RoomId")
-    name: str = Field(alias="RoomName")
-    pos_room: YesNo = Field(alias="PosRoom")
-    inventory_room: YesNo = Field(alias="InventoryRoom")
+class WireRoom(TolerantModel):
+    """PosRoom/InventoryRoom are optional: a tenant that does not say is read as an inventory room that
+    can sell (the doctor reports the missing flag). Assuming "not sellable" would turn every sellable
+    light red on such a tenant; the sellable read itself is the evidence that decides."""
+
+    __aliases__: ClassVar[Aliases] = {
+        "room_id": ("Id", "InventoryRoomId"),
+        "name": ("Name", "Room", "Description"),
+        "pos_room": ("IsPosRoom", "SellableRoom", "IsSellable", "Sellable", "ForSale", "SalesRoom"),
+        "inventory_room": ("IsInventoryRoom", "Inventory", "CanReceive"),
+    }
+    room_id: Int = Field(alias="RoomId")
+    name: Text = Field(default="", alias="RoomName")
+    pos_room: Flag = Field(default=True, alias="PosRoom")
+    inventory_room: Flag = Field(default=True, alias="InventoryRoom")
 
     def to_domain(self) -> Room:
         return Room(
             room_id=self.room_id,
-            name=self.name,
+            name=self.name or f"Room {self.room_id}",
             inventory_room=self.inventory_room,
             pos_room=self.pos_room,
         )
 
 
-class WireProduct(_Wire):
-    product_id: int = Field(alias="ProductId")
-    sku: str = Field(alias="Sku")
+_PRODUCT_ALIASES: dict[str, tuple[str, ...]] = {
+    "product_id": ("Id", "MasterProductId"),
+    "sku": ("ProductSku", "ItemSku", "SkuCode"),
+    "brand": ("Brand", "BrandName", "Manufacturer"),
+    "category": ("CategoryName", "ProductCategory", "MasterCategory"),
+    "unit_cost": ("Cost", "DefaultCost", "WholesaleCost", "UnitCostPrice"),
+    "unit_id": ("UnitOfMeasureId", "UomId"),
+    "unit_name": ("DefaultUnit", "UnitOfMeasure", "Uom", "Unit"),  # [input] how it is counted
+    "upc": ("UPC", "Barcode", "Gtin", "Ean", "UpcCode"),
+    "is_cannabis": ("Cannabis", "CannabisProduct", "IsCannabisProduct"),
+}
+
+
+class WireProduct(TolerantModel):
+    __aliases__: ClassVar[Aliases] = _PRODUCT_ALIASES
+    product_id: Int = Field(alias="ProductId")
+    sku: Key = Field(alias="Sku")
     # The sandbox and get-product-master say ProductName; the course's lite sample shows Name.
-    name: str = Field(validation_alias=AliasChoices("ProductName", "Name"))
+    name: Text = Field(default="", validation_alias=AliasChoices("ProductName", "Name"))
     brand: Text = Field(default="", alias="BrandName")
     category: Text = Field(default="", alias="Category")
-    unit_cost: OptDecimal = Field(default=None, alias="UnitCost")
-    unit_id: UnitId = Field(default=1, alias="UnitId")
+    unit_cost: OptNum = Field(default=None, alias="UnitCost")
+    # [input] None when the row has no UnitId (sent as 1, but then nothing says how it is counted)
+    unit_id: OptInt = Field(default=None, alias="UnitId")
+    unit_name: Text = Field(default="", alias="UnitName")
     upc: Text = Field(default="", alias="Upc")
-    is_cannabis: YesNo = Field(default=True, alias="IsCannabis")
+    is_cannabis: Flag = Field(default=True, alias="IsCannabis")
 
     def to_domain(self) -> Product:
         return Product(
             product_id=self.product_id,
             sku=self.sku,
-            name=self.name,
+            name=self.name or self.sku,
             brand=self.brand,
             category=self.category,
             unit_cost=self.unit_cost,
             gtin=gtin14(self.upc),
-            unit_id=self.unit_id,
+            unit_id=1 if self.unit_id is None else self.unit_id,
             is_cannabis=self.is_cannabis,
+            measure=dutchie_measure(self.unit_id, self.unit_name),  # [input]
         )
 
 
-class WirePackage(_Wire):
-    package_id: int | str = Field(alias="PackageId")
+class WirePackage(TolerantModel):
+    __aliases__: ClassVar[Aliases] = {
+        "package_id": ("Id", "PackageLabel", "InventoryId"),
+        "receipt_id": ("ReceiptId", "ReceiveId", "ReceiveHistoryId"),
+        "sku": ("ProductSku",),
+        "quantity": ("Qty", "QuantityReceived", "ReceivedQuantity", "Amount"),
+        "room_name": ("Room",),
+        "label": ("PackageLabel", "Tag", "PackageTag", "SerialNumber"),
+        "lot": ("Batch", "BatchNumber", "Lot", "LotNumber", "LotId"),
+        "expiration": ("ExpirationOn", "ExpiresOn", "ExpiryDate", "Expiration", "BestBy"),
+        "received_at": (
+            "CreatedDate", "ReceivedOn", "ReceiveDate", "DateReceived", "DeliveredOn", "AddedOn",
+        ),
+    }  # fmt: skip
+    __date_hints__: ClassVar[Aliases] = {"received_at": RECEIVE_DATE_HINTS}
+    __essential_any__ = (("sku", "product_id"),)
+    package_id: Id = Field(alias="PackageId")
     receipt_id: OptInt = Field(default=None, alias="ReceiveInventoryHistoryId")
     product_id: OptInt = Field(default=None, alias="ProductId")
-    sku: str = Field(alias="Sku")
+    sku: Text = Field(default="", alias="Sku")
     product_name: Text = Field(default="", alias="ProductName")
-    quantity: Decimal = Field(alias="Quantity")
+    quantity: Num = Field(alias="Quantity")
     room_id: OptInt = Field(default=None, alias="RoomId")
     room_name: Text = Field(default="", alias="RoomName")
     label: Text = Field(default="", alias="Label")
     lot: Text = Field(default="", alias="BatchName")
-    expiration: OptDate = Field(default=None, alias="ExpirationDate")
-    received_at: Annotated[datetime | None, BeforeValidator(_blank_to_none)] = Field(
-        default=None, validation_alias=AliasChoices("ReceivedDate", "CreatedDate")
-    )
+    expiration: Day = Field(default=None, alias="ExpirationDate")
+    received_at: When = Field(default=None, alias="ReceivedDate")
 
     def to_domain(self, timezone: str) -> Package:
         return Package(
@@ -263,29 +329,39 @@ class WirePackage(_Wire):
         )
 
 
-def _count(value: object) -> object:
-    """History's Products is a line count in the sandbox; a list of lines in some tenants."""
-    if isinstance(value, list):
-        return len(value)
-    return 0 if value is None else value
+class WireHistoryRow(TolerantModel):
+    """A receive. Only its id is essential: a row without a readable date still proves a receive by id
+    and title, so `received_at` blanks (History shows "date unknown") instead of failing the page."""
 
-
-class WireHistoryRow(_Wire):
-    receipt_id: int = Field(alias="ReceiveInventoryHistoryId")
-    received_at: datetime = Field(alias="ReceivedDate")
+    __aliases__: ClassVar[Aliases] = {
+        "receipt_id": (
+            "ReceiptId", "ReceiveId", "ReceiveHistoryId", "InventoryReceiveId", "ReceiveInventoryId", "Id",
+        ),
+        "received_at": (
+            "ReceivedOn", "ReceiveDate", "DateReceived", "DeliveredOn", "DeliveredDate", "AddedOn",
+            "ReceivedDateTime", "ReceivedDateUtc", "CreatedDate", "CreatedOn",
+        ),
+        "vendor_name": ("Vendor", "SupplierName"),
+        "vendor_id": ("SupplierId",),
+        "title": ("Title", "OrderName", "PurchaseOrder", "PoNumber", "Name"),
+        "status": ("ReceiveStatus", "State"),
+        "product_count": ("ProductCount", "ProductsCount", "LineCount", "Lines", "Items", "ItemCount"),
+        "total_quantity": ("TotalQty", "Quantity", "TotalQuantityReceived"),
+    }  # fmt: skip
+    __date_hints__: ClassVar[Aliases] = {"received_at": RECEIVE_DATE_HINTS}
+    receipt_id: Int = Field(alias="ReceiveInventoryHistoryId")
+    received_at: When = Field(default=None, alias="ReceivedDate")
     vendor_id: OptInt = Field(default=None, alias="VendorId")
     vendor_name: Text = Field(default="", alias="VendorName")
     title: Text = Field(default="", alias="OrderTitle")
     status: Text = Field(default="", alias="Status")
-    product_count: Annotated[int, BeforeValidator(_count)] = Field(default=0, alias="Products")
-    total_quantity: OptDecimal = Field(default=None, alias="TotalQuantity")
+    product_count: Count = Field(default=0, alias="Products")
+    total_quantity: OptNum = Field(default=None, alias="TotalQuantity")
 
     def to_domain(self, timezone: str) -> HistoryRow:
-        received = to_store_local(self.received_at, timezone)
-        assert received is not None  # a required field; narrowed for the type checker
         return HistoryRow(
             receipt_id=self.receipt_id,
-            received_at=received,
+            received_at=to_store_local(self.received_at, timezone),
             vendor_id=self.vendor_id,
             vendor_name=self.vendor_name,
             title=self.title,
@@ -295,11 +371,18 @@ class WireHistoryRow(_Wire):
         )
 
 
-class WireSellable(_Wire):
-    sku: str = Field(alias="Sku")
+class WireSellable(TolerantModel):
+    __aliases__: ClassVar[Aliases] = {
+        "sku": ("ProductSku",),
+        "product_name": ("Name",),
+        "quantity": ("Qty", "QuantityAvailable", "AvailableQuantity", "Available", "OnHand"),
+        "room_name": ("Room",),
+    }
+    __essential_any__ = (("sku", "product_id"),)
+    sku: Text = Field(default="", alias="Sku")
     product_id: OptInt = Field(default=None, alias="ProductId")
     product_name: Text = Field(default="", alias="ProductName")
-    quantity: Decimal = Field(alias="Quantity")
+    quantity: Num = Field(alias="Quantity")
     room_id: OptInt = Field(default=None, alias="RoomId")
     room_name: Text = Field(default="", alias="RoomName")
 
@@ -314,83 +397,26 @@ class WireSellable(_Wire):
         )
 
 
-W = TypeVar("W", bound=_Wire)
-_adapters: dict[type, TypeAdapter[Any]] = {}
+def parse_rows(model: type[Any], data: object, endpoint: str = "") -> Rows:
+    """A list-shaped `Data` as wire models, tolerantly (see `pos.tolerant.read_rows`).
+    Raises ValueError only when `Data` holds no list at all."""
+    return read_rows(model, data, endpoint)
 
 
-def parse_rows(model: type[W], data: object) -> list[W]:
-    """A list-shaped `Data` as wire models. null means "nothing" (the Backoffice's empty answer);
-    anything that is not a list raises ValueError/ValidationError for the caller to translate."""
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        raise ValueError(f"expected a list of rows, got {type(data).__name__}")
-    adapter = _adapters.get(model)
-    if adapter is None:
-        adapter = _adapters[model] = TypeAdapter(list[model])  # type: ignore[valid-type]
-    return adapter.validate_python(data)
+def read_locations(
+    data: object, endpoint: str, lsp_fallback: int | None = None, station_zone: str | None = None
+) -> list[Location]:
+    return [
+        r.to_domain(lsp_fallback, station_zone) for r in parse_rows(WireLocation, data, endpoint)
+    ]
 
 
-@with_config(ConfigDict(extra="ignore"))
-class _ProductRow(TypedDict):
-    """WireProduct's fields, validators and defaults, but validated into a plain dict: no model instance
-    per row, which at 17k rows is most of the parsing cost. `parse_products` must give exactly what
-    `WireProduct.to_domain` gives (a test compares the two over the sandbox's whole catalogue)."""
-
-    product_id: Annotated[int, Field(alias="ProductId")]
-    sku: Annotated[str, Field(alias="Sku")]
-    name: Annotated[str, Field(validation_alias=AliasChoices("ProductName", "Name"))]
-    brand: NotRequired[Annotated[Text, Field(alias="BrandName")]]
-    category: NotRequired[Annotated[Text, Field(alias="Category")]]
-    unit_cost: NotRequired[Annotated[OptDecimal, Field(alias="UnitCost")]]
-    unit_id: NotRequired[Annotated[UnitId, Field(alias="UnitId")]]
-    upc: NotRequired[Annotated[Text, Field(alias="Upc")]]
-    is_cannabis: NotRequired[Annotated[YesNo, Field(alias="IsCannabis")]]
+def read_history(data: object, timezone: str, endpoint: str) -> list[HistoryRow]:
+    return [r.to_domain(timezone) for r in parse_rows(WireHistoryRow, data, endpoint)]
 
 
-_PRODUCT_DEFAULTS: dict[str, Any] = {
-    "brand": "",
-    "category": "",
-    "unit_cost": None,
-    "unit_id": 1,
-    "upc": "",
-    "is_cannabis": True,
-}
-_product_rows = TypeAdapter(list[_ProductRow])
-_products = TypeAdapter(list[Product])
-
-PARSE_CHUNK = 1000
-"""Rows per validation call. One call is one stretch of Rust that holds the GIL; a thousand rows keep it
-to a few milliseconds, so the GUI thread gets its turn between chunks of a 17k catalog."""
-
-
-def parse_products(data: object) -> list[Product]:
-    """The products answer (`Data`), straight to domain Products: what
-    `[row.to_domain() for row in parse_rows(WireProduct, data)]` gives, in well under half the time.
-
-    A malformed row raises ValidationError (its location counts rows from the start of `Data`, as
-    `parse_rows` does), anything but a list or null raises ValueError.
-    """
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        raise ValueError(f"expected a list of rows, got {type(data).__name__}")
-    out: list[Product] = []
-    for start in range(0, len(data), PARSE_CHUNK):
-        chunk = data[start : start + PARSE_CHUNK]
-        try:
-            rows = _product_rows.validate_python(chunk)
-        except ValidationError:
-            # Rare, so simply ask the full model: its error names the row by its place in the whole list.
-            parse_rows(WireProduct, data)
-            raise
-        domain = []
-        for row in rows:
-            values = {**_PRODUCT_DEFAULTS, **row}
-            values["gtin"] = gtin14(values.pop("upc"))
-            domain.append(values)
-        out.extend(_products.validate_python(domain))
-    return out
+def read_packages(data: object, timezone: str, endpoint: str) -> list[Package]:
+    return [r.to_domain(timezone) for r in parse_rows(WirePackage, data, endpoint)]
 
 
 def parse_receipt_id(data: object) -> int:
@@ -411,15 +437,17 @@ def parse_receipt_id(data: object) -> int:
 
 
 def receive_line(line: DraftLine, room_id: int) -> dict[str, Any]:
-    """One Products[] item. RoomId is always sent: a line without it "succeeds" but never reaches stock."""
+    """One Products[] item. RoomId is always sent: a line without it "succeeds" but never reaches stock.
+    UnitCost only when somebody gave one: a 0 would silently zero the store's cost of goods."""
     item: dict[str, Any] = {
         "ProductId": line.product_id,
         "Sku": line.sku,
         "Quantity": wire_number(line.quantity),
-        "UnitCost": wire_number(line.unit_cost),
         "UnitId": line.unit_id,
         "RoomId": line.room_id if line.room_id is not None else room_id,
     }
+    if line.unit_cost is not None:
+        item["UnitCost"] = wire_number(line.unit_cost)
     if line.package_tag:
         item["PackageId"] = line.package_tag
     if line.lot:
@@ -445,3 +473,9 @@ def receive_body(draft: ReceiveDraft) -> dict[str, Any]:
         "Note": draft.note,
         "Products": [receive_line(line, draft.room.room_id) for line in draft.lines],
     }
+
+
+# The catalogue's fast path lives in products_wire (it needs the models above); re-exported here because
+# `wire.parse_products` is what the connector and the tests have always called.
+from intake_gui.pos.dutchie.products_wire import PARSE_CHUNK as PARSE_CHUNK  # noqa: E402
+from intake_gui.pos.dutchie.products_wire import parse_products as parse_products  # noqa: E402

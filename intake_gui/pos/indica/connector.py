@@ -181,7 +181,7 @@ class IndicaConnector(PosConnector):
 
     def _models(self, model: type[M], rows: Iterable[Any], path: str) -> list[M]:
         with _reading(path):
-            return [model.model_validate(r) for r in rows]
+            return W.read_rows(model, list(rows), path)  # type: ignore[arg-type]
 
     # -- contract ----------------------------------------------------------------------------------
 

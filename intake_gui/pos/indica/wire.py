@@ -1,94 +1,100 @@
 """IndicaOnline's JSON shapes as pydantic models, and their translation to Intake's domain.
 
-Lenient like every wire model here: unknown fields are ignored and optional ones may be missing or null.
+Every model is a `pos.tolerant.TolerantModel`, like every wire model here: only ids and quantities are
+essential; other fields may be missing, null, differently cased or unreadable, and blank to their default.
 Package quantities come as an object keyed by measurement ({"unit": null, "weight": 14.17} style; the
 document's own example shows only `{"unit": null}`), so `measured` picks the number that is there.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import Field
 
 from intake_gui.domain.barcode import normalize_gtin
 from intake_gui.domain.counting import PackageQty
 from intake_gui.domain.models import Location, Package, Product, Room, SellableItem
+from intake_gui.domain.store_time import resolve_zone
+from intake_gui.pos.tolerant import (
+    Aliases,
+    Day,
+    Int,
+    Num,
+    OptFlag,
+    OptInt,
+    OptNum,
+    Text,
+    TolerantModel,
+)
+from intake_gui.pos.tolerant import read_rows as read_rows  # the connector reads every list with it
+from intake_gui.pos.units import indica_measure
 
-
-def _number(value: object) -> object:
-    if isinstance(value, float):
-        return Decimal(str(value))
-    return value
-
-
-def _text(value: object) -> object:
-    return "" if value is None else value
-
-
-def _blank_date(value: object) -> object:
-    return None if value in ("", None) else value
-
-
-Num = Annotated[Decimal, BeforeValidator(_number)]
-Text = Annotated[str, BeforeValidator(_text)]
-OptDate = Annotated[date | None, BeforeValidator(_blank_date)]
-
-
-class _Wire(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+_Wire = TolerantModel
 
 
 class Page(_Wire):
-    items: list[dict[str, Any]]
-    count: int | None = None
-    total: int | None = None
+    __aliases__: ClassVar[Aliases] = {"items": ("data", "results", "values", "rows")}
+    items: list[Any]
+    count: OptInt = None
+    total: OptInt = None
 
 
 class Office(_Wire):
-    id: int
+    __aliases__: ClassVar[Aliases] = {
+        "id": ("office_id",),
+        "state": ("state_code", "region"),
+        "timezone": ("time_zone", "tz", "timezone_name"),
+    }
+    id: Int
     name: Text = ""
     state: Text = ""
-    timezone: str | None = None
+    timezone: Text = ""
 
 
 class IndicaProduct(_Wire):
-    id: int
+    __aliases__: ClassVar[Aliases] = {"barcode": ("upc", "gtin"), "id": ("product_id",)}
+    id: Int
     name: Text = ""
     sku: Text = ""
     barcode: Text = ""
     brand: Text = ""
     category: Text = ""
     measurement: Text = ""
-    is_cannabis: bool | None = None
+    is_cannabis: OptFlag = None
 
 
 class PackageRef(_Wire):
-    id: int
+    id: Int
     quantity: Num
 
 
 class InventoryRow(_Wire):
-    product_id: int
-    office_id: int
+    product_id: Int
+    office_id: Int
     measurement: Text = ""
     quantity: Num
     packages: list[PackageRef] = Field(default_factory=list)
 
 
 class IndicaPackage(_Wire):
-    id: int
+    __aliases__: ClassVar[Aliases] = {
+        "uid": ("label", "package_uid", "tag"),
+        "check_in_date": ("checked_in_at", "checkin_date", "received_at", "created_at"),
+        "best_by": ("expiration_date", "expires_at", "best_before"),
+    }
+    __date_hints__: ClassVar[Aliases] = {"check_in_date": ("check", "receiv", "creat", "add")}
+    id: Int
     uid: Text = ""
     batch_id: Text = ""
     vendor: Text = ""
-    checked_in_to: int | None = None
-    check_in_date: OptDate = None
+    checked_in_to: OptInt = None
+    check_in_date: Day = None
     available_in_office: list[int] = Field(default_factory=list)
     measurement: Text = ""
-    available_quantity: dict[str, Num | None] | None = None
-    best_by: OptDate = None
+    available_quantity: dict[str, OptNum] | None = None
+    best_by: Day = None
 
     def measured(self) -> Decimal:
         """The available quantity in the package's own measurement, else whichever value is present."""
@@ -105,13 +111,16 @@ VIRTUAL_ROOM_NAME = "Whole office"
 """IndicaOnline has no rooms in its inventory API: each office is one pool of stock, shown as one room."""
 
 
-def to_location(office: Office) -> Location:
+def to_location(office: Office, station_zone: str | None = None) -> Location:
+    zone = resolve_zone(office.timezone, office.state, station_zone)
     return Location(
         loc_id=office.id,
         name=office.name or f"Office {office.id}",
         state=office.state,
         lsp_id=0,  # no such notion at IndicaOnline
-        timezone=office.timezone or "UTC",
+        timezone=zone.name,
+        zone_source=zone.source.value,
+        zone_given=zone.given,
     )
 
 
@@ -133,6 +142,7 @@ def to_product(p: IndicaProduct) -> Product:
         category=p.category,
         gtin=normalize_gtin(p.barcode),
         is_cannabis=True if p.is_cannabis is None else p.is_cannabis,
+        measure=indica_measure(p.measurement),  # [input] "unit" / "weight"
     )
 
 

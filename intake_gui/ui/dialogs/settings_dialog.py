@@ -67,6 +67,8 @@ class SettingsDialog(QDialog):
         self.sound.setChecked(settings.sound)
         self.blind_count = QCheckBox("Blind count (hide a manifest's expected quantities)")
         self.blind_count.setChecked(settings.blind_count)
+        self.require_costs = QCheckBox("Require a unit cost on every line before Submit")
+        self.require_costs.setChecked(settings.require_costs)
 
         form.addRow("&Tenant address:", self.api_base)
         form.addRow("&POS:", self.pos_kind)
@@ -75,6 +77,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.large_type)
         form.addRow("", self.sound)
         form.addRow("", self.blind_count)
+        form.addRow("", self.require_costs)
         layout.addLayout(form)
 
         self.calibrate_button = QPushButton("&Calibrate scanner…")
@@ -84,6 +87,15 @@ class SettingsDialog(QDialog):
             self.calibrate_button.setToolTip("Scanner calibration is not part of this build.")
         self.calibrate_button.clicked.connect(self.calibrate_requested.emit)
         layout.addWidget(self.calibrate_button)
+
+        # Test connection = the doctor's read-only probe of the tenant these fields name (issue 11).
+        self.test_button = QPushButton("&Test connection…")
+        self.test_button.setToolTip(
+            "Reads what Intake uses from the POS and reports it; writes nothing."
+        )
+        self.test_button.clicked.connect(self.test_connection)
+        layout.addWidget(self.test_button)
+        self.doctor_dialog: QDialog | None = None
 
         self.error = QLabel("")
         self.error.setObjectName("status_line")
@@ -114,7 +126,21 @@ class SettingsDialog(QDialog):
             "large_type": self.large_type.isChecked(),
             "sound": self.sound.isChecked(),
             "blind_count": self.blind_count.isChecked(),
+            "require_costs": self.require_costs.isChecked(),
         }
+
+    def test_connection(self) -> None:
+        from intake_gui.services.doctor import probe_settings
+        from intake_gui.ui.doctor_view import DoctorDialog
+
+        data = self.original.model_dump()
+        data.update(self.values())
+        try:
+            settings = StationSettings.model_validate(data)
+        except ValidationError:
+            settings = self.original
+        self.doctor_dialog = DoctorDialog(lambda step: probe_settings(settings, step), self)
+        self.doctor_dialog.open()
 
     def _accept(self) -> None:
         data = self.original.model_dump()

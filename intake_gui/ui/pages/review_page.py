@@ -29,8 +29,8 @@ from intake_gui.domain.models import NOTE_MAX, ReceiveDraft
 from intake_gui.ui.pages.base import Page
 
 
-def money(value: Decimal) -> str:
-    return f"${value:,.2f}"
+def money(value: Decimal | None) -> str:
+    return "no cost" if value is None else f"${value:,.2f}"
 
 
 def qty_text(value: Decimal | None) -> str:
@@ -79,13 +79,21 @@ def summary_html(draft: ReceiveDraft) -> str:
         out.append(
             f"<tr><td>{n}</td><td>{e(ln.sku)}</td><td>{e(ln.name)}</td>"
             f"<td align='right'><b>{qty_text(ln.quantity)}</b></td><td align='right'>{qty_text(ln.expected)}</td>"
-            f"<td align='right'>{money(ln.unit_cost)}</td><td align='right'>{money(ln.line_total)}</td>"
+            f"<td align='right'>{money(ln.unit_cost)}</td>"
+            f"<td align='right'>{money(ln.line_total if ln.unit_cost is not None else None)}</td>"
             f"<td>{e(extra)}</td></tr>"
         )
     out.append("</table>")
     out.append(
         f"<p><b>Totals:</b> {len(draft.lines)} line{'s' if len(draft.lines) != 1 else ''}, "
-        f"{qty_text(draft.total_quantity)} units, {money(draft.total_cost)}</p>"
+        f"{qty_text(draft.total_quantity)} units, {money(draft.total_cost)}"
+        + (
+            ""
+            if draft.costs_known
+            else f" for the lines with a cost; {sum(ln.unit_cost is None for ln in draft.lines)} "
+            "without a cost are sent without one"
+        )
+        + "</p>"
     )
     note = e(draft.note).replace("\n", "<br>") if draft.note else "<i>(none)</i>"
     out.append(f"<p><b>Note sent with the receive:</b><br>{note}</p>")

@@ -90,7 +90,7 @@ class VerifyPage(Page):
         how = " (found in receive history after the answer was lost)" if reconciled else ""
         self.receipt.setText(
             f"Receipt {receipt_id}{how}: “{draft.title}”, {_lines(draft)}, "
-            f"{draft.vendor.name} → {draft.room.name}"
+            f"{draft.vendor.name} → {draft.room.name}\nStore time: {draft.location.zone_words}"
         )
         self.set_confirming(False)
 
