@@ -54,6 +54,7 @@ def _point_decimals(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     from intake_gui.domain import quantities
 
     monkeypatch.delenv("INTAKE_DECIMAL_MARK", raising=False)
+    monkeypatch.setattr(quantities, "_os_style", quantities.POINT)  # "auto" = point in tests
     quantities.use_decimal_mark("point")
     yield
     quantities.use_decimal_mark("point")

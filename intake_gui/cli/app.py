@@ -37,6 +37,7 @@ from intake_gui.cli.output import (
 COMMAND_MODULES = (sandbox_cmd, lookups, receive, history, doctor)
 PREFLIGHT: dict[str, Callable[[argparse.Namespace], Any]] = {
     "receive": receive_input.check_receive,
+    "history": history.check_history,
 }
 """Per command: check its arguments before a context is opened; the result is `args.checked`."""
 
@@ -53,7 +54,7 @@ class _Parser(argparse.ArgumentParser):
         from intake_gui.domain.text import shown
 
         raise CliError(
-            f"{shown(message, limit=300)} (see `{self.prog} --help`)",
+            f"{shown(message, limit=300).rstrip('.')}. See `{self.prog} --help`.",
             EXIT_USAGE,
             error="usage",
         )

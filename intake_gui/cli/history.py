@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,17 @@ from typing import Any
 from intake_gui.cli.dates import DAY_HELP, day_words
 from intake_gui.cli.lookups import find_location
 from intake_gui.cli.output import EXIT_OK, CliError, Output
+from intake_gui.domain.text import printable
+
+
+def check_history(args: argparse.Namespace) -> None:
+    """Before a context opens: `--csv -` makes CSV the document on stdout, so it cannot also be JSON."""
+    if args.csv == "-" and args.json:
+        raise CliError(
+            "--csv - writes CSV to stdout, which --json keeps for one JSON document: leave out --json, "
+            "or give --csv a file name.",
+            error="usage",
+        )
 
 
 def register(sub: Any) -> None:
@@ -46,17 +58,14 @@ def cmd_history(ctx: Any, args: argparse.Namespace, out: Output) -> int:
         end,
         progress=lambda done, total: total > 1 and out.info(f"Read {done}/{total} windows"),
     )
+    if args.csv == "-":
+        _stream_csv(entries, loc.timezone, export_csv)
+        out.emitted = True  # the CSV is this command's document on stdout
+        return EXIT_OK
     if args.csv:
-        if args.csv == "-":
-            import tempfile
-
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / "history.csv"
-                export_csv(entries, path, loc.timezone)
-                sys.stdout.write(path.read_text(encoding="utf-8"))
-        else:
-            n = export_csv(entries, Path(args.csv), loc.timezone)
-            out.info(f"Wrote {n} rows to {args.csv}")
+        n = export_csv(entries, Path(args.csv), loc.timezone)
+        out.info(f"Wrote {n} rows to {args.csv}")
+        out.emit({"csv": args.csv, "rows": n}, lambda: f"{n} receives written to {args.csv}")
         return EXIT_OK
     out.emit(
         [
@@ -78,11 +87,27 @@ def cmd_history(ctx: Any, args: argparse.Namespace, out: Output) -> int:
         lambda: (
             f"Times are store-local: {loc.zone_words}.\n"
             + "\n".join(
-                f"{f'{e.row.received_at:%Y-%m-%d %H:%M}' if e.row.received_at else 'date unknown':<16}  {e.row.receipt_id:>8}  {e.row.vendor_name[:22]:<22} "
-                f"{e.row.title[:40]:<40} {e.row.product_count:>3}  {e.row.status:<9} {e.clerk or '-'}"
+                f"{f'{e.row.received_at:%Y-%m-%d %H:%M}' if e.row.received_at else 'date unknown':<16}  {e.row.receipt_id:>8}  {printable(e.row.vendor_name[:22]):<22} "
+                f"{printable(e.row.title[:40]):<40} {e.row.product_count:>3}  {printable(e.row.status):<9} {printable(e.clerk) or '-'}"
                 for e in entries
             )
             + f"\n{len(entries)} receives"
         ),
     )
     return EXIT_OK
+
+
+def _stream_csv(entries: Any, tz: str, export_csv: Any) -> None:
+    """Rows to stdout as they are written: UTF-8 and the csv module's own line ends (newline=""), whatever
+    the console's encoding; no temporary file."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a replaced stdout without bytes underneath: write text as it is
+        export_csv(entries, sys.stdout, tz)
+        return
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+    try:
+        export_csv(entries, stream, tz)
+        stream.flush()
+    finally:
+        stream.detach()

@@ -166,6 +166,12 @@ _CONTROL_NAMES = {
 }
 
 
+def printable(value: object) -> str:
+    """Text from a POS or a file, safe to print on a terminal: control, direction-override and undecodable
+    characters as escapes (an ESC in a vendor's name cannot recolour or rewrite the operator's screen)."""
+    return shown(value, limit=1_000_000)
+
+
 def shown(value: object, *, limit: int = 40) -> str:
     """Any input, quoted back in a message without harm: control and undecodable characters as \\x1b-style
     escapes, cut to `limit` characters. Safe to print to any terminal and to encode as UTF-8."""
@@ -179,6 +185,10 @@ def shown(value: object, *, limit: int = 40) -> str:
             or unicodedata.category(ch) in ("Cc", "Zl", "Zp")
         ):
             code = ord(ch)
+            if (
+                0xDC80 <= code <= 0xDCFF
+            ):  # a byte Python could not decode (surrogateescape): the byte
+                code -= 0xDC00
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
         else:
             out.append(ch)

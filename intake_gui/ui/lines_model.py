@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
+from intake_gui.domain.quantities import format_quantity, format_signed
 from intake_gui.domain.scan_session import ChangeEvent, ChangeKind, Row, RowStatus, ScanSession
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -110,18 +111,11 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def format_qty(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return (
-        format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
-    )
+    return format_quantity(value)  # [input] the one quantity formatter (station's decimal mark)
 
 
 def format_diff(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = format_qty(abs(value))
-    return f"+{text}" if value > 0 else f"−{text}" if value < 0 else "0"
+    return format_signed(value)  # [input]
 
 
 def format_money(value: Decimal | None) -> str:

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_gui.domain.models import Location
+from intake_gui.domain.quantities import use_decimal_mark
 from intake_gui.pos.errors import AuthenticationError, PosError
 from intake_gui.store.paths import AppPaths, app_paths
 from intake_gui.store.settings import StationSettings, load_settings, save_settings
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
         self.options = options or StartOptions()
         self.paths = paths or app_paths()
         self.settings = settings if settings is not None else load_settings(self.paths)
+        use_decimal_mark(self.settings.decimal_mark)  # [input] how quantities are typed and shown
         self._context_factory = context_factory or _default_context_factory
         self._services_factory = services_factory
         self.services: AppServices | None = None
@@ -578,6 +580,7 @@ class MainWindow(QMainWindow):
         large_changed = new.large_type != self.settings.large_type
         interval_changed = new.catalog_refresh_minutes != self.settings.catalog_refresh_minutes
         self.settings = new
+        use_decimal_mark(new.decimal_mark)  # [input]
         if self.services is not None:
             self.services.ctx.settings = new
         if interval_changed and self.scheduler is not None:

@@ -121,4 +121,4 @@ def test_clean_text_lenient_and_shown():
     with pytest.raises(TextRefused) as info:
         clean_text("\x1d", field="package tag", limit=5)
     assert "GROUP SEPARATOR" in str(info.value) and info.value.field == "package tag"
-    assert shown("a\x1b\udcff\u202e" + "z" * 50, limit=12) == "a\\x1b\\udcff…"
+    assert shown("a\x1b\udcff\u202e" + "z" * 50, limit=18) == "a\\x1b\\xff\\u202ezz…"

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_gui.domain.models import TITLE_MAX, DraftLine, Location, Product, Room, Vendor
+from intake_gui.domain.quantities import format_quantity
 from intake_gui.store.settings import StationSettings
 from intake_gui.ui.lines_view import LinesTableView
 from intake_gui.ui.pages.base import Page
@@ -95,7 +96,7 @@ DETAIL_COLUMNS = ("PACKAGE_TAG", "LOT", "EXPIRATION")
 
 
 def qty_text(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+    return format_quantity(value)  # [input] the one quantity formatter (station's decimal mark)
 
 
 def read_manifest(path: str) -> Any:
