@@ -72,7 +72,7 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
         from intake_gui.domain.diagnosis import no_rooms_explanation
 
         d = no_rooms_explanation(loc)
-        raise CliError(f"{d.headline} {d.what_to_do}", EXIT_REFUSED)
+        raise CliError(f"{d.headline} {d.what_to_do}", EXIT_REFUSED, error="cannot_receive")
     # Rooms before the vendor: a location without rooms cannot receive at all, whatever the vendor.
     vendor = next((v for v in setup.vendors(loc) if v.vendor_id == args.vendor), None)
     if vendor is None:
@@ -81,12 +81,17 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     if room is None:
         raise CliError(f"Location {loc.loc_id} has no room {args.room}.", EXIT_NOT_FOUND)
     if not room.eligible:
-        raise CliError(f"Room {room.name} is not an inventory room; choose another.", EXIT_REFUSED)
+        raise CliError(
+            f"Room {room.name} is not an inventory room; choose another.",
+            EXIT_REFUSED,
+            error="cannot_receive",  # [input]
+        )
     if not room.sellable and not args.allow_non_sellable:
         raise CliError(
             f"Room {room.name} is not sellable: stock received there will not be sellable until it "
             "is moved. Pass --allow-non-sellable to receive there anyway.",
             EXIT_USAGE,
+            error="needs_confirmation",  # [input]
         )
     snap = load_catalog(ctx, loc, out)
     lines = draft_lines(checked.lines, snap, room)  # [input] unknown code 6, fraction of an each 2

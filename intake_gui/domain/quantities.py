@@ -394,6 +394,18 @@ def format_quantity(value: Decimal | int | None, *, style: NumberStyle | None = 
     return text.replace(".", mark) if mark != "." else text
 
 
+def format_amount(
+    value: Decimal | None, *, places: int = 2, style: NumberStyle | None = None
+) -> str:
+    """A price for an edit box, in the station's style with `places` decimals ("4,50"), so an unchanged edit
+    reads back as the same number; "" for None. (Money on screen keeps its "$4.50" form.)"""
+    if value is None:
+        return ""
+    text = format(value.quantize(Decimal(1).scaleb(-places)), "f")
+    mark = (style or station_style()).decimal
+    return text.replace(".", mark) if mark != "." else text
+
+
 def format_signed(value: Decimal | None, *, style: NumberStyle | None = None) -> str:
     """A difference with its sign ("+2", "−2", "0"), so over and short read differently at a glance."""
     if value is None:

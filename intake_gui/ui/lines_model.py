@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from intake_gui.domain.quantities import format_quantity, format_signed
+from intake_gui.domain.quantities import format_amount, format_quantity, format_signed
 from intake_gui.domain.scan_session import ChangeEvent, ChangeKind, Row, RowStatus, ScanSession
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -417,7 +417,7 @@ class LinesTableModel(QAbstractTableModel):
         if column == Column.SCANNED:
             return format_qty(row.scanned) if line is not None else ""
         if column == Column.UNIT_COST and line is not None:
-            return "" if line.unit_cost is None else f"{line.unit_cost:.2f}"
+            return format_amount(line.unit_cost)  # [input] in the station's decimal mark
         if column == Column.REASON:
             return row.reason
         return self._display(row, column)

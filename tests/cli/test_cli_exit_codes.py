@@ -87,6 +87,7 @@ ROWS = [
     ),
     ("bad_input", receive(SALES_FLOOR, "3B4791=1,5"), [], {}, 2, "invalid_input"),
     ("usage", ["vendors", "--loc"], [], {}, 2, "usage"),
+    ("needs_confirmation", receive(VAULT, "3B4791=1"), [], {}, 2, "needs_confirmation"),
     (
         "pos_refused_receive",
         receive(SALES_FLOOR, "5C7842=1"),
@@ -115,6 +116,14 @@ ROWS = [
         {},
         5,
         "unconfirmed",
+    ),
+    (
+        "cannot_receive",
+        receive(SALES_FLOOR, "3B4791=1", "--loc", "2862"),
+        [],
+        {},
+        3,
+        "cannot_receive",
     ),
     ("not_found", ["vendors", "--loc", "424242"], [], {}, 6, "not_found"),
     ("unreachable", ["locations"], [], {"api_base": "closed"}, 7, "unreachable"),
