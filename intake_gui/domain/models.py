@@ -24,7 +24,7 @@ from pydantic import (
 
 from intake_gui.domain import quantities
 from intake_gui.domain.quantities import QTY_MAX, Measure
-from intake_gui.domain.text import clean_text
+from intake_gui.domain.text import clean_text, json_safe
 
 TITLE_MAX = 80
 """The clerk's part of the order title. The idempotency tag is appended after it, see `ReceiveDraft.wire_title`."""
@@ -44,7 +44,19 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
-class Location(_Model):
+class _Storable(_Model):
+    """A model that goes into a draft, and so into the journal's JSON: a POS answer's "\\udcff" escape (a lone
+    surrogate) in a name would otherwise crash `save_draft` when serialised. Repaired to U+FFFD on the way in.
+    (Not on Product: its 17k-row catalogue parse stays on pydantic's fast path; its text reaches a draft
+    through DraftLine.)"""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _json_safe(cls, v: object) -> object:
+        return json_safe(v) if isinstance(v, str) else v
+
+
+class Location(_Storable):
     loc_id: int
     name: str
     state: str = ""
@@ -66,7 +78,7 @@ class Location(_Model):
         return zone_words(self.timezone, self.zone_source, self.zone_given)
 
 
-class Vendor(_Model):
+class Vendor(_Storable):
     vendor_id: int
     name: str
     code: str = ""
@@ -78,7 +90,7 @@ class Vendor(_Model):
         return f"{self.name}  (#{self.vendor_id}{extra})"
 
 
-class Room(_Model):
+class Room(_Storable):
     room_id: int
     name: str
     inventory_room: bool
@@ -159,7 +171,7 @@ def _stored(info: ValidationInfo) -> bool:
 Quantity = Annotated[Decimal, Field(gt=0, le=QTY_MAX)]
 
 
-class DraftLine(_Model):
+class DraftLine(_Storable):
     line_id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
     product_id: int
     sku: str

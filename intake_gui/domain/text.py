@@ -166,6 +166,13 @@ _CONTROL_NAMES = {
 }
 
 
+def json_safe(text: str) -> str:
+    """`text` with any lone surrogate replaced by U+FFFD, so it can be encoded as UTF-8 (JSON, SQLite)."""
+    if text.isascii() or not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+
+
 def printable(value: object) -> str:
     """Text from a POS or a file, safe to print on a terminal: control, direction-override and undecodable
     characters as escapes (an ESC in a vendor's name cannot recolour or rewrite the operator's screen)."""

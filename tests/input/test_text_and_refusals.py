@@ -122,3 +122,22 @@ def test_clean_text_lenient_and_shown():
         clean_text("\x1d", field="package tag", limit=5)
     assert "GROUP SEPARATOR" in str(info.value) and info.value.field == "package tag"
     assert shown("a\x1b\udcff\u202e" + "z" * 50, limit=18) == "a\\x1b\\xff\\u202ezz…"
+
+
+def test_a_draft_with_undecodable_pos_text_is_stored_not_a_crash(tmp_path):
+    """The measured crash was PydanticSerializationError in the journal's save_draft: a title is now refused
+    before, and names a POS sent with a lone surrogate escape are repaired on the way in."""
+    from intake_gui.store.journal import Journal
+
+    vendor = Vendor(vendor_id=2, name="Caf\udce9 Supply")
+    line = DraftLine(product_id=1, sku="3B4791", name="Joint \ud800", quantity=2)
+    journal = Journal(tmp_path / "journal.sqlite3")
+    try:
+        d = ReceiveDraft(location=LOC, vendor=vendor, room=ROOM, title="INV-9", lines=[line])
+        journal.save_draft(d, actor="clerk", station="s1")
+        back = journal.get(d.draft_id)
+        assert back is not None
+        assert back.draft.vendor.name == "Caf\ufffd Supply"
+        assert back.draft.lines[0].name == "Joint \ufffd"
+    finally:
+        journal.close()
