@@ -203,10 +203,15 @@ def check_quantity(
             "not_positive",
         )
     if qty > QTY_MAX:
+        shown = format_quantity(qty, style=style) if qty.adjusted() < 12 else "That"
         raise QuantityError(
-            f"{format_quantity(qty, style=style)} is more than {format_quantity(QTY_MAX, style=style)}; "
-            "check the count.",
+            f"{shown} is more than {format_quantity(QTY_MAX, style=style)}; check the count.",
             "too_large",
+        )
+    if qty.adjusted() < -12:  # 1E-999999: refused without writing out a million zeros
+        raise QuantityError(
+            f"That is less than the POS can keep ({decimals} decimal places); check the count.",
+            "too_precise",
         )
     qty = _plain(qty)
     places = -int(qty.as_tuple().exponent)

@@ -106,6 +106,10 @@ def test_thousands_separators_are_refused_with_the_number_to_type(style, text, s
         (b"3", "not_a_number"),
         (float("nan"), "not_a_number"),
         (Decimal("-1"), "not_positive"),
+        (Decimal("1E+999999"), "too_large"),
+        (Decimal("1E-999999"), "too_precise"),
+        (Decimal("sNaN"), "not_a_number"),
+        (10**30, "too_large"),
     ],
 )
 def test_refusals_have_a_stable_code_and_words(text, code):
