@@ -1,12 +1,20 @@
-"""Scan-to-line latency: the scanner's last key (Enter) posted -> the line updated in LinesTableModel and
-painted by the Products page's LinesTableView, through the real ScannerFilter, ScanSession and model, offscreen.
+"""Scan-to-line latency: a scanner burst's Enter delivered to the application -> the line updated in
+LinesTableModel and painted by the Products page's LinesTableView, through the real ScannerFilter, ScanSession
+and model. Two ways in, both with capitals (SKUs like "JBH71F": a separate Shift press before each capital):
 
-Each scan posts its characters as key events 3 ms apart (as a corded scanner types), lets the filter hold
-them, then times from posting the terminating Enter to (a) the model announcing the changed row and (b) the
-view finishing the paint that shows it. Run over a 17k and a 200k catalog: the index makes catalog size
-irrelevant, and this shows it. Scans come in runs (a case scanned unit by unit), so the results separate a
-repeat scan (the row is on screen; one row repaints) from a new product (a row is inserted, the view may
-scroll and repaint whole). Target: p99 < 8 ms. Writes bench/out/scan.json.
+* synthetic (offscreen): key events built by ui/wedge_keys exactly as a wedge produces them (Shift press and
+  release around each capital, 3 ms apart, window-system timestamps), posted to the focus window;
+* x11: the same window on Qt's xcb platform under Xvfb, typed at by xdotool (real X events, the X server's
+  timestamps), one xdotool process per scan.
+
+Either way the clock starts when the Enter key event reaches the application (an event filter that runs before
+the scanner filter) and stops when (a) the model announces the changed row and (b) the view has finished the
+paint that shows it. Over a 17k and a 200k catalog: the index makes catalog size irrelevant, and this shows it.
+Scans come in runs (a case scanned unit by unit), so the results separate a repeat scan (one row repaints) from
+a new product (a row is inserted). Target: p99 < 8 ms. Writes bench/out/scan.json.
+
+    python bench/bench_scan.py            # synthetic and x11 (x11 needs Xvfb and xdotool)
+    python bench/bench_scan.py --synthetic-only
 """
 
 from __future__ import annotations
@@ -14,28 +22,34 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_QPA_PLATFORM", "xcb" if "--x11-child" in sys.argv else "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
 from bench.catalog_gen import generate
 from intake_gui.domain.catalog_index import CatalogIndex
 from intake_gui.domain.scan_session import ScanSession
+from intake_gui.store.settings import ScannerSettings
 from intake_gui.ui.lines_model import Column, LinesTableModel
 from intake_gui.ui.lines_view import LinesTableView
 from intake_gui.ui.scanner_filter import ScannerFilter
+from intake_gui.ui.wedge_keys import burst
 
+X11_CHILD = "--x11-child" in sys.argv
 OUT = Path(__file__).resolve().parent / "out"
 TARGET_P99_MS = 8.0
 SCANS = 300
+X11_SCANS = 150
 KEY_GAP_MS = 3
 
 
@@ -51,11 +65,19 @@ class TimedView(LinesTableView):
         self.painted_at = time.perf_counter()
 
 
-def key(text: str, ts: int) -> QKeyEvent:
-    code = Qt.Key.Key_Return if text == "\r" else ord(text.upper())
-    ev = QKeyEvent(QEvent.Type.KeyPress, code, Qt.KeyboardModifier.NoModifier, text)
-    ev.setTimestamp(ts)
-    return ev
+class EnterProbe(QObject):
+    """Notes when a Return key press reaches the application; installed after the scanner filter, so it
+    runs first (Qt calls the most recently installed application filter first)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.at = 0.0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        is_enter = event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Return  # type: ignore[attr-defined]
+        if is_enter and not self.at:
+            self.at = time.perf_counter()
+        return False
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -66,15 +88,56 @@ def percentile(values: list[float], q: float) -> float:
 PAGE_DEFAULT_HIDDEN = ("EXPECTED", "DIFFERENCE", "REASON", "PACKAGE_TAG", "LOT", "EXPIRATION")
 """The Products page shows manifest columns only with a manifest and tag/lot/expiry only when used."""
 
+Sender = Callable[[QWidget, str], None]
+
+
+def synthetic_sender() -> Sender:
+    clock = [10_000]
+
+    def send(target: QWidget, code: str) -> None:
+        window = target.window().windowHandle()
+        for stroke in burst(code, start_ms=clock[0], gap_ms=KEY_GAP_MS):
+            QCoreApplication.postEvent(window, stroke.event())
+        clock[0] += 400 + KEY_GAP_MS * (len(code) + 1)
+
+    return send
+
+
+def x11_sender() -> Sender:
+    """xdotool types the code (Shift pressed for each capital) and Return into the focused window."""
+
+    def send(_target: QWidget, code: str) -> None:
+        _spawn(f"type --delay {2 * KEY_GAP_MS - 1} {code}\nkey --delay 0 Return\n")
+
+    return send
+
+
+def _spawn(script: str) -> None:
+    nice = ["nice", "-n", "-5"] if os.geteuid() == 0 else []  # as the real-window tests do
+    proc = subprocess.Popen([*nice, "xdotool", "-"], stdin=subprocess.PIPE, text=True)
+    assert proc.stdin is not None
+    proc.stdin.write(script)
+    proc.stdin.close()
+    _children.append(proc)
+
+
+_children: list[subprocess.Popen[str]] = []
+
 
 def measure(
-    app: QApplication, size: int, hidden: tuple[str, ...] = PAGE_DEFAULT_HIDDEN
+    app: QApplication,
+    size: int,
+    *,
+    hidden: tuple[str, ...] = PAGE_DEFAULT_HIDDEN,
+    x11: bool = False,
+    scans: int = SCANS,
 ) -> dict[str, object]:
     products = generate(size)
     index = CatalogIndex(products)
     session = ScanSession(index, room_id=1, blanking_ms=0)
     model = LinesTableModel(session)
     window = QWidget()
+    window.setWindowTitle("bench-scan")
     layout = QVBoxLayout(window)
     search = QLineEdit()
     view = TimedView()
@@ -88,58 +151,70 @@ def measure(
     search.setFocus()
 
     model.row_highlighted.connect(lambda row: view.scrollTo(model.index(row, 0)))
-    scanner = ScannerFilter({"max_gap_ms": 30, "min_length": 4, "suffix": "enter"})
+    scanner = ScannerFilter(ScannerSettings())  # a station's defaults
     scanner.install(app)
+    probe = EnterProbe()
+    app.installEventFilter(probe)
     model_at = [0.0]
     model.dataChanged.connect(lambda *_: model_at.__setitem__(0, time.perf_counter()))
     model.rowsInserted.connect(lambda *_: model_at.__setitem__(0, time.perf_counter()))
     scanner.scanned.connect(session.scan)
     for _ in range(20):
         app.processEvents()
+    if x11:
+        window_id = int(window.winId())
+        subprocess.run(["xdotool", "windowfocus", "--sync", str(window_id)], check=True, timeout=30)
+        for _ in range(20):
+            app.processEvents()
+        send = x11_sender()
+    else:
+        send = synthetic_sender()
 
     rng = random.Random(3)
     pool = rng.sample(products, 150)  # a delivery of ~150 products
     plan: list[str] = []
-    while len(plan) < SCANS:
-        # Clerks scan a case unit by unit: runs of the same code, then the next product.
+    while len(plan) < scans:
+        # Clerks scan a case unit by unit: runs of the same code, then the next product. SKUs have capitals.
         p = rng.choice(pool)
-        plan += [p.gtin[2:] if p.gtin else p.sku] * rng.choice((1, 1, 2, 3, 6, 12))
+        plan += [p.sku] * rng.choice((1, 1, 2, 3, 6, 12))
     first: list[tuple[float, float]] = []
     repeat: list[tuple[float, float]] = []
     missed = 0
-    ts = 10_000
     previous = ""
-    for code in plan[:SCANS]:
-        for ch in code:
-            ts += KEY_GAP_MS
-            QCoreApplication.postEvent(search, key(ch, ts))
-        app.processEvents()
-        ts += KEY_GAP_MS
+    for code in plan[:scans]:
         model_at[0] = 0.0
-        t0 = time.perf_counter()
-        QCoreApplication.postEvent(search, key("\r", ts))
-        deadline = t0 + 1.0
+        probe.at = 0.0
+        send(search, code)
+        deadline = time.perf_counter() + (5.0 if x11 else 1.0)
         while time.perf_counter() < deadline:
             app.processEvents()
-            if model_at[0] > t0 and view.painted_at > model_at[0]:
+            t0 = probe.at
+            if t0 and model_at[0] > t0 and view.painted_at > model_at[0]:
                 break
-        if not (model_at[0] > t0 and view.painted_at > model_at[0]):
+        t0 = probe.at
+        if not (t0 and model_at[0] > t0 and view.painted_at > model_at[0]):
             missed += 1
             continue
         sample = ((model_at[0] - t0) * 1000, (view.painted_at - t0) * 1000)
         (repeat if code == previous else first).append(sample)
         previous = code
-        ts += 400
+        if x11:
+            while _children:
+                _children.pop().wait(30)
     scanner.uninstall(app)
+    app.removeEventFilter(probe)
     model.detach()
     window.close()
-    assert search.text() == "", "a scan leaked into the focused field"
+    leaked = search.text()
     both = first + repeat
     return {
         "products": size,
+        "input": "x11 (xdotool under Xvfb)" if x11 else "synthetic (ui/wedge_keys)",
         "scans": len(both) + missed,
         "lines": len(session.lines),
+        "counted_units": str(session.totals().units),
         "missed": missed,
+        "leaked_into_field": leaked,
         "to_model_median_ms": round(statistics.median(m for m, _ in both), 3),
         "to_model_p99_ms": round(percentile([m for m, _ in both], 0.99), 3),
         "to_paint_median_ms": round(statistics.median(p for _, p in both), 3),
@@ -150,23 +225,74 @@ def measure(
     }
 
 
+def warm_up(app: QApplication, *, x11: bool = False) -> None:
+    """A short throw-away run first: the first table paints, font and style caches and imports are paid once
+    per process, and belong to start-up, not to scan-to-line."""
+    measure(app, 2_000, x11=x11, scans=40)
+
+
+def run_x11_child() -> None:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    warm_up(app, x11=True)
+    results = [measure(app, n, x11=True, scans=X11_SCANS) for n in (17_000, 200_000)]
+    print(json.dumps(results))
+
+
+def measure_x11() -> list[dict[str, object]]:
+    """Start Xvfb, run the x11 measurement in a child drawing on it (xcb), return its results."""
+    missing = [t for t in ("Xvfb", "xdotool") if shutil.which(t) is None]
+    if missing:
+        return [{"skipped": f"{', '.join(missing)} not installed"}]
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+        pass_fds=(write_fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        display = ":" + pipe.readline().strip()
+    try:
+        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+        done = subprocess.run(
+            [sys.executable, __file__, "--x11-child"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
+        if done.returncode != 0:
+            return [{"failed": done.stderr.strip().splitlines()[-3:]}]
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    finally:
+        xvfb.terminate()
+        xvfb.wait(10)
+
+
 def main() -> dict[str, object]:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    warm_up(app)
     results = [measure(app, 17_000), measure(app, 200_000)]
     every_column = measure(app, 17_000, hidden=())
     every_column["columns"] = "all 11 (manifest + tag/lot/expiry shown)"
+    x11 = [] if "--synthetic-only" in sys.argv else measure_x11()
+    measured = [r for r in results + x11 if "to_paint_p99_ms" in r]
+    complete = len(measured) == len(results) + (0 if "--synthetic-only" in sys.argv else 2)
     result = {
         "benchmark": "scan_to_line",
         "python": sys.version.split()[0],
-        "platform": os.environ.get("QT_QPA_PLATFORM", ""),
         "results": results,
+        "x11": x11,
         "every_column_17k": every_column,
         "target_p99_ms": TARGET_P99_MS,
-        "meets_target": all(
-            r["to_paint_p99_ms"] < TARGET_P99_MS and not r["missed"] for r in results
+        "meets_target": complete
+        and all(
+            r["to_paint_p99_ms"] < TARGET_P99_MS and not r["missed"] and not r["leaked_into_field"]
+            for r in measured
         ),
         "meets_target_for_repeat_scans": all(
-            r["repeat_scan_to_paint_p99_ms"] < TARGET_P99_MS for r in results
+            r["repeat_scan_to_paint_p99_ms"] < TARGET_P99_MS for r in measured
         ),
     }
     OUT.mkdir(exist_ok=True)
@@ -176,4 +302,7 @@ def main() -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    main()
+    if X11_CHILD:
+        run_x11_child()
+    else:
+        main()

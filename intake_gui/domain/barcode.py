@@ -64,6 +64,8 @@ _GS1_SYMBOLOGIES = frozenset({"]C1", "]d2", "]Q3", "]e0", "]e1", "]J1"})
 _GTIN_SYMBOLOGIES = frozenset({"]E0", "]E3", "]E4", "]I1"})
 _AIM_RE = re.compile(r"\][A-Za-z][0-9A-Za-z]")
 _TAG_RE = re.compile(r"1A[0-9A-Z]{22}")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+"""Fixed English month names: a station's locale must not turn a date into something the clerk misreads."""
 _GS1_CONFIG = ParseConfig(separator_chars=(GS,))
 _GS1_CONFIG_LAX = ParseConfig(separator_chars=(GS,), gs1_element_strings_verify_date=False)
 
@@ -123,6 +125,24 @@ class ScanCode:
         if self.hri:
             return self.hri
         return (self.package_tag or self.sku or self.text or self.raw).replace(GS, "<GS>")
+
+    def words(self, today: date | None = None) -> str:
+        """Lot, expiry and serial of a GS1 code in words, for the clerk ("" when the code carries none).
+
+        "lot AB-12 · expires 31 Jan 2026 · serial X9"; an expiry already past says so, because receiving
+        expired stock is the one thing the clerk must catch at the door."""
+        parts = []
+        if self.lot:
+            parts.append(f"lot {self.lot}")
+        if self.expiry is not None:
+            ais = {ai for ai, _ in self.ais}
+            what = "best before" if "15" in ais and "17" not in ais else "expires"
+            when = f"{self.expiry.day} {_MONTHS[self.expiry.month - 1]} {self.expiry.year}"
+            past = today is not None and self.expiry < today
+            parts.append(f"EXPIRED {when}" if past else f"{what} {when}")
+        if self.serial:
+            parts.append(f"serial {self.serial}")
+        return " · ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form for the audit trail."""

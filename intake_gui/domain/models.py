@@ -314,7 +314,8 @@ class ReceiveDraft(_Model):
             ):
                 kind = "over" if ln.quantity > ln.expected else "short"
                 out.append(
-                    f"{ln.sku} is {kind} (expected {ln.expected}, counted {ln.quantity}): give a reason."
+                    f"{ln.sku} is {kind} (expected {quantities.format_quantity(ln.expected)}, "
+                    f"counted {quantities.format_quantity(ln.quantity)}): give a reason."
                 )
         if require_costs:
             no_cost = [ln.sku for ln in self.lines if ln.unit_cost is None]

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
 
+from intake_gui.domain.double_read import BLANKING_DEFAULT_MS, BLANKING_MAX_MS
 from intake_gui.store.paths import AppPaths, atomic_write_bytes
 
 log = logging.getLogger(__name__)
@@ -32,22 +33,46 @@ _SECRET_KEY = re.compile(
 
 
 class ScannerSettings(BaseModel):
-    """How a keyboard-wedge scanner is told apart from a person typing, and how its GS1 separators arrive."""
+    """How a keyboard-wedge scanner is told apart from a person typing, and how its GS1 separators arrive.
+
+    Owned by the scanner work (ui/scanner_filter.py, ui/dialogs/calibration_dialog.py); calibration writes it."""
 
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
 
-    max_gap_ms: int = Field(default=35, ge=5, le=500)
-    """Scanners type a whole code with a few ms between keys; people are slower than this."""
+    max_gap_ms: int = Field(default=50, ge=5, le=500)
+    """Scanners type a whole code with 1-35 ms between keys (plus USB polling and a busy machine's jitter);
+    people are slower than this. Gaps are measured between characters: Shift/AltGr/Ctrl presses do not count."""
     min_length: int = Field(default=4, ge=1, le=64)
     prefix: str = ""
-    suffix: Literal["enter", "tab", "either"] = "either"
-    blanking_ms: int = Field(default=700, ge=0, le=10_000)
-    """The same code again within this window is the scanner re-firing, not a second unit."""
+    suffix: Literal["enter", "tab", "either", "none"] = "either"
+    blanking_ms: int = Field(default=BLANKING_DEFAULT_MS, ge=0, le=10_000)
+    """A second read of the same code starting within this many ms of the first one's end is the scanner
+    firing twice for one trigger (that happens within ~100 ms), not a second item. Larger values eat real
+    items scanned quickly one after another, so values above BLANKING_MAX_MS (the old 700 ms default) are
+    brought down to it."""
     gs_char: str = "\x1d"
     gs_substitutes: list[str] = Field(default_factory=lambda: ["<GS>", "^]", "{GS}", "~"])
     """What keyboard wedges type instead of ASCII 29, which most keyboard layouts cannot produce. None of these
     can occur inside a GS1 element string (the GS1 character set excludes ^ ] { } ~ and a literal "<GS>" never
     appears in a real code), so treating them as separators cannot split a valid code."""
+    scanner_layout: str = ""
+    """The keyboard layout the scanner is programmed for ("us", "de", ... see domain/keyboard_layouts.py);
+    "" when it matches the station's. Calibration detects it from a code it knows."""
+    station_layout: str = ""
+
+    @field_validator("blanking_ms")
+    @classmethod
+    def _blanking(cls, v: int) -> int:
+        return min(v, BLANKING_MAX_MS)
+
+    @field_validator("scanner_layout", "station_layout")
+    @classmethod
+    def _layout(cls, v: str) -> str:
+        from intake_gui.domain.keyboard_layouts import LAYOUTS
+
+        if v and v not in LAYOUTS:
+            raise ValueError(f"unknown keyboard layout {v!r}; known: {', '.join(LAYOUTS)}")
+        return v
 
     @field_validator("gs_char")
     @classmethod

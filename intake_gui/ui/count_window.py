@@ -242,6 +242,12 @@ class CountWindow(QMainWindow):
         self.status.setWordWrap(True)
         self.status.setVisible(False)
         layout.addWidget(self.status)
+        # [scanner] a read taken for a double read is shown loud, and Insert counts it (ui/blanked_notice.py).
+        from intake_gui.ui.blanked_notice import BlankedReadNotice
+
+        self.blanked_notice = BlankedReadNotice(self)
+        self.blanked_notice.count_requested.connect(self.count_blanked)
+        layout.addWidget(self.blanked_notice)
 
         self.model = CountModel(self)
         self.table = QTableView()
@@ -497,8 +503,26 @@ class CountWindow(QMainWindow):
         if text:
             self.handle_scan(text)
 
+    def count_blanked(self) -> None:
+        """[scanner] Insert after a blanked read: there were two; count the second."""
+        self.blanked_notice.dismiss()
+        if self.session is not None and self.session.blanked:
+            outcome = self.session.count_blanked()
+            self._recompare()
+            self._after_scan(outcome)
+
     def _after_scan(self, outcome: ScanOutcome) -> None:
-        tone = "bad" if outcome.needs_attention else "good" if outcome.good else "info"
+        if outcome.blanked:  # [scanner]
+            self.blanked_notice.show_for(outcome)
+        else:
+            self.blanked_notice.dismiss()
+        tone = (
+            "bad"
+            if outcome.needs_attention or outcome.blanked
+            else "good"
+            if outcome.good
+            else "info"
+        )
         text = outcome.message
         if outcome.counted and outcome.product is not None and self.comparison is not None:
             row = self.comparison.product(outcome.product.product_id)

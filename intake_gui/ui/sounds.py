@@ -1,4 +1,5 @@
-"""Scan feedback a clerk hears without looking: a high beep when a scan counted, a low buzz when it did not.
+"""Scan feedback a clerk hears without looking: a high beep when a scan counted, a low buzz when it did not,
+and a quick rising double chirp when a read was taken for a double read (not counted; Insert counts it).
 
 Sound is a nicety, never a dependency: a station without speakers, a CI machine without an audio server, or a
 build without QtMultimedia must scan exactly the same, silently. So every failure here ends in "no sound"
@@ -18,7 +19,7 @@ from intake_gui.ui.assets import asset_path
 
 log = logging.getLogger(__name__)
 
-SOUND_NAMES = ("good", "bad")
+SOUND_NAMES = ("good", "bad", "blanked")
 
 
 class _Effect(Protocol):
@@ -37,8 +38,21 @@ def _qt_effect(path: Path, parent: QObject) -> _Effect:
     return effect
 
 
+QUIET_PROBES = "qt.multimedia.symbolsresolver=false\nqt.multimedia.ffmpeg.info=false"
+"""QtMultimedia probes optional libraries (pipewire, VA-API) when it loads and reports each one missing on
+stderr, at every start of a station that has no use for them: noise that hides real messages. Only those
+probe categories are silenced; Qt's real multimedia warnings still print, and QT_LOGGING_RULES overrides."""
+
+
+def _quiet_multimedia_probes() -> None:
+    from PySide6.QtCore import QLoggingCategory
+
+    QLoggingCategory.setFilterRules(QUIET_PROBES)
+
+
 def _audio_problem() -> str:
     """Why Qt cannot play anything here, or "" when an output device exists."""
+    _quiet_multimedia_probes()
     try:
         from PySide6.QtMultimedia import QMediaDevices
     except ImportError as exc:  # a trimmed build without QtMultimedia
@@ -107,8 +121,14 @@ class Sounds(QObject):
     def play_bad(self) -> bool:
         return self._play("bad")
 
+    def play_blanked(self) -> bool:
+        return self._play("blanked")
+
     def play_for(self, outcome: Any) -> bool:
-        """Pick the sound for a ScanOutcome: good when counted, bad when the clerk must look, else none."""
+        """Pick the sound for a ScanOutcome: good when counted, bad when the clerk must look, the blanked
+        chirp when a read was not counted as a double read, else none."""
+        if getattr(outcome, "blanked", False):
+            return self.play_blanked()
         if getattr(outcome, "needs_attention", False):
             return self.play_bad()
         if getattr(outcome, "good", False):

@@ -1089,7 +1089,10 @@ class ReceiveWizard(QWidget):
         if self.scanner is None:
             self.status_message.emit("The scanner is not active in this window.")
             return
-        dialog = module.CalibrationDialog(self.scanner, parent, current=self.settings.scanner)
+        known = self.catalog.index if self.catalog is not None else None  # [scanner] layout check
+        dialog = module.CalibrationDialog(
+            self.scanner, parent, current=self.settings.scanner, known=known
+        )
 
         def proposed(values: dict[str, Any]) -> None:
             scanner = self.settings.scanner.model_copy(update=dict(values))

@@ -2,7 +2,8 @@
 
 Generated rather than downloaded so their licence is ours and anyone can tune them. Two sounds a clerk can
 tell apart without looking, in a noisy back room: a short high beep for "counted", a low double buzz for
-"look at the screen". 16-bit mono at 22.05 kHz keeps each file a few kilobytes.
+"look at the screen", and a quick rising double chirp for "that read was not counted (a double read?)".
+16-bit mono at 22.05 kHz keeps each file a few kilobytes.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def main() -> None:
         HERE / "bad.wav",
         tone(196, 140, 0.55, square=True) + silence(70) + tone(196, 140, 0.55, square=True),
     )
+    write(HERE / "blanked.wav", tone(660, 60, 0.5) + silence(40) + tone(990, 60, 0.5))
 
 
 if __name__ == "__main__":

@@ -9,9 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
 
 from intake_gui.domain.counting import ShelfQuantity
 from intake_gui.domain.shelf_count import CountStatus, PackageDetail, qty_text
@@ -21,6 +18,7 @@ from intake_gui.services.counting import read_count_csv
 from intake_gui.ui.count_model import Column
 from intake_gui.ui.count_window import CountWindow
 from intake_gui.ui.scanner_filter import ScannerFilter
+from intake_gui.ui.wedge_keys import WedgeKeyboard
 
 OpenPos = Callable[..., AppContext]
 WAIT = 20_000
@@ -194,16 +192,8 @@ def test_an_empty_room_warns_about_room_access_and_scans_still_count(
 
 
 def _key_burst(target: Any, code: str, ts: int) -> None:
-    for ch in code:
-        ts += 5
-        for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            ev = QKeyEvent(etype, ord(ch.upper()), Qt.KeyboardModifier.NoModifier, ch)
-            ev.setTimestamp(ts)
-            QApplication.sendEvent(target, ev)
-    for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-        ev = QKeyEvent(etype, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r")
-        ev.setTimestamp(ts + 5)
-        QApplication.sendEvent(target, ev)
+    """A wedge scan 5 ms a key (ui/wedge_keys: real Shift presses around capitals), then Enter."""
+    WedgeKeyboard(target, start_ms=ts).scan(code, gap_ms=5, after_ms=5)
 
 
 def test_a_scanner_burst_in_the_active_count_window_is_counted_there_only(
@@ -260,3 +250,25 @@ def test_the_table_repaints_changed_rows_and_can_hide_matches(qtbot: Any) -> Non
         model.set_differences_only(True)
     assert [r.product.sku for r in model.rows()] == ["B"]
     assert model.find_product(1) == -1 and model.find_product(2) == 0
+
+
+def test_a_blanked_read_in_the_count_window_is_shown_and_counted_with_insert(
+    open_pos: OpenPos, open_window: Any, qtbot: Any
+) -> None:
+    """[scanner] The shelf count shares the double-read guard, so it shares the way out of it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from intake_gui.domain.scan_read import ScanRead
+
+    window = open_window(open_pos("blaze"))
+    start(qtbot, window, "Sales floor")
+    window.session.blanking_ms = 120
+    sku = window.session.index.products[0].sku
+    assert window.handle_scan(ScanRead(sku, started_ms=1000, ended_ms=1030)).counted
+    blanked = window.handle_scan(ScanRead(sku, started_ms=1070, ended_ms=1100))
+    assert blanked is not None and blanked.blanked
+    assert window.blanked_notice.isVisible() and "40 ms" in window.blanked_notice.text.text()
+    QTest.keyClick(window.table, Qt.Key.Key_Insert)
+    assert not window.blanked_notice.isVisible()
+    assert sum(ln.quantity for ln in window.session.lines) == 2

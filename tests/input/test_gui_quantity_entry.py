@@ -64,3 +64,29 @@ def test_an_unchanged_cost_edit_reads_back_at_a_comma_station(model):
     assert shown == "4,50"
     assert model.setData(at(model, Column.UNIT_COST), shown, EDIT)
     assert model._session.lines[0].unit_cost == Decimal("4.50")
+
+
+def test_a_product_counted_each_refuses_fractions_in_every_gui_path(model):
+    pre_roll = Product(product_id=9, sku="QX7H2A", name="Pre-Roll 1g", measure=Measure.EACH)
+    session = ScanSession(CatalogIndex((pre_roll,)), room_id=1, clock=lambda: 0.0)
+    refused = session.add_product(pre_roll, "3.5")
+    assert not refused.counted
+    assert refused.message == (
+        "Pre-Roll 1g is counted in whole units (each), so 3.5 cannot be received. "
+        "Type a whole number, such as 3 or 4."
+    )
+    assert session.add_product(pre_roll, "3").counted
+    line_id = session.lines[0].line_id
+    assert "whole units" in session.set_quantity(line_id, "1.5")
+    assert session.set_quantity_next("0.5") is None  # armed for an unknown product: allowed
+    assert "whole units" in session.add_product(pre_roll, Decimal("0.5")).message
+    assert session.lines[0].quantity == 3
+
+
+def test_a_scanned_multiplier_is_machine_text_at_any_station():
+    quantities.use_decimal_mark("comma")
+    session = ScanSession(CatalogIndex((FLOWER,)), room_id=1, clock=lambda: 0.0)
+    out = session.scan("2.5*")
+    assert out.message == "Next scan counts ×2,5."
+    assert session.armed_quantity == Decimal("2.5")
+    assert session.set_quantity_next("2.5") is not None, "typed text is the station's: 2,5"

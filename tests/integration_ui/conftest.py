@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from intake_gui.domain.models import Location, Room, Vendor
@@ -22,6 +21,7 @@ from intake_gui.sandbox import SandboxConfig
 from intake_gui.store.settings import ScannerSettings, StationSettings
 from intake_gui.ui.main_window import MainWindow, StartOptions
 from intake_gui.ui.theme import apply_theme
+from intake_gui.ui.wedge_keys import WedgeKeyboard
 from intake_gui.ui.workers import running_workers, wait_for_workers
 
 WAIT = 30_000
@@ -42,21 +42,10 @@ _ts = [7_000_000]
 
 
 def key_burst(target: QWidget, code: str, gap_ms: int = 6) -> None:
-    """A keyboard-wedge scan: the code a few ms per key, then Enter, sent to `target` through the app."""
-    _ts[0] += 10_000
-    for ch in code:
-        _ts[0] += gap_ms
-        key = ord(ch.upper()) if ch.isalnum() else ord(ch)
-        mods = Qt.KeyboardModifier.ShiftModifier if ch.isupper() else Qt.KeyboardModifier.NoModifier
-        for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            event = QKeyEvent(etype, key, mods, ch)
-            event.setTimestamp(_ts[0])
-            QApplication.sendEvent(target, event)
-    _ts[0] += gap_ms
-    for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-        event = QKeyEvent(etype, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r")
-        event.setTimestamp(_ts[0])
-        QApplication.sendEvent(target, event)
+    """A keyboard-wedge scan (ui/wedge_keys: Shift around capitals, Ctrl+] for GS, then Enter) to `target`."""
+    keyboard = WedgeKeyboard(target, start_ms=_ts[0])
+    keyboard.scan(code, gap_ms=gap_ms, after_ms=10_000)
+    _ts[0] = keyboard.ts
 
 
 @pytest.fixture(name="key_burst")

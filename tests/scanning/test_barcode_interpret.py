@@ -310,3 +310,13 @@ def test_normalize_gtin_pads_but_does_not_judge():
     assert normalize_gtin("012345678906") == "00012345678906"
     assert normalize_gtin("12345") == ""
     assert normalize_gtin("ABCDEFGHIJKL") == ""
+
+
+def test_lot_expiry_and_serial_in_words():
+    code = interpret(f"]C1010950110153000317260131{'10AB-12'}{GS}21X9")
+    assert code.words() == "lot AB-12 · expires 31 Jan 2026 · serial X9"
+    assert code.words(today=date(2026, 2, 1)).startswith("lot AB-12 · EXPIRED 31 Jan 2026")
+    assert (
+        interpret("]C101095011015300031527063010L7").words() == "lot L7 · best before 30 Jun 2027"
+    )
+    assert interpret("3B4791").words() == ""

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from intake_gui.domain.barcode import GS, interpret
 from intake_gui.domain.catalog_index import CatalogIndex
 from intake_gui.domain.manifest import Manifest, ManifestLine
+from intake_gui.domain.scan_read import ScanRead
 from intake_gui.domain.scan_session import ChangeKind, OutcomeKind, RowStatus, ScanSession
 
 from .conftest import CATALOG, TAG, Clock
@@ -42,7 +43,7 @@ def test_the_hundred_scans(session, clock):
         outcomes.append(scan_at(session, clock, TOMMY_UPC))
         if i % 10 == 9:
             outcomes.append(
-                scan_at(session, clock, TOMMY_UPC, after_ms=120)
+                scan_at(session, clock, TOMMY_UPC, after_ms=40)
             )  # the scanner fired twice
     for _ in range(5):
         outcomes.append(scan_at(session, clock, "3*"))
@@ -89,37 +90,99 @@ def test_the_hundred_scans(session, clock):
     assert qty_by(session)[(6, "")] == 4
 
 
+def read(text: str, start_ms: int, duration_ms: int = 30) -> ScanRead:
+    """What the scanner filter delivers: the code and its first and last key timestamps."""
+    return ScanRead(text, started_ms=start_ms, ended_ms=start_ms + duration_ms)
+
+
 @given(
     st.lists(
-        st.tuples(st.sampled_from([TOMMY_UPC, KIVA_EAN, "CART-1"]), st.integers(0, 1500)),
+        st.tuples(
+            st.sampled_from([TOMMY_UPC, KIVA_EAN, "CART-1"]),
+            st.integers(0, 1500),
+            st.integers(5, 120),
+        ),
         max_size=60,
     )
 )
 @settings(max_examples=120, deadline=None)
 def test_never_drops_or_doubles(reads):
-    """Oracle: a read counts unless it repeats the last *counted* read's raw within the blanking window."""
+    """Oracle: a read counts unless it repeats the last *counted* read and starts within the blanking window
+    of that read's end, on the scanner's timestamps. The session's own clock never moves: a loaded station
+    hands over reads in a lump, and that must change nothing."""
     clock = Clock()
-    session = ScanSession(CatalogIndex(CATALOG), room_id=1, clock=clock, blanking_ms=700)
+    session = ScanSession(CatalogIndex(CATALOG), room_id=1, clock=clock, blanking_ms=120)
     expected = 0
-    last_raw, last_at = None, float("-inf")
-    for raw, gap in reads:
-        clock.advance(gap)
-        now_ms = clock.now * 1000
-        if not (raw == last_raw and now_ms - last_at < 700):
+    last_raw, last_end = None, -(10**9)
+    ts = 10_000
+    for raw, gap, duration in reads:
+        start = ts + gap
+        if not (raw == last_raw and start - last_end < 120):
             expected += 1
-            last_raw, last_at = raw, now_ms
-        session.scan(raw)
+            last_raw, last_end = raw, start + duration
+        session.scan(read(raw, start, duration))
+        ts = start + duration
     assert session.totals().units == expected
 
 
+def test_identical_items_400_ms_apart_count_even_when_they_arrive_together(session):
+    """Three identical items scanned 400 ms apart reach a busy GUI thread in one lump: all three count."""
+    start = 50_000
+    outcomes = [session.scan(read("3B4791", start + i * 430)) for i in range(3)]
+    assert [o.counted for o in outcomes] == [True, True, True]
+    assert session.totals().units == 3
+
+
+def test_a_true_double_read_is_blanked_seen_and_countable_with_one_action(session):
+    assert session.scan(read("3B4791", 1000)).counted
+    blanked = session.scan(read("3B4791", 1070))  # began 40 ms after the first read's Enter
+    assert blanked.kind is OutcomeKind.DOUBLE_READ
+    assert blanked.blanked and not blanked.counted
+    assert "40 ms" in blanked.message
+    assert session.blanked == "3B4791"
+    assert session.totals().units == 1
+    counted = session.count_blanked()
+    assert counted.counted and session.totals().units == 2
+    assert session.count_blanked().kind is OutcomeKind.REJECTED, "a blanked read counts once"
+    assert session.totals().units == 2
+
+
+def test_the_next_scan_clears_a_waiting_blanked_read(session):
+    session.scan(read("3B4791", 1000))
+    session.scan(read("3B4791", 1050))
+    session.scan(read("CART-1", 3000))
+    assert session.blanked == ""
+    assert session.count_blanked().kind is OutcomeKind.REJECTED
+
+
 def test_double_read_window_does_not_slide(session, clock):
-    assert scan_at(session, clock, TOMMY_UPC).counted
-    assert scan_at(session, clock, TOMMY_UPC, 400).kind is OutcomeKind.DOUBLE_READ
-    assert scan_at(session, clock, TOMMY_UPC, 400).counted, "800 ms after the counted read"
-    assert scan_at(session, clock, KIVA_EAN, 50).counted
-    assert scan_at(session, clock, TOMMY_UPC, 50).counted, (
+    assert session.scan(read(TOMMY_UPC, 1000)).counted  # ends at 1030
+    assert session.scan(read(TOMMY_UPC, 1070)).kind is OutcomeKind.DOUBLE_READ
+    assert session.scan(read(TOMMY_UPC, 1160)).counted, "130 ms after the counted read's end"
+    assert session.scan(read(KIVA_EAN, 1200)).counted
+    assert session.scan(read(TOMMY_UPC, 1240)).counted, (
         "another code in between is not a double read"
     )
+
+
+def test_typed_codes_are_timed_by_the_session_clock_and_never_mixed_with_scans(session, clock):
+    assert scan_at(session, clock, TOMMY_UPC).counted
+    assert scan_at(session, clock, TOMMY_UPC, 50).kind is OutcomeKind.DOUBLE_READ
+    assert scan_at(session, clock, TOMMY_UPC, 500).counted
+    assert session.scan(read(TOMMY_UPC, 10)).counted, "a scan after a typed code is its own read"
+
+
+def test_a_misread_does_not_arm_the_guard(session):
+    assert session.scan(read("012345678906", 1000)).kind is OutcomeKind.INVALID
+    assert session.scan(read("012345678906", 1050)).kind is OutcomeKind.INVALID
+
+
+def test_station_settings_bring_an_item_eating_window_down():
+    from intake_gui.store.settings import ScannerSettings
+
+    assert ScannerSettings().blanking_ms == 120
+    assert ScannerSettings(blanking_ms=700).blanking_ms == 300, "the old 700 ms default ate items"
+    assert ScannerSettings(blanking_ms=0).blanking_ms == 0
 
 
 def test_multiplier_forms(session, clock):

@@ -31,13 +31,21 @@ def zero_crossings_per_second(path: Path) -> float:
 
 
 def test_shipped_wavs_are_short_mono_and_distinct():
-    for name in ("good", "bad"):
+    for name in ("good", "bad", "blanked"):
         with wave.open(str(SOUNDS_DIR / f"{name}.wav"), "rb") as w:
             assert (w.getnchannels(), w.getsampwidth()) == (1, 2)
             assert 0.05 < w.getnframes() / w.getframerate() < 0.6
     assert zero_crossings_per_second(SOUNDS_DIR / "good.wav") > 4 * zero_crossings_per_second(
         SOUNDS_DIR / "bad.wav"
     ), "good is a high beep, bad a low buzz"
+    blanked = zero_crossings_per_second(SOUNDS_DIR / "blanked.wav")
+    assert 2 * zero_crossings_per_second(SOUNDS_DIR / "bad.wav") < blanked, (
+        "blanked is not the buzz"
+    )
+    with wave.open(str(SOUNDS_DIR / "blanked.wav"), "rb") as w:
+        assert w.getnframes() / w.getframerate() < 0.2, (
+            "short: it must not mask the next scan's beep"
+        )
 
 
 def test_generator_reproduces_the_committed_files(tmp_path, monkeypatch):
@@ -46,7 +54,7 @@ def test_generator_reproduces_the_committed_files(tmp_path, monkeypatch):
     spec.loader.exec_module(module)
     monkeypatch.setattr(module, "HERE", tmp_path)
     module.main()
-    for name in ("good.wav", "bad.wav"):
+    for name in ("good.wav", "bad.wav", "blanked.wav"):
         assert (tmp_path / name).read_bytes() == (SOUNDS_DIR / name).read_bytes()
 
 
@@ -72,13 +80,14 @@ def test_plays_the_right_sound_for_each_outcome(qapp):
     assert s.available and s.problem == ""
     assert s.play_for(ScanOutcome(OutcomeKind.ADDED, quantity=1))
     assert s.play_for(ScanOutcome(OutcomeKind.UNKNOWN))
-    assert not s.play_for(ScanOutcome(OutcomeKind.DOUBLE_READ)), "a double read is silent"
-    assert played == ["good", "bad"]
+    assert s.play_for(ScanOutcome(OutcomeKind.DOUBLE_READ)), "a blanked read is heard, not silent"
+    assert not s.play_for(ScanOutcome(OutcomeKind.INCREMENTED)), "nothing counted, nothing to hear"
+    assert played == ["good", "bad", "blanked"]
     s.volume = 7
     assert s.volume == 1.0
     s.enabled = False
     assert not s.play_good()
-    assert played == ["good", "bad"]
+    assert played == ["good", "bad", "blanked"]
 
 
 def test_no_audio_device_means_silence_not_errors(qapp, monkeypatch):

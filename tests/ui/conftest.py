@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -20,6 +19,7 @@ from intake_gui.sandbox import SandboxConfig
 from intake_gui.store.settings import ScannerSettings, StationSettings
 from intake_gui.ui.main_window import MainWindow
 from intake_gui.ui.theme import apply_theme
+from intake_gui.ui.wedge_keys import WedgeKeyboard
 from intake_gui.ui.workers import running_workers, wait_for_workers
 
 PRODUCTS_FOR_TESTS = 3000
@@ -81,26 +81,11 @@ class Station:
         self.key(Qt.Key.Key_Return)
 
     def scan(self, code: str, gap_ms: int = 6) -> None:
-        """A keyboard-wedge scan: the code a few ms per key, then Enter, to whatever has focus."""
-        target = QApplication.focusWidget() or self.window
-        Station._ts += 10_000
-        for ch in code:
-            Station._ts += gap_ms
-            key = ord(ch.upper()) if ch.isalnum() else Qt.Key.Key_Asterisk if ch == "*" else ord(ch)
-            mods = (
-                Qt.KeyboardModifier.ShiftModifier
-                if ch.isupper()
-                else Qt.KeyboardModifier.NoModifier
-            )
-            for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                ev = QKeyEvent(etype, key, mods, ch)
-                ev.setTimestamp(Station._ts)
-                QApplication.sendEvent(target, ev)
-        Station._ts += gap_ms
-        for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            ev = QKeyEvent(etype, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r")
-            ev.setTimestamp(Station._ts)
-            QApplication.sendEvent(target, ev)
+        """A keyboard-wedge scan (ui/wedge_keys: Shift pressed around capitals, Ctrl+] for GS, timestamps
+        `gap_ms` apart, then Enter), delivered where real key events go: the focus window."""
+        keyboard = WedgeKeyboard(QApplication.focusWidget() or self.window, start_ms=Station._ts)
+        keyboard.scan(code, gap_ms=gap_ms, after_ms=10_000)
+        Station._ts = keyboard.ts
 
     # ---- programmatic shortcuts (for tests whose point is not the keyboard) -----------------------
 

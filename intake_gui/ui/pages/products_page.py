@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -190,6 +191,12 @@ class ProductsPage(Page):
         self.scan_status.setWordWrap(True)
         self.scan_status.setAccessibleName("Last scan")
         frame_layout.addWidget(self.scan_status)
+        # [scanner] a read taken for a double read is shown here, loud, with Insert to count it.
+        from intake_gui.ui.blanked_notice import BlankedReadNotice
+
+        self.blanked_notice = BlankedReadNotice(self)
+        self.blanked_notice.count_requested.connect(self.count_blanked)
+        frame_layout.addWidget(self.blanked_notice)
         # Selection, edit keys and row height are the view's own: bench_scan measures the same view.
         self.table = LinesTableView()
         self.table.setToolTip(
@@ -443,6 +450,8 @@ class ProductsPage(Page):
         from intake_gui.domain.scan_session import OutcomeKind
 
         kind = outcome.kind
+        self.blanked_notice.dismiss()  # [scanner] any new outcome supersedes a waiting blanked read
+        words = outcome.code.words(date.today()) if outcome.code is not None else ""
         if outcome.counted and outcome.product is not None:
             line = self.session.line(outcome.line_id) if self.session and outcome.line_id else None
             now = f" → {qty_text(line.quantity)}" if line is not None else ""
@@ -454,21 +463,25 @@ class ProductsPage(Page):
                 else "+"
             )
             self._show_outcome_text(
-                f"✔ {verb} {qty_text(outcome.quantity)} × {outcome.product.name} ({outcome.product.sku}){now}",
-                "good",
+                f"✔ {verb} {qty_text(outcome.quantity)} × {outcome.product.name} ({outcome.product.sku}){now}"
+                + (f" — {words}" if words else ""),
+                "bad" if "EXPIRED" in words else "good",
             )
         elif kind is OutcomeKind.MAPPED:
             self._show_outcome_text(f"✔ {outcome.message}", "good")
         elif kind is OutcomeKind.MULTIPLIER:
             self._show_outcome_text(f"× {outcome.message}", "info")
         elif kind is OutcomeKind.DOUBLE_READ:
-            self._show_outcome_text(f"• {outcome.message}", "info")
+            self._show_outcome_text(f"! Not counted: {outcome.message}", "bad")
+            self.blanked_notice.show_for(outcome)
         elif kind in (OutcomeKind.UNKNOWN, OutcomeKind.AMBIGUOUS):
             self._offer_mapping(outcome)
         else:
             self._show_outcome_text(f"✖ {outcome.message or 'That scan was not counted.'}", "bad")
         self.sounds.play_for(outcome)
-        self._flash("good" if outcome.good else "bad" if outcome.needs_attention else "")
+        self._flash(
+            "good" if outcome.good else "bad" if outcome.needs_attention or outcome.blanked else ""
+        )
         self.audit.emit("scan", outcome.as_dict())
         self.scan_handled.emit(outcome)
 
@@ -485,6 +498,8 @@ class ProductsPage(Page):
             )
             self._fill_results(list(outcome.candidates))
         else:
+            if code is not None and code.words():
+                shown = f"{shown} ({code.words(date.today())})"
             self._show_outcome_text(
                 f"? Unknown code {shown}: it was kept, not counted. Type the product's name in the search, then "
                 "press Enter to save this code for it (or Ctrl+D to dismiss).",
@@ -493,6 +508,13 @@ class ProductsPage(Page):
             self.search.clear()
         self.search.setFocus()
         self._update_map_button()
+
+    def count_blanked(self) -> None:
+        """[scanner] Insert after a blanked read: the clerk says there were two; count the second."""
+        if self.session is not None and self.session.blanked:
+            self._show_outcome(self.session.count_blanked())
+        else:
+            self.blanked_notice.dismiss()
 
     def pending_unknown(self) -> tuple[PendingCode, ...]:
         return self.session.pending_unknown if self.session is not None else ()
