@@ -33,6 +33,8 @@ from intake_gui.cli.output import (
     CliError,
     Output,
 )
+from intake_gui.domain.pos_words import PosWords
+from intake_gui.pos.waits import WaitFn, WaitNotice
 
 COMMAND_MODULES = (sandbox_cmd, lookups, receive, history, doctor)
 PREFLIGHT: dict[str, Callable[[argparse.Namespace], Any]] = {
@@ -244,6 +246,18 @@ def _unexpected(exc: BaseException) -> CliError:
     )
 
 
+def wait_lines(out: Output, words: PosWords) -> WaitFn:
+    """Every wait a connector does, as a line on stderr, so a script's log shows why it paused."""
+
+    def show(notice: WaitNotice) -> None:
+        shortest = 2.0 if notice.reason in ("retry", "session") else 1.0
+        if notice.done or notice.seconds < shortest:
+            return  # the end of a wait, and short pauses, are not worth a line
+        out.info(notice.describe(words))
+
+    return show
+
+
 def run_with_context(args: argparse.Namespace, out: Output) -> int:
     from intake_gui.pos import errors as E
     from intake_gui.services.context import CredentialsNeeded, open_context
@@ -272,6 +286,7 @@ def run_with_context(args: argparse.Namespace, out: Output) -> int:
     try:
         if ctx.is_sandbox:
             out.info("Using the embedded SANDBOX (training data).")
+        ctx.connector.on_wait = wait_lines(out, ctx.connector.words)
         return int(args.handler(ctx, args, out))
     except SubmitRefused as exc:
         d = exc.diagnosis

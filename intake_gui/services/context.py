@@ -210,9 +210,12 @@ def build_connector(
     """One place that knows which connector class serves which POS kind. `cache_sessions` False keeps a
     session in memory only (where the POS supports keeping one at all)."""
     kind = PosKind(kind)
+    from intake_gui.pos.http import RetryPolicy
+
     common = {
         "timeout": settings.request_timeout_s,
         "rate_per_minute": settings.rate_limit_per_minute,
+        "retry": RetryPolicy(window_s=settings.rate_limit_window_s),  # http helper
     }
     if kind is PosKind.DUTCHIE:
         from intake_gui.pos.dutchie.connector import DutchieConnector
@@ -222,6 +225,7 @@ def build_connector(
             creds,
             session_cache=secrets if cache_sessions else None,
             transport_kind=settings.transport,
+            locations_path=settings.dutchie_locations_path,  # http helper
             **common,
         )
     if kind is PosKind.BLAZE:

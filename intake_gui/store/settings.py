@@ -113,6 +113,12 @@ class StationSettings(BaseSettings):
     require_costs: bool = False
     """Refuse Submit until every line has a unit cost (lines without one are otherwise sent without)."""
     """Client-side pacing; 0 turns it off (only sensible against a local sandbox with its limit off)."""
+    rate_limit_window_s: float | None = Field(default=None, gt=0, le=3600)
+    """The POS's rate window in seconds, only when its refusals misstate it (they say "per minute");
+    empty: as the POS says. (http helper)"""
+    dutchie_locations_path: str | None = None
+    """Where a Dutchie tenant lists the user's locations, when it is not Intake's built-in path (no public
+    path is known; `intake doctor` says which path worked). Empty: try the known ones. (http helper)"""
     catalog_refresh_minutes: int = Field(default=15, ge=1, le=24 * 60)
     large_type: bool = False
     decimal_mark: Literal["auto", "point", "comma"] = "auto"

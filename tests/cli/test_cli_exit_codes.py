@@ -20,7 +20,9 @@ import pytest
 
 from intake_gui.cli import main
 from intake_gui.cli.output import ERROR_CODES, EXIT_INTERNAL, EXIT_INTERRUPTED
+from intake_gui.pos.http import RetryPolicy
 from intake_gui.sandbox import (
+    STATUS_NULL,
     TRAINING_SECRET,
     TRAINING_USER,
     EmbeddedSandbox,
@@ -97,6 +99,22 @@ ROWS = [
         "pos_refused",
     ),
     (
+        "pos_refused_sql_status",  # the course's SQL Status text on a 500: proven refused, nothing stored
+        receive(SALES_FLOOR, "5C7842=2"),
+        [{"endpoint": "v2/inventory/receive", "kind": "http_error", "message": STATUS_NULL}],
+        {},
+        3,
+        "pos_refused",
+    ),
+    (
+        "pos_error_unreadable",
+        ["vendors", "--loc", AZ],
+        [{"endpoint": "vendor/get-vendors", "kind": "malformed_html", "status": 200, "times": -1}],
+        {},
+        3,
+        "pos_error",
+    ),
+    (
         "pos_refused_read",
         ["vendors", "--loc", AZ],
         [no_permission("vendor/get-vendors")],
@@ -140,6 +158,9 @@ def test_each_readme_exit_code_in_its_situation(
     monkeypatch.setenv("INTAKE_USERNAME", TRAINING_USER)
     monkeypatch.setenv("INTAKE_PASSWORD", TRAINING_SECRET)
     monkeypatch.setenv("INTAKE_REQUEST_TIMEOUT_S", "3")  # the settle time before reconciling
+    # The retries themselves are the http helper's to test; here only where they end matters, so the
+    # half minute of backoff before "unreachable" is not slept through.
+    monkeypatch.setattr(RetryPolicy, "backoff", lambda self, attempt, rng: 0.01)
     api_base = tenant.base_url
     for name, value in env.items():
         if name == "api_base":
