@@ -20,7 +20,15 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from intake_gui import __version__
-from intake_gui.cli import doctor, history, lookups, receive, receive_input, sandbox_cmd
+from intake_gui.cli import (
+    doctor,
+    history,
+    lookups,
+    receive,
+    receive_input,
+    sandbox_cmd,
+    shared_record,
+)
 from intake_gui.cli.dates import join_negative_days
 from intake_gui.cli.failures import exit_code_for, pos_failure
 from intake_gui.cli.output import (
@@ -36,7 +44,7 @@ from intake_gui.cli.output import (
 from intake_gui.domain.pos_words import PosWords
 from intake_gui.pos.waits import WaitFn, WaitNotice
 
-COMMAND_MODULES = (sandbox_cmd, lookups, receive, history, doctor)
+COMMAND_MODULES = (sandbox_cmd, lookups, receive, history, doctor, shared_record)
 PREFLIGHT: dict[str, Callable[[argparse.Namespace], Any]] = {
     "receive": receive_input.check_receive,
     "history": history.check_history,

@@ -218,6 +218,13 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.catalog_progress)
         bar.addPermanentWidget(self.catalog_label)
         bar.addPermanentWidget(self.connection_label)
+        # Record helper: "shared record: up to date / N waiting / offline since 10:42" (hidden when not set up).
+        from intake_gui.ui.history_record_status import SharedRecordLabel
+
+        self.shared_record_label = SharedRecordLabel(
+            lambda: self.services.ctx if self.services is not None else None
+        )
+        bar.addPermanentWidget(self.shared_record_label)
 
     def _action(
         self,
