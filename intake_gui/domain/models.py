@@ -273,6 +273,12 @@ class ReceiveDraft(_Model):
     def _note(cls, v: object, info: ValidationInfo) -> str:
         return clean_text(v, field="note", limit=NOTE_MAX, multiline=True, lenient=_stored(info))
 
+    @field_validator("manifest_ref", mode="before")
+    @classmethod
+    def _manifest_ref(cls, v: object, info: ValidationInfo) -> str:
+        # It identifies the delivery (domain.delivery): the same NFC text, no invisible characters.
+        return clean_text(v, field="manifest number", limit=TITLE_MAX, lenient=_stored(info))
+
     @field_validator("delivered_by", mode="before")
     @classmethod
     def _delivered_by(cls, v: object, info: ValidationInfo) -> str:

@@ -14,7 +14,8 @@ onto other people's screens. So every one is:
   in a title (zero-width space, BOM, soft hyphen) are dropped;
 - **within its limit**, counted in characters after the above.
 
-Text read back from storage (`lenient=True`) is repaired instead of refused: a stored draft must still load.
+Text read back from storage (`lenient=True`) is kept as stored (only made encodable): a stored draft must still
+load, with the title it was sent with; a person editing it meets today's rules.
 """
 
 from __future__ import annotations
@@ -55,7 +56,10 @@ def clean_text(
 
     `field` is the clerk's word for it ("title"); `required` is the sentence to say when it is empty ("" means
     it may be empty). `multiline` keeps line breaks (as "\\n"); otherwise every run of whitespace is one space.
-    `lenient` repairs what would be refused (for stored data): bad characters dropped, no length limit."""
+    `lenient` is for stored data (a draft in the journal, perhaps already sent with that title): kept exactly
+    as stored, only made encodable (a lone surrogate becomes U+FFFD), never refused and never cut."""
+    if lenient:
+        return json_safe(_as_text(value, field, lenient))
     text = _as_text(value, field, lenient).replace("\r\n", "\n")
     text = unicodedata.normalize("NFC", text)
     out: list[str] = []
@@ -66,13 +70,8 @@ def clean_text(
             out.append("\n" if multiline and ch != "\t" else " ")
             continue
         if "\ud800" <= ch <= "\udfff":
-            if lenient:
-                out.append("\ufffd")
-                continue
             raise _not_text(field)
         if ch in BIDI_CONTROLS:
-            if lenient:
-                continue
             raise TextRefused(
                 f"The {field} contains an invisible direction-override character "
                 f"({char_name(ch)}) at character {position}, which makes text display differently from "
@@ -81,8 +80,6 @@ def clean_text(
                 field=field,
             )
         if unicodedata.category(ch) == "Cc":
-            if lenient:
-                continue
             raise TextRefused(
                 f"The {field} contains an invisible control character ({char_name(ch)}) at character "
                 f"{position}. Retype the {field} without it.",
@@ -91,9 +88,9 @@ def clean_text(
             )
         out.append(ch)
     cleaned = _tidy("".join(out), multiline)
-    if not cleaned and required and not lenient:
+    if not cleaned and required:
         raise TextRefused(required, "required", field=field)
-    if len(cleaned) > limit and not lenient:
+    if len(cleaned) > limit:
         over = len(cleaned) - limit
         raise TextRefused(
             f"The {field} is {len(cleaned):,} characters; the limit is {limit}. Shorten it by "
