@@ -298,10 +298,13 @@ def run_with_context(args: argparse.Namespace, out: Output) -> int:
         return int(args.handler(ctx, args, out))
     except SubmitRefused as exc:
         d = exc.diagnosis
+        # Scripts and support get the rule that recognised it and its facts, not only the words (verify
+        # helper), under `diagnosis`: `error` stays one stable code.
         raise CliError(
             f"{d.headline} {d.what_happened} {d.what_to_do}".strip(),
             EXIT_REFUSED,
-            error="pos_refused",
+            error="cannot_receive" if str(d.rule).startswith("location.") else "pos_refused",
+            details={"diagnosis": d.model_dump(mode="json")},
         ) from None
     except SubmitUncertain as exc:
         raise CliError(
