@@ -48,6 +48,19 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 
 
 @pytest.fixture(autouse=True)
+def _point_decimals(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Quantities are written with a decimal point unless a test says otherwise, whatever the CI machine's
+    locale (input helper: `domain.quantities`); a test that sets a comma cannot leak it into the next."""
+    from intake_gui.domain import quantities
+
+    monkeypatch.delenv("INTAKE_DECIMAL_MARK", raising=False)
+    monkeypatch.setattr(quantities, "_os_style", quantities.POINT)  # "auto" = point in tests
+    quantities.use_decimal_mark("point")
+    yield
+    quantities.use_decimal_mark("point")
+
+
+@pytest.fixture(autouse=True)
 def memory_keyring() -> MemoryKeyring:
     ring = MemoryKeyring()
     previous = keyring.get_keyring()

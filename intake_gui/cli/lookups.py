@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from intake_gui.cli.output import EXIT_NOT_FOUND, EXIT_OK, CliError, Output
+from intake_gui.domain.text import printable
 
 
 def register(sub: Any) -> None:
@@ -51,7 +52,10 @@ def cmd_locations(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     out.emit(
         [loc.model_dump(mode="json") for loc in locs],
         lambda: (
-            "\n".join(f"{x.loc_id:>6}  {x.state:<3} {x.name}  ({x.timezone})" for x in locs)
+            "\n".join(
+                f"{x.loc_id:>6}  {printable(x.state):<3} {printable(x.name)}  ({x.timezone})"
+                for x in locs
+            )
             + f"\n{len(locs)} locations"
         ),
     )
@@ -64,7 +68,9 @@ def cmd_vendors(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     vendors = SetupService(ctx).vendors(find_location(ctx, args.loc))
     out.emit(
         [v.model_dump(mode="json") for v in vendors],
-        lambda: "\n".join(f"{v.vendor_id:>7}  {v.name}  {v.code}" for v in vendors),
+        lambda: "\n".join(
+            f"{v.vendor_id:>7}  {printable(v.name)}  {printable(v.code)}" for v in vendors
+        ),
     )
     return EXIT_OK
 
@@ -83,7 +89,7 @@ def cmd_rooms(ctx: Any, args: argparse.Namespace, out: Output) -> int:
             d = no_rooms_explanation(loc, speech=speech_for(ctx))
             return f"{d.headline}\n{d.what_happened}\n{d.what_to_do}"
         return "\n".join(
-            f"{r.room_id:>7}  {r.name:<24} inventory={'yes' if r.inventory_room else 'no ':<3} "
+            f"{r.room_id:>7}  {printable(r.name):<24} inventory={'yes' if r.inventory_room else 'no ':<3} "
             f"sellable={'yes' if r.sellable else 'no'}"
             for r in rooms
         )
@@ -104,7 +110,10 @@ def cmd_products(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     out.emit(
         [p.model_dump(mode="json") for p in found],
         lambda: (
-            "\n".join(f"{p.product_id:>9}  {p.sku:<8} {p.gtin or '-':<14}  {p.name}" for p in found)
+            "\n".join(
+                f"{p.product_id:>9}  {printable(p.sku):<8} {p.gtin or '-':<14}  {printable(p.name)}"
+                for p in found
+            )
             + f"\n{len(found)} shown of {len(snap.products)} products"
         ),
     )

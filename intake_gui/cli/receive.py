@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from intake_gui.cli import recover
@@ -60,29 +59,14 @@ def register(sub: Any) -> None:
     recover.register(sub)
 
 
-def parse_line(spec: str) -> tuple[str, Decimal, Decimal | None]:
-    from intake_gui.domain.models import parse_cost, parse_quantity
-
-    code, sep, rest = spec.partition("=")
-    if not sep or not code.strip():
-        raise CliError(f"--line {spec!r}: write SKU=QTY or SKU=QTY@COST, e.g. 3B4791=3@4.50")
-    qty_text, _, cost_text = rest.partition("@")
-    try:
-        qty = parse_quantity(qty_text)
-        cost = parse_cost(cost_text) if cost_text else None
-    except ValueError as exc:
-        raise CliError(f"--line {spec!r}: {exc}") from None
-    return code.strip(), qty, cost
-
-
 def wait_printer(out: Output) -> Any:
     """Every wait as it starts, in the words of whoever waits (the session, or the POS connection)."""
     return lambda _seconds, words: out.info(words)
 
 
 def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
-    from intake_gui.domain.barcode import interpret
-    from intake_gui.domain.models import DraftLine
+    from intake_gui.cli.receive_input import check_receive, draft_lines
+    from intake_gui.domain.input_refusals import clerk_message
     from intake_gui.domain.wizard_flow import FlowError
     from intake_gui.services.deliveries import SameDelivery
     from intake_gui.services.receive_session import ReceiveSession
@@ -90,10 +74,11 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     from intake_gui.services.setup import SetupService
     from intake_gui.services.submission import NeedsDecision, SubmitRefused
 
-    lines_spec = [parse_line(s) for s in args.line]
+    # Arguments were checked before the context opened (cli/receive_input.py, app.PREFLIGHT).
+    checked = getattr(args, "checked", None) or check_receive(args)
     session = ReceiveSession(ReceivingService(ctx))
     if not session.can_receive:
-        raise CliError(session.receive_hint, EXIT_REFUSED)
+        raise CliError(session.receive_hint, EXIT_REFUSED, error="cannot_receive")
     setup = SetupService(ctx)
     loc = find_location(ctx, args.loc)
     flow = session.flow
@@ -116,48 +101,33 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     try:
         gate = session.choose_room(room, confirmed=args.allow_non_sellable)
     except FlowError as exc:
-        raise CliError(exc.reason, EXIT_REFUSED) from None
+        raise CliError(exc.reason, EXIT_REFUSED, error="cannot_receive") from None
     if gate.needs_confirmation:
         raise CliError(
             f"Room {room.name} is not sellable: stock received there will not be sellable until it "
             "is moved. Pass --allow-non-sellable to receive there anyway.",
             EXIT_USAGE,
+            error="needs_confirmation",  # [input]
         )
     flow.advance()
     snap = load_catalog(ctx, loc, out)
-    lines = []
-    for code, qty, cost in lines_spec:
-        product = snap.index.lookup(interpret(code))
-        if product is None:
-            raise CliError(
-                f"No product with SKU or barcode {code!r} in the catalog.", EXIT_NOT_FOUND
-            )
-        lines.append(
-            DraftLine(
-                product_id=product.product_id,
-                sku=product.sku,
-                name=product.name,
-                quantity=qty,
-                # None when neither the clerk nor the catalogue gave a cost: sent without one, never 0.
-                unit_cost=cost if cost is not None else product.unit_cost,
-                unit_id=product.unit_id,
-                room_id=room.room_id,
-            )
-        )
-    session.title = args.title
-    session.clerk_note = args.note
-    session.manifest_ref = args.manifest_ref
+    lines = draft_lines(
+        checked.lines, snap, room
+    )  # unknown code exit 6, a fraction of an each exit 2
+    session.title = checked.title
+    session.clerk_note = checked.note
+    session.manifest_ref = checked.manifest_ref
     try:
         draft = session.build_draft(lines)
     except ValueError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(clerk_message(exc), error="invalid_input") from None  # never pydantic's text
     assert draft is not None
     flow.set_lines(len(draft.lines))
     flow.set_problems(session.problems(draft))
     try:
         flow.advance()
     except FlowError as exc:
-        raise CliError(exc.reason, EXIT_REFUSED) from None
+        raise CliError(exc.reason, EXIT_REFUSED, error="not_ready") from None
     try:
         sent = session.receive(
             draft,
@@ -174,6 +144,7 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
             f"{d.headline} {d.what_happened} {d.what_to_do} Then record it: "
             f"`intake recover --decide {short} landed` or `intake recover --decide {short} resend`.",
             EXIT_UNCERTAIN,
+            error="needs_decision",
         ) from None
     for note in sent.not_checked:
         out.info(note)
@@ -231,6 +202,7 @@ def _already_received(ctx: Any, loc: Any, exc: Any, args: argparse.Namespace, ou
             f"{d.headline} {d.what_happened} Nothing was sent. Decide about it with {drafts}, "
             "or pass --again to send a second receive anyway.",
             EXIT_UNCERTAIN,
+            error="needs_decision",
         )
     prior = settled[-1]
     out.info(f"{d.headline} {d.what_happened}")

@@ -57,6 +57,16 @@ def cmd_sandbox(args: argparse.Namespace, out: Output) -> int:
             f"IndicaOnline under /indica/; data: {data_dir}; training login: {TRAINING_USER})  "
             "Ctrl+C stops it."
         )
+        if out.as_json:  # a script that started it reads where it listens, as one JSON document
+            out.emit(
+                {
+                    "base_url": base_url,
+                    "dialect": config.dialect,
+                    "data_dir": str(data_dir),
+                    "training_user": TRAINING_USER,
+                },
+                lambda: base_url,
+            )
 
     serve_forever(data_dir, args.port, config, extra_mounts=extra_mounts(data_dir), on_ready=ready)
     return EXIT_OK

@@ -30,6 +30,7 @@ def open_signed_in(**open_kw: Any) -> Any:
             raise CliError(
                 f"No credentials for {need.api_base}: set {names}, or sign in once interactively.",
                 EXIT_AUTH,
+                error="no_credentials",
             ) from None
         return open_context(**open_kw, credentials=ask_credentials(need))
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from intake_gui.domain.barcode import CodeKind, interpret
-from intake_gui.domain.models import parse_cost, parse_quantity
+from intake_gui.domain.models import parse_cost
+from intake_gui.domain.quantities import COMMA, MACHINE, NumberStyle, parse_quantity
 
 MAX_LINES = 20_000
 
@@ -127,20 +129,28 @@ def _columns(header: list[str]) -> dict[str, int]:
     return found
 
 
-def _quantity(value: Any) -> Decimal:
-    """Like `parse_quantity`, but "10.0000" (as manifest exporters write it) is 10, not a precision error."""
-    text = str(value).strip().replace(",", "")
-    try:
-        number = Decimal(text)
-    except (InvalidOperation, ValueError):
-        return parse_quantity(value)
-    if number.is_finite():
-        number = (
-            number.to_integral_value()
-            if number == number.to_integral_value()
-            else number.normalize()
-        )
-    return parse_quantity(number)
+def _quantity(value: Any, style: NumberStyle = MACHINE) -> Decimal:
+    """A manifest's quantity in the file's number style: "10.0000" (as exporters write it) is 10, "1,5" in a
+    comma-decimal file is 1.5 and never 15; a thousands separator is a row error, not a guess."""
+    return parse_quantity(value.strip() if isinstance(value, str) else value, style=style)
+
+
+def _file_style(rows: list[list[str]], columns: dict[str, int]) -> NumberStyle:
+    """Comma decimals only when the numbers say so: some quantity or cost cell is written "1,5" and none
+    "1.5", in a file not separated by commas (a comma-separated file's numbers use the point)."""
+    commas = points = 0
+    for row in rows:
+        for field in ("qty", "cost"):
+            cell = _cell(row, columns, field)
+            if _COMMA_DECIMAL.fullmatch(cell):
+                commas += 1
+            elif _POINT_DECIMAL.fullmatch(cell):
+                points += 1
+    return COMMA if commas and not points else MACHINE
+
+
+_COMMA_DECIMAL = re.compile(r"\$?\s*\d+,(\d{1,2}|\d{4,})")
+_POINT_DECIMAL = re.compile(r"\$?\s*\d*\.\d+")
 
 
 def _cell(row: list[str], columns: dict[str, int], field: str) -> str:
@@ -161,6 +171,7 @@ def parse_csv(text: str) -> Manifest:
     reader = csv.reader(io.StringIO(text), dialect)
     header: list[str] | None = None
     columns: dict[str, int] = {}
+    rows: list[tuple[int, list[str]]] = []
     lines: list[ManifestLine] = []
     errors: list[ManifestProblem] = []
     try:
@@ -180,29 +191,33 @@ def parse_csv(text: str) -> Manifest:
                         "No column identifies the products (looked for sku, barcode/upc/gtin, package/tag)."
                     )
                 continue
-            if len(lines) >= MAX_LINES:
+            if len(rows) >= MAX_LINES:
                 errors.append(
                     ManifestProblem(
                         row=reader.line_num, message=f"Stopped after {MAX_LINES} lines."
                     )
                 )
                 break
-            line, problem = _csv_line(row, columns, reader.line_num)
-            if problem:
-                errors.append(ManifestProblem(row=reader.line_num, message=problem))
-            if line is not None:
-                lines.append(line)
+            rows.append((reader.line_num, row))
     except csv.Error as exc:
         errors.append(
             ManifestProblem(row=reader.line_num, message=f"The file is damaged from here on: {exc}")
         )
     if header is None:
         raise ManifestError("The file is empty.")
+    style = MACHINE if dialect.delimiter == "," else _file_style([r for _, r in rows], columns)
+    for row_no, row in rows:
+        line, problem = _csv_line(row, columns, row_no, style)
+        if problem:
+            errors.append(ManifestProblem(row=row_no, message=problem))
+        if line is not None:
+            lines.append(line)
+    errors.sort(key=lambda e: e.row)
     return Manifest(lines=tuple(lines), source="csv", errors=tuple(errors))
 
 
 def _csv_line(
-    row: list[str], columns: dict[str, int], row_no: int
+    row: list[str], columns: dict[str, int], row_no: int, style: NumberStyle = MACHINE
 ) -> tuple[ManifestLine | None, str]:
     sku = _cell(row, columns, "sku").upper()
     tag = _cell(row, columns, "tag").upper()
@@ -223,14 +238,14 @@ def _csv_line(
     if not (sku or gtin or tag):
         return None, problem or "No SKU, barcode or package tag on this line."
     try:
-        qty = _quantity(_cell(row, columns, "qty"))
+        qty = _quantity(_cell(row, columns, "qty"), style)
     except ValueError as exc:
         return None, f"{name or sku or gtin or tag}: {exc}"
     cost: Decimal | None = None
     raw_cost = _cell(row, columns, "cost")
     if raw_cost:
         try:
-            cost = parse_cost(raw_cost)
+            cost = parse_cost(raw_cost, style=style)
         except ValueError as exc:
             problem = problem or str(exc)
     line = ManifestLine(
@@ -300,7 +315,7 @@ def _wcia_line(item: dict[str, Any], n: int) -> tuple[ManifestLine | None, str]:
     line_price = _text(item.get("line_price"))
     if line_price:
         try:
-            cost = parse_cost(parse_cost(line_price) / qty)
+            cost = parse_cost(parse_cost(line_price, style=MACHINE) / qty)
         except ValueError as exc:
             problem = f"{name or sku or tag}: line_price {exc}"
     is_sample = _text(item.get("is_sample")).lower() in ("1", "true", "yes")

@@ -7,21 +7,31 @@ bad draft must be refused the same way whether it came from the GUI, the CLI or 
 
 from __future__ import annotations
 
-import math
 import re
 import uuid
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from intake_gui.domain import quantities
+from intake_gui.domain.quantities import QTY_MAX, Measure
+from intake_gui.domain.text import clean_text, json_safe
 
 TITLE_MAX = 80
 """The clerk's part of the order title. The idempotency tag is appended after it, see `ReceiveDraft.wire_title`."""
 
 NOTE_MAX = 500
-QTY_MAX = Decimal("100000")
+DELIVERED_BY_MAX = 80
 COST_MAX = Decimal("1000000")
 
 
@@ -55,7 +65,19 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
-class Location(_Model):
+class _Storable(_Model):
+    """A model that goes into a draft, and so into the journal's JSON: a POS answer's "\\udcff" escape (a lone
+    surrogate) in a name would otherwise crash `save_draft` when serialised. Repaired to U+FFFD on the way in.
+    (Not on Product: its 17k-row catalogue parse stays on pydantic's fast path; its text reaches a draft
+    through DraftLine.)"""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _json_safe(cls, v: object) -> object:
+        return json_safe(v) if isinstance(v, str) else v
+
+
+class Location(_Storable):
     loc_id: int
     name: str
     state: str = ""
@@ -77,7 +99,7 @@ class Location(_Model):
         return zone_words(self.timezone, self.zone_source, self.zone_given)
 
 
-class Vendor(_Model):
+class Vendor(_Storable):
     vendor_id: int
     name: str
     code: str = ""
@@ -89,7 +111,7 @@ class Vendor(_Model):
         return f"{self.name}  (#{self.vendor_id}{extra})"
 
 
-class Room(_Model):
+class Room(_Storable):
     room_id: int
     name: str
     inventory_room: bool
@@ -120,55 +142,60 @@ class Product(_Model):
     """Normalised to 14 digits when known ("" when the POS has no barcode for it)."""
     unit_id: int = 1
     is_cannabis: bool = True
+    measure: Measure = Measure.UNKNOWN
+    """How the catalogue says it is counted (each / by weight); `pos/units.py` reads it per POS."""
 
 
-def parse_quantity(value: object) -> Decimal:
-    """Turn whatever a clerk, a scanner or a file handed us into a valid quantity, or explain why not.
+def parse_quantity(
+    value: object, *, measure: Measure | str = Measure.UNKNOWN, what: str = ""
+) -> Decimal:
+    """A quantity a clerk, a scanner or the command line gave, read in the station's number style (see
+    `domain.quantities`): `QuantityError` (a ValueError) with a sentence a clerk can read when it is refused.
+    `measure`/`what` are the product's, when known: a product counted each refuses fractions."""
+    return quantities.parse_quantity(value, measure=measure, what=what)
 
-    Raises ValueError with a sentence a clerk can read; callers show it as-is.
-    """
-    if isinstance(value, bool):
-        raise ValueError("Quantity must be a number.")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("Quantity must be a finite number.")
-    try:
-        qty = (
-            Decimal(str(value).strip().replace(",", ""))
-            if not isinstance(value, Decimal)
-            else value
+
+def parse_cost(value: object, *, style: quantities.NumberStyle | None = None) -> Decimal:
+    """Unit cost a person typed (station style unless `style`): zero is allowed (samples), negative and
+    absurd values are not; "$" is allowed, a thousands separator is not (the same reading as quantities)."""
+    if isinstance(value, bool) or value is None:
+        raise quantities.QuantityError("Type a unit cost, such as 12.50.", "not_a_number")
+    if isinstance(value, str):
+        text = value.strip().removeprefix("$").strip()
+        if not text:
+            raise quantities.QuantityError("Type a unit cost, such as 12.50.", "empty")
+        if text.startswith(("-", "−")):
+            raise quantities.QuantityError(
+                "A unit cost must be zero or more; type it without a minus sign.", "not_positive"
+            )
+        try:
+            cost = quantities.read_number(text, style or quantities.station_style(), what="price")
+        except quantities.QuantityError as exc:
+            raise quantities.QuantityError(f"Unit cost: {exc}", exc.code) from None
+    elif isinstance(value, Decimal | int | float):
+        cost = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    else:
+        raise quantities.QuantityError(
+            "A unit cost must be a number, such as 12.50.", "not_a_number"
         )
-    except (InvalidOperation, ValueError):
-        raise ValueError(f"“{value}” is not a quantity. Type a number such as 3 or 3.5.") from None
-    if not qty.is_finite():
-        raise ValueError("Quantity must be a finite number.")
-    if qty <= 0:
-        raise ValueError("Quantity must be greater than zero.")
-    if qty > QTY_MAX:
-        raise ValueError(f"Quantity {qty} is larger than {QTY_MAX}; check the count.")
-    if qty.as_tuple().exponent < -3:  # type: ignore[operator]
-        raise ValueError("Quantity can have at most three decimal places.")
-    return qty.normalize() if qty == qty.to_integral_value() else qty
-
-
-def parse_cost(value: object) -> Decimal:
-    """Unit cost: zero is allowed (samples), negative and absurd values are not."""
-    if isinstance(value, bool):
-        raise ValueError("Unit cost must be a number.")
-    try:
-        cost = Decimal(str(value).strip().lstrip("$").replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ValueError(f"“{value}” is not a price. Type a number such as 12.50.") from None
     if not cost.is_finite() or cost < 0:
-        raise ValueError("Unit cost must be zero or more.")
+        raise quantities.QuantityError("A unit cost must be zero or more.", "not_positive")
     if cost > COST_MAX:
-        raise ValueError(f"Unit cost {cost} is larger than {COST_MAX}; check the price.")
+        raise quantities.QuantityError(
+            f"A unit cost of {cost:f} is more than {COST_MAX}; check the price.", "too_large"
+        )
     return cost.quantize(Decimal("0.01"))
+
+
+def _stored(info: ValidationInfo) -> bool:
+    """Read back from the journal or the shared record: repair instead of refusing (NOTES-record.md)."""
+    return bool(info.context and info.context.get("stored"))
 
 
 Quantity = Annotated[Decimal, Field(gt=0, le=QTY_MAX)]
 
 
-class DraftLine(_Model):
+class DraftLine(_Storable):
     line_id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
     product_id: int
     sku: str
@@ -185,18 +212,33 @@ class DraftLine(_Model):
     expected: Decimal | None = None
     """From an imported manifest; None when the delivery had no manifest line for this product."""
     variance_reason: str = ""
+    measure: Measure = Measure.UNKNOWN
+    """The product's (`Product.measure`), so the line refuses a fraction of something sold each."""
 
     @field_validator("quantity", mode="before")
     @classmethod
     def _qty(cls, v: object) -> Decimal:
-        return parse_quantity(v)
+        # Text here is a stored or machine value ("1.5" in the journal's JSON), never a person's typing:
+        # read it in the machine style whatever the station's decimal mark. People's text goes through
+        # `parse_quantity` first.
+        return quantities.parse_quantity(v, style=quantities.MACHINE)
 
     @field_validator("unit_cost", mode="before")
     @classmethod
     def _cost(cls, v: object) -> Decimal | None:
+        # None when nobody gave a cost (sent without one, never as 0); stored/machine text, see `_qty`.
         if v is None or (isinstance(v, str) and not v.strip()):
             return None
-        return parse_cost(v)
+        return parse_cost(v, style=quantities.MACHINE)
+
+    @model_validator(mode="after")
+    def _counted_as_sold(self, info: ValidationInfo) -> DraftLine:
+        # A product sold each cannot be received as 3.5; a stored line is kept as it was sent.
+        if self.measure is Measure.EACH and not _stored(info):
+            quantities.check_quantity(
+                self.quantity, measure=self.measure, what=self.name or self.sku
+            )
+        return self
 
     @property
     def line_total(self) -> Decimal:
@@ -239,24 +281,34 @@ class ReceiveDraft(_Model):
     manifest_ref: str = ""
     """The imported manifest's transfer / invoice number ("" when none): identifies the delivery (domain.delivery)."""
 
-    @field_validator("title")
+    @field_validator("title", mode="before")
     @classmethod
-    def _title(cls, v: str) -> str:
-        v = " ".join(v.split())
-        if not v:
-            raise ValueError(
-                "Give the receive a title (for example the invoice or manifest number)."
-            )
-        if len(v) > TITLE_MAX:
-            raise ValueError(f"The title is {len(v)} characters; keep it to {TITLE_MAX}.")
-        return v
+    def _title(cls, v: object, info: ValidationInfo) -> str:
+        return clean_text(
+            v,
+            field="title",
+            limit=TITLE_MAX,
+            required="Give the receive a title (for example the invoice or manifest number).",
+            lenient=_stored(info),
+        )
 
-    @field_validator("note")
+    @field_validator("note", mode="before")
     @classmethod
-    def _note(cls, v: str) -> str:
-        if len(v) > NOTE_MAX:
-            raise ValueError(f"The note is {len(v)} characters; keep it to {NOTE_MAX}.")
-        return v
+    def _note(cls, v: object, info: ValidationInfo) -> str:
+        return clean_text(v, field="note", limit=NOTE_MAX, multiline=True, lenient=_stored(info))
+
+    @field_validator("manifest_ref", mode="before")
+    @classmethod
+    def _manifest_ref(cls, v: object, info: ValidationInfo) -> str:
+        # It identifies the delivery (domain.delivery): the same NFC text, no invisible characters.
+        return clean_text(v, field="manifest number", limit=TITLE_MAX, lenient=_stored(info))
+
+    @field_validator("delivered_by", mode="before")
+    @classmethod
+    def _delivered_by(cls, v: object, info: ValidationInfo) -> str:
+        return clean_text(
+            v, field="“delivered by” name", limit=DELIVERED_BY_MAX, lenient=_stored(info)
+        )
 
     @property
     def wire_title(self) -> str:
@@ -297,7 +349,8 @@ class ReceiveDraft(_Model):
             ):
                 kind = "over" if ln.quantity > ln.expected else "short"
                 out.append(
-                    f"{ln.sku} is {kind} (expected {ln.expected}, counted {ln.quantity}): give a reason."
+                    f"{ln.sku} is {kind} (expected {quantities.format_quantity(ln.expected)}, "
+                    f"counted {quantities.format_quantity(ln.quantity)}): give a reason."
                 )
         if require_costs:
             no_cost = [ln.sku for ln in self.lines if ln.unit_cost is None]

@@ -143,8 +143,13 @@ class ScanLines(LineLedger):
     # -- edits -----------------------------------------------------------------------------------------
 
     def set_quantity(self, line_id: str, value: object) -> str | None:
-        try:
-            qty = parse_quantity(value)
+        entry = self._entries.get(line_id)
+        try:  # [input] the line's product counted each refuses a fraction; the station's decimal mark
+            qty = parse_quantity(
+                value,
+                measure=entry.line.measure if entry else "unknown",
+                what=entry.line.name if entry else "",
+            )
         except ValueError as exc:
             return str(exc)
         return self._edit(line_id, "quantity", qty)

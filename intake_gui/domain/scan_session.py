@@ -31,11 +31,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from intake_gui.domain import quantities
 from intake_gui.domain.barcode import DEFAULT_GS_SUBSTITUTES, CodeKind, ScanCode, interpret
 from intake_gui.domain.catalog_index import CatalogIndex
 from intake_gui.domain.double_read import BLANKING_DEFAULT_MS, Blanked, DoubleReadGuard
+from intake_gui.domain.input_refusals import clerk_message
 from intake_gui.domain.manifest import Manifest
 from intake_gui.domain.models import DraftLine, Product, parse_quantity
+from intake_gui.domain.quantities import MACHINE, NumberStyle, format_quantity
 from intake_gui.domain.scan_changes import (
     UNDO_DEPTH,
     ChangeEvent,
@@ -136,20 +139,21 @@ class ScanSession(ScanLines):
     def _scan_text(self, text: str) -> ScanOutcome:
         alone = _MULT_ALONE.fullmatch(text)
         if alone:
-            error = self.set_quantity_next(alone.group(1) or alone.group(2))
+            # [input] a scanned "2.5*" is a barcode's text: machine style, whatever the station's mark
+            error = self.set_quantity_next(alone.group(1) or alone.group(2), style=MACHINE)
             if error:
                 return ScanOutcome(OutcomeKind.REJECTED, raw=text, message=error)
             return ScanOutcome(
                 OutcomeKind.MULTIPLIER,
                 raw=text,
                 quantity=self._armed or ZERO,
-                message=f"Next scan counts ×{self._armed}.",
+                message=f"Next scan counts ×{format_quantity(self._armed)}.",
             )
         explicit: Decimal | None = None
         joined = _MULT_THEN_CODE.fullmatch(text)
         if joined:
             try:
-                explicit = parse_quantity(joined.group(1))
+                explicit = quantities.parse_quantity(joined.group(1), style=MACHINE)  # [input]
             except ValueError as exc:
                 return ScanOutcome(OutcomeKind.REJECTED, raw=text, message=str(exc))
             text = joined.group(2)
@@ -171,10 +175,11 @@ class ScanSession(ScanLines):
             return self._keep_pending(code, qty, match.products)
         return self._count(match.product, code, qty, cause="scan", raw=text)
 
-    def set_quantity_next(self, value: object) -> str | None:
-        """Arm a multiplier for the next scan ("3*" scanned or typed before the code). Error text or None."""
+    def set_quantity_next(self, value: object, *, style: NumberStyle | None = None) -> str | None:
+        """Arm a multiplier for the next scan ("3*" scanned or typed before the code). Error text or None.
+        Typed text is read in the station's style; a scanned multiplier passes `style=MACHINE`."""
         try:
-            self._armed = parse_quantity(value)
+            self._armed = quantities.parse_quantity(value, style=style)
         except ValueError as exc:
             return str(exc)
         return None
@@ -225,7 +230,9 @@ class ScanSession(ScanLines):
         line_id = ""
         quantity = pending.quantity if pending else ZERO
         message = (
-            f"{code.display} is now {product.name}." if remember else f"+{quantity} {product.name}"
+            f"{code.display} is now {product.name}."
+            if remember
+            else f"+{format_quantity(quantity)} {product.name}"
         )
         if pending is not None:
             # Counting first: it is the only step that can refuse, and it changes nothing when it does.
@@ -294,7 +301,9 @@ class ScanSession(ScanLines):
         self._pending = {}
         for item in snapshot.get("pending", ()):
             code = interpret(item["raw"], gs_substitutes=self.gs_substitutes)
-            self._pending[code.key] = PendingCode(code, parse_quantity(item["quantity"]))
+            # [input] a snapshot's quantity is stored text: machine style, never the station's
+            quantity = quantities.parse_quantity(item["quantity"], style=MACHINE)
+            self._pending[code.key] = PendingCode(code, quantity)
         self._serials = {str(k): str(v) for k, v in dict(snapshot.get("serials", {})).items()}
         self._undo.clear()
         self._armed = None
@@ -349,7 +358,7 @@ class ScanSession(ScanLines):
                     product=product,
                     message=f"Serial {code.serial} of {product.name} was already counted.",
                 )
-        tx = Tx(label=f"+{qty} {product.name}", cause=cause)
+        tx = Tx(label=f"+{format_quantity(qty)} {product.name}", cause=cause)
         error, line_id, added = self._apply_count(tx, product, code, qty)
         if error:
             self._guard.forget()
@@ -364,7 +373,7 @@ class ScanSession(ScanLines):
             line_id=line_id,
             product=product,
             quantity=qty,
-            message=f"+{qty} {product.name}",
+            message=f"+{format_quantity(qty)} {product.name}",
         )
 
     def _apply_count(
@@ -378,10 +387,12 @@ class ScanSession(ScanLines):
         line_id = self._find_line(origin)
         if line_id:
             entry = self._entries[line_id]
-            try:
-                new_qty = parse_quantity(entry.line.quantity + qty)
+            try:  # [input] a product counted each stays whole
+                new_qty = quantities.check_quantity(
+                    entry.line.quantity + qty, measure=entry.line.measure, what=product.name
+                )
             except ValueError as exc:
-                return f"{product.name}: {exc}", line_id, False
+                return _count_refusal(product, exc), line_id, False
             update: dict[str, Any] = {"quantity": new_qty}
             if expiry is not None and entry.line.expiration is None:
                 update["expiration"] = expiry
@@ -396,13 +407,14 @@ class ScanSession(ScanLines):
                     quantity=qty,
                     unit_cost=product.unit_cost,  # None stays None: never a cost nobody gave
                     unit_id=product.unit_id,
+                    measure=product.measure,  # [input]
                     room_id=self.room_id,
                     package_tag=tag,
                     lot=lot,
                     expiration=expiry,
                 )
             except ValueError as exc:
-                return f"{product.name}: {exc}", "", False
+                return _count_refusal(product, exc), "", False
             line_id = line.line_id
             self._set_entry(tx, line_id, Entry(line, origin))
             added = True
@@ -438,3 +450,9 @@ def quantities_by_product(lines: Iterable[DraftLine]) -> dict[int, Decimal]:
 
 def _shown(text: str) -> str:
     return text.replace("\x1d", "<GS>")[:40]
+
+
+def _count_refusal(product: Product, exc: ValueError) -> str:
+    """[input] A refused count in words (never pydantic's), naming the product once."""
+    text = clerk_message(exc)
+    return text if product.name in text else f"{product.name}: {text}"

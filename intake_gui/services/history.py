@@ -12,11 +12,13 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from intake_gui.domain.date_windows import merge_rows, split_range
 from intake_gui.domain.models import HistoryRow, Location, Package, ReceiveDraft
@@ -306,9 +308,20 @@ class HistoryService:
         return self.ctx.journal.events(draft_id)
 
 
-def export_csv(entries: list[HistoryEntry], path: Path, tz: str) -> int:
-    """UTF-8 with a header row and ISO dates; the timezone column says what the wall times mean."""
-    with path.open("w", newline="", encoding="utf-8") as fh:
+@contextmanager
+def _csv_target(path: Path | TextIO) -> Iterator[TextIO]:
+    """[input] A file opened for CSV (newline="" as the csv module wants), or a caller's stream as it is."""
+    if isinstance(path, Path):
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            yield fh
+    else:
+        yield path
+
+
+def export_csv(entries: list[HistoryEntry], path: Path | TextIO, tz: str) -> int:
+    """UTF-8 with a header row and ISO dates; the timezone column says what the wall times mean.
+    `path` may be an open text stream (`intake history --csv -` streams to stdout): it is not closed."""
+    with _csv_target(path) as fh:  # [input] a path or a stream
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS)
         for e in entries:

@@ -150,6 +150,9 @@ class StationSettings(BaseSettings):
     empty: as the POS says. (http helper)"""
     catalog_refresh_minutes: int = Field(default=15, ge=1, le=24 * 60)
     large_type: bool = False
+    decimal_mark: Literal["auto", "point", "comma"] = "auto"
+    """How people at this station write decimals ("1,5" or "1.5"); "auto" follows the OS locale. Read by
+    `domain.quantities` for every typed quantity and cost, and for every quantity shown (input helper)."""
     blind_count: bool = False
     """Hide expected quantities from an imported manifest so the clerk counts what is really there."""
     first_run_done: bool = False

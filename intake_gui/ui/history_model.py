@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from intake_gui.domain import quantities
 from intake_gui.domain.date_windows import zone
 from intake_gui.domain.verification import LightState, VerificationReport
 from intake_gui.pos.errors import PosError
@@ -122,12 +123,8 @@ def format_instant(instant: datetime, tz: str) -> str:
 
 
 def format_quantity(qty: Decimal | None) -> str:
-    if qty is None:
-        return ""
-    text = f"{qty.normalize():f}" if qty == qty.to_integral_value() else f"{qty:f}"
-    whole, _, frac = text.partition(".")
-    grouped = f"{int(whole):,}" if whole.lstrip("-").isdigit() else whole
-    return f"{grouped}.{frac}" if frac else grouped
+    # [input] the one quantity formatter (station's decimal mark, no grouping: what is shown can be typed)
+    return quantities.format_quantity(qty)
 
 
 def clean_title(title: str) -> str:

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
+from intake_gui.domain.quantities import format_amount, format_quantity, format_signed
 from intake_gui.domain.scan_session import ChangeEvent, ChangeKind, Row, RowStatus, ScanSession
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -110,18 +111,11 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def format_qty(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return (
-        format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
-    )
+    return format_quantity(value)  # [input] the one quantity formatter (station's decimal mark)
 
 
 def format_diff(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = format_qty(abs(value))
-    return f"+{text}" if value > 0 else f"−{text}" if value < 0 else "0"
+    return format_signed(value)  # [input]
 
 
 def format_money(value: Decimal | None) -> str:
@@ -423,7 +417,7 @@ class LinesTableModel(QAbstractTableModel):
         if column == Column.SCANNED:
             return format_qty(row.scanned) if line is not None else ""
         if column == Column.UNIT_COST and line is not None:
-            return "" if line.unit_cost is None else f"{line.unit_cost:.2f}"
+            return format_amount(line.unit_cost)  # [input] in the station's decimal mark
         if column == Column.REASON:
             return row.reason
         return self._display(row, column)

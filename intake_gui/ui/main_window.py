@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_gui.domain.models import Location
+from intake_gui.domain.quantities import use_decimal_mark
 from intake_gui.pos.errors import AuthenticationError, PosError
 from intake_gui.store.paths import AppPaths, app_paths
 from intake_gui.store.settings import StationSettings, save_settings
@@ -145,6 +146,7 @@ class MainWindow(QMainWindow):
 
             settings = load_station_settings(self.paths)
         self.settings = settings
+        use_decimal_mark(self.settings.decimal_mark)  # how quantities are typed and shown
         self._context_factory = context_factory or _default_context_factory
         self._services_factory = services_factory
         self.services: AppServices | None = None
@@ -626,6 +628,7 @@ class MainWindow(QMainWindow):
         large_changed = new.large_type != self.settings.large_type
         interval_changed = new.catalog_refresh_minutes != self.settings.catalog_refresh_minutes
         self.settings = new
+        use_decimal_mark(new.decimal_mark)  # [input]
         if self.services is not None:
             self.services.ctx.settings = new
         if interval_changed and self.scheduler is not None:

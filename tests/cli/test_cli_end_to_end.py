@@ -133,20 +133,25 @@ def test_location_without_rooms_is_refused_with_the_course_explanation(capsys):
 
 
 @pytest.mark.parametrize(
-    "line, message",
+    "line, reason, message",
     [
-        (f"{TOMMY}=0", "greater than zero"),
-        (f"{TOMMY}=-2", "greater than zero"),
-        (f"{TOMMY}=lots", "not a quantity"),
-        (f"{TOMMY}=nan", "finite"),
-        (f"{TOMMY}=1e9", "larger than"),
-        ("=3", "SKU=QTY"),
-        (f"{TOMMY}=3@-1", "zero or more"),
+        (f"{TOMMY}=0", "not_positive", "greater than zero"),
+        (f"{TOMMY}=-2", "not_positive", "minus sign"),
+        (f"{TOMMY}=lots", "not_a_number", "not a quantity"),
+        (f"{TOMMY}=nan", "not_a_number", "not a quantity"),
+        (f"{TOMMY}=1e9", "not_a_number", "not a quantity"),
+        (f"{TOMMY}=1000000", "too_large", "more than 100000"),
+        (f"{TOMMY}=1,5", "decimal_mark", "Did you mean 1.5?"),
+        (f"{TOMMY}=1,500", "ambiguous", "1500 or 1.5"),
+        ("=3", "line_form", "SKU=QTY"),
+        (f"{TOMMY}=3@-1", "not_positive", "minus sign"),
     ],
 )
-def test_bad_quantities_get_a_clear_message_and_nothing_is_sent(capsys, line, message):
-    code, _, err = run(
+def test_bad_quantities_get_a_clear_message_and_nothing_is_sent(capsys, line, reason, message):
+    code, result, err = run(
         capsys,
+        "--decimal-mark",
+        "point",
         "receive",
         "--loc",
         "1989",
@@ -160,8 +165,11 @@ def test_bad_quantities_get_a_clear_message_and_nothing_is_sent(capsys, line, me
         line,
     )
     assert code == EXIT_USAGE
-    assert message in err
-    assert "Traceback" not in err
+    assert message in err and message in result["message"]
+    assert result["error"] == "invalid_input"
+    assert [r["code"] for r in result["refusals"]] == [reason]
+    assert "Traceback" not in err and "pydantic" not in err
+    assert "SANDBOX" not in err, "refused before a context (login, reads) was opened"
 
 
 def test_unknown_product_and_vendor(capsys):

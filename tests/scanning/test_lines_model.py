@@ -216,7 +216,9 @@ def test_out_of_range_and_invalid_indexes_are_harmless(model):
 def test_formatting_helpers():
     assert format_qty(Decimal("10.000")) == "10"
     assert format_qty(Decimal("1E+1")) == "10"
-    assert format_qty(Decimal("2.50")) == "2.50"
+    assert (
+        format_qty(Decimal("2.50")) == "2.5"
+    )  # [input] one formatter for the app: no trailing zeros
     assert format_qty(None) == ""
     assert format_diff(Decimal("-3")) == "−3"
     assert format_diff(Decimal("0")) == "0"

@@ -47,7 +47,10 @@ class Run:
     @property
     def error(self) -> dict[str, Any]:
         assert self.out and "error" in self.out, f"no error (exit {self.code}): {self.err}"
-        return self.out["error"]
+        # [input] `error` is the stable code (cli/output.ERROR_CODES); the rule and its facts are the
+        # error object's `diagnosis`
+        assert self.out["error"] in ("pos_refused", "cannot_receive"), self.out["error"]
+        return self.out["diagnosis"]
 
     def said(self, kind: str) -> str:
         light = self.light(kind)

@@ -11,12 +11,13 @@ from decimal import Decimal
 from enum import StrEnum
 
 from intake_gui.domain.models import HistoryRow, Package, Room
+from intake_gui.domain.quantities import MACHINE, format_quantity
 from intake_gui.domain.verification import Basis, VerificationEvidence
 
 
 def qty(value: Decimal) -> str:
-    """Decimals as a clerk writes them: 3, not 3.000 or 3E+0."""
-    return format(value.normalize(), "f")
+    """Decimals in facts (data, not words): 3, not 3.000 or 3E+0, with a point whatever the station."""
+    return format_quantity(value, style=MACHINE)  # [input] the one formatter, machine style
 
 
 def norm(sku: str) -> str:

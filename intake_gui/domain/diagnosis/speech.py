@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from intake_gui.domain.diagnosis.findings import Finding
 from intake_gui.domain.pos_words import GENERIC_WORDS, PosWords
+from intake_gui.domain.quantities import format_quantity
 from intake_gui.domain.verification import Fact, LightKind, LineCheck
 
 
@@ -81,9 +82,8 @@ def as_tuple(value: Fact) -> tuple[str, ...]:
 
 
 def qty_text(value: Decimal | None) -> str:
-    if value is None:
-        return "none"
-    return format(value.normalize(), "f")
+    # [input] words for a clerk: the one quantity formatter, in the station's decimal mark
+    return "none" if value is None else format_quantity(value)
 
 
 def facts_detail(rule: str, facts: Mapping[str, Fact], *, skip: Iterable[str] = ()) -> str:

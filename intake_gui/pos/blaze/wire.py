@@ -43,6 +43,7 @@ from intake_gui.pos.tolerant import (
     TolerantModel,
 )
 from intake_gui.pos.tolerant import read_rows as read_rows  # the connector reads every list with it
+from intake_gui.pos.units import blaze_measure
 
 _Wire = TolerantModel
 
@@ -112,6 +113,7 @@ class Category(_Wire):
     __aliases__: ClassVar[Aliases] = {"cannabis": ("isCannabis",)}
     name: Text = ""
     cannabis: OptFlag = None
+    unitType: Text = ""  # [input] "units" / "grams": how its products are counted
 
 
 class BlazeProduct(_Wire):
@@ -247,6 +249,7 @@ def to_product(p: BlazeProduct, ids: IdBook) -> Product:
         unit_cost=p.cost,
         gtin=normalize_gtin(p.upc),
         is_cannabis=cannabis,
+        measure=blaze_measure(p.category.unitType if p.category else None),  # [input]
     )
 
 

@@ -25,6 +25,7 @@ from intake_gui.pos.tolerant import (
     read_row,
     rows_of,
 )
+from intake_gui.pos.units import dutchie_measure
 
 
 class _ProductRow(TypedDict):
@@ -39,6 +40,7 @@ class _ProductRow(TypedDict):
     category: NotRequired[Annotated[str | None, Field(alias="Category")]]
     unit_cost: NotRequired[Annotated[Decimal | None, Field(alias="UnitCost")]]
     unit_id: NotRequired[Annotated[int | None, Field(alias="UnitId")]]
+    unit_name: NotRequired[Annotated[str | None, Field(alias="UnitName")]]
     upc: NotRequired[Annotated[str | None, Field(alias="Upc")]]
     is_cannabis: NotRequired[Annotated[bool | None, Field(alias="IsCannabis")]]
 
@@ -49,6 +51,7 @@ _PRODUCT_DEFAULTS: dict[str, Any] = {
     "category": "",
     "unit_cost": None,
     "unit_id": 1,
+    "unit_name": "",
     "upc": "",
     "is_cannabis": True,
 }
@@ -113,6 +116,8 @@ def _fast_chunk(chunk: list[Any], report: ReadReport) -> list[dict[str, Any]] | 
 def _product_values(row: dict[str, Any]) -> dict[str, Any]:
     """Domain Product values from a validated row keyed by field name; null means the default."""
     values = {**_PRODUCT_DEFAULTS, **row}
+    # [input] how it is counted, from the UnitId as sent (before the default 1) or the unit's name
+    values["measure"] = dutchie_measure(row.get("unit_id"), values.pop("unit_name"))
     if None in row.values():
         for name, value in row.items():
             if value is None:

@@ -47,6 +47,7 @@ from intake_gui.pos.tolerant import (
     read_object,
     read_rows,
 )
+from intake_gui.pos.units import dutchie_measure
 
 RECEIVED_STATUS = "Received"
 """Top-level Status. Without it the Backoffice fails with a SQL NULL-insert error (course module 6)."""
@@ -248,6 +249,7 @@ _PRODUCT_ALIASES: dict[str, tuple[str, ...]] = {
     "category": ("CategoryName", "ProductCategory", "MasterCategory"),
     "unit_cost": ("Cost", "DefaultCost", "WholesaleCost", "UnitCostPrice"),
     "unit_id": ("UnitOfMeasureId", "UomId"),
+    "unit_name": ("DefaultUnit", "UnitOfMeasure", "Uom", "Unit"),  # [input] how it is counted
     "upc": ("UPC", "Barcode", "Gtin", "Ean", "UpcCode"),
     "is_cannabis": ("Cannabis", "CannabisProduct", "IsCannabisProduct"),
 }
@@ -262,7 +264,9 @@ class WireProduct(TolerantModel):
     brand: Text = Field(default="", alias="BrandName")
     category: Text = Field(default="", alias="Category")
     unit_cost: OptNum = Field(default=None, alias="UnitCost")
-    unit_id: Int = Field(default=1, alias="UnitId")
+    # [input] None when the row has no UnitId (sent as 1, but then nothing says how it is counted)
+    unit_id: OptInt = Field(default=None, alias="UnitId")
+    unit_name: Text = Field(default="", alias="UnitName")
     upc: Text = Field(default="", alias="Upc")
     is_cannabis: Flag = Field(default=True, alias="IsCannabis")
 
@@ -275,8 +279,9 @@ class WireProduct(TolerantModel):
             category=self.category,
             unit_cost=self.unit_cost,
             gtin=gtin14(self.upc),
-            unit_id=self.unit_id,
+            unit_id=1 if self.unit_id is None else self.unit_id,
             is_cannabis=self.is_cannabis,
+            measure=dutchie_measure(self.unit_id, self.unit_name),  # [input]
         )
 
 

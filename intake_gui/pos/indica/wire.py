@@ -29,6 +29,7 @@ from intake_gui.pos.tolerant import (
     TolerantModel,
 )
 from intake_gui.pos.tolerant import read_rows as read_rows  # the connector reads every list with it
+from intake_gui.pos.units import indica_measure
 
 _Wire = TolerantModel
 
@@ -141,6 +142,7 @@ def to_product(p: IndicaProduct) -> Product:
         category=p.category,
         gtin=normalize_gtin(p.barcode),
         is_cannabis=True if p.is_cannabis is None else p.is_cannabis,
+        measure=indica_measure(p.measurement),  # [input] "unit" / "weight"
     )
 
 

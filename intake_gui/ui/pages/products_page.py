@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_gui.domain.models import TITLE_MAX, DraftLine, Location, Product, Room, Vendor
+from intake_gui.domain.quantities import format_quantity
 from intake_gui.store.settings import StationSettings
 from intake_gui.ui.lines_view import LinesTableView
 from intake_gui.ui.pages.base import Page
@@ -96,7 +97,7 @@ DETAIL_COLUMNS = ("PACKAGE_TAG", "LOT", "EXPIRATION")
 
 
 def qty_text(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+    return format_quantity(value)  # [input] the one quantity formatter (station's decimal mark)
 
 
 def read_manifest(path: str) -> Any:
@@ -437,7 +438,8 @@ class ProductsPage(Page):
             return
         typed = TYPED_MULTIPLIER.fullmatch(self.search.text())
         if typed:
-            error = self.session.set_quantity_next(typed.group(1).replace(",", "."))
+            # [input] as typed: the station's decimal mark decides what "2,5" means (domain/quantities.py)
+            error = self.session.set_quantity_next(typed.group(1))
             self.search.clear()
             if error:
                 self._show_outcome_text(f"✖ {error}", "bad")

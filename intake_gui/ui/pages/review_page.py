@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from intake_gui.domain.diagnosis import Diagnosis
 from intake_gui.domain.models import NOTE_MAX, ReceiveDraft
+from intake_gui.domain.quantities import format_quantity
 from intake_gui.ui.pages.base import Page
 
 
@@ -34,9 +35,8 @@ def money(value: Decimal | None) -> str:
 
 
 def qty_text(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return format(value.normalize(), "f")
+    # [input] the one quantity formatter (station's decimal mark)
+    return "—" if value is None else format_quantity(value)
 
 
 def summary_html(draft: ReceiveDraft) -> str:
