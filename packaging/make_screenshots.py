@@ -18,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-WINDOW_SIZE = (1280, 860)
+WINDOW_SIZE = (1366, 768)
+"""The screen most stations have (the whole screen: the window is maximised there)."""
 TOMMY_CHONG = "3B4791"
 
 
@@ -26,6 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "resources" / "screenshots")
     parser.add_argument("--large-type", action="store_true", help="render in large-type mode")
+    parser.add_argument(
+        "--size",
+        default="x".join(map(str, WINDOW_SIZE)),
+        help="window size WxH (default %(default)s)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["INTAKE_HOME"] = tempfile.mkdtemp(prefix="intake-screens-")
@@ -33,18 +39,23 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.pop(var, None)
     sys.path.insert(0, str(REPO))
     args.out.mkdir(parents=True, exist_ok=True)
-    return Shooter(args.out, large_type=args.large_type).run()
+    size = tuple(int(n) for n in args.size.lower().split("x"))
+    return Shooter(args.out, large_type=args.large_type, size=(size[0], size[1])).run()
 
 
 class Shooter:
-    def __init__(self, out: Path, *, large_type: bool) -> None:
+    def __init__(self, out: Path, *, large_type: bool, size: tuple[int, int] = WINDOW_SIZE) -> None:
         from intake_gui.store.settings import ScannerSettings, StationSettings
         from intake_gui.ui.app import create_application
         from intake_gui.ui.theme import app_icon, apply_theme
 
         self.out = out
+        self.size = size
         self.app = create_application()
-        apply_theme(self.app, large_type=large_type)
+        # The density a station with this screen gets (the offscreen platform's own screen is 800×600).
+        from intake_gui.ui.theme import COMPACT_BELOW_HEIGHT
+
+        apply_theme(self.app, large_type=large_type, compact=size[1] < COMPACT_BELOW_HEIGHT)
         self.app.setWindowIcon(app_icon())
         self.settings = StationSettings(
             first_run_done=True,
@@ -66,7 +77,7 @@ class Shooter:
             settings=settings,  # type: ignore[arg-type]
             context_factory=lambda **kw: open_context(sandbox_config=SandboxConfig(), **kw),
         )
-        window.resize(*WINDOW_SIZE)
+        window.resize(*self.size)
         return window
 
     # ---- plumbing --------------------------------------------------------------------------------
@@ -91,8 +102,15 @@ class Shooter:
     def shot(self, name: str, widget: object | None = None) -> None:
         self.settle()
         path = self.out / f"{name}.png"
-        if not (widget or self.window).grab().save(str(path)):  # type: ignore[attr-defined]
+        target = widget or self.window
+        if not target.grab().save(str(path)):  # type: ignore[attr-defined]
             raise SystemExit(f"screenshots: could not write {path}")
+        from intake_gui.ui.layout_check import describe, find_clipped
+
+        clips = find_clipped(target)
+        print(name, "min", target.minimumSizeHint(), "size", target.size())
+        if clips:
+            print(describe(clips))
         self.saved.append(path)
         print(path)
 
@@ -229,7 +247,7 @@ class Shooter:
 
         # Tools > Shelf count: the Sales Floor counted against the POS, two products scanned.
         count = w.open_count()
-        count.resize(*WINDOW_SIZE)
+        count.resize(*self.size)
         self.wait("count locations", lambda: bool(count.locations))
         count.set_location(1989)
         self.wait(

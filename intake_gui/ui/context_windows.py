@@ -9,6 +9,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
+
 from intake_gui.domain.models import Location
 
 if TYPE_CHECKING:
@@ -24,6 +28,14 @@ else:
 HISTORY_MODULE = "intake_gui.ui.history_window"
 
 
+def close_on_escape(window: QWidget) -> None:
+    """Esc closes a secondary window, as it closes a dialog (History is a window so it can sit beside the
+    wizard; a clerk still expects Esc to put it away). It is only hidden: View > History shows it again."""
+    shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Cancel), window)
+    shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+    shortcut.activated.connect(window.close)
+
+
 class ContextWindowsMixin(_Base):
     def open_history(self) -> HistoryWindow | None:
         """View > History (and `intake-gui --history`): one window per open context, shown again if hidden."""
@@ -35,6 +47,7 @@ class ContextWindowsMixin(_Base):
             self.history_window = module.HistoryWindow(
                 self.services, parent=self, scheduler=self.scheduler
             )
+            close_on_escape(self.history_window)
         window = self.history_window
         window.show()
         window.raise_()

@@ -26,26 +26,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QWindow
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QWindow
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QVBoxLayout,
     QWidget,
 )
 
 from intake_gui.store.paths import AppPaths, app_paths
 from intake_gui.store.settings import StationSettings, load_settings
+from intake_gui.ui.button_keys import ButtonKeys, give_enter_to_buttons
 from intake_gui.ui.catalog_schedule import CatalogScheduleMixin
 from intake_gui.ui.context_windows import HISTORY_MODULE, ContextWindowsMixin
 from intake_gui.ui.dialogs.login_dialog import LoginDialog
 from intake_gui.ui.dialogs.resume_dialog import ResumeDialog
 from intake_gui.ui.station_menus import CALIBRATION_MODULE, COUNT_SHORTCUT, MenusMixin, pos_name
 from intake_gui.ui.station_startup import SANDBOX_BANNER, StartupMixin
+from intake_gui.ui.station_status_bar import StationStatusBar
 from intake_gui.ui.theme import app_icon
 from intake_gui.ui.verification_panel import DEFAULT_BACKOFF_S
 from intake_gui.ui.wizard import ReceiveWizard
@@ -58,6 +59,9 @@ if TYPE_CHECKING:
     from intake_gui.ui.sync_status import CatalogRefreshScheduler, SyncStatusDialog
 
 log = logging.getLogger(__name__)
+
+PREFERRED_SIZE = (1440, 900)
+"""The window's size on a screen with room to spare; on anything this size or smaller it is maximised."""
 
 __all__ = [
     "CALIBRATION_MODULE",
@@ -159,7 +163,7 @@ class MainWindow(StartupMixin, MenusMixin, ContextWindowsMixin, CatalogScheduleM
 
         self.setWindowTitle("Intake")
         self.setWindowIcon(app_icon())
-        self.resize(1180, 800)
+        self.resize(*PREFERRED_SIZE)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -180,6 +184,8 @@ class MainWindow(StartupMixin, MenusMixin, ContextWindowsMixin, CatalogScheduleM
 
         self._build_status_bar()
         self._build_menus()
+        self.button_keys = ButtonKeys(self)
+        give_enter_to_buttons(self.wizard, self.button_keys)
         self.wizard.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.wizard.catalog_progress.connect(self._catalog_progress)
         self.wizard.catalog_state.connect(self.catalog_label.setText)
@@ -197,23 +203,33 @@ class MainWindow(StartupMixin, MenusMixin, ContextWindowsMixin, CatalogScheduleM
     # ---- chrome ----------------------------------------------------------------------------------
 
     def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.catalog_progress = QProgressBar()
-        self.catalog_progress.setMaximumWidth(200)
-        self.catalog_progress.setVisible(False)
-        self.catalog_label = QLabel("Catalog: not loaded")
-        self.connection_label = QLabel("Not connected")
-        self.sync_alert = QLabel("")
-        self.sync_alert.setObjectName("status_line")
-        self.sync_alert.setProperty("tone", "bad")
-        self.sync_alert.setAccessibleName("Catalog sync alert")
-        self.sync_alert.setTextFormat(Qt.TextFormat.RichText)
+        bar = StationStatusBar(self)
+        self.setStatusBar(bar)
+        self.catalog_progress = bar.catalog_progress
+        self.catalog_label = bar.catalog_label
+        self.connection_label = bar.connection_label
+        self.sync_alert = bar.sync_alert
         self.sync_alert.linkActivated.connect(lambda _link: self.open_sync_status())
-        self.sync_alert.setVisible(False)
-        bar.addPermanentWidget(self.sync_alert)
-        bar.addPermanentWidget(self.catalog_progress)
-        bar.addPermanentWidget(self.catalog_label)
-        bar.addPermanentWidget(self.connection_label)
+
+    # ---- size and place ----------------------------------------------------------------------------
+
+    def show_on_screen(self) -> None:
+        """Show the window sized to the screen it opens on: maximised on the screens stations have (a
+        1366×768 laptop, a 1024×600 netbook, 1920×1080 at 150 %), a roomy window centred on a large one."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry()
+        preferred = QSize(*PREFERRED_SIZE)
+        if available.width() <= preferred.width() or available.height() <= preferred.height():
+            # The geometry too, not only the maximised state: without a window manager (kiosk sessions,
+            # Xvfb) nobody acts on the state, and the window would keep a size bigger than the screen.
+            self.setGeometry(available)
+            self.showMaximized()
+            return
+        self.resize(preferred)
+        frame = self.frameGeometry()
+        frame.moveCenter(available.center())
+        self.move(frame.topLeft())
+        self.show()
 
     def _locations_shown(self, _locations: object) -> None:
         if self._interactive:

@@ -359,6 +359,24 @@ class IntakeApp:
     def screenshot(self, name: str) -> Path:
         return self.x.screenshot(name)
 
+    # [screens] the app's own account of its window (ui/ui_probe.py): focus, step, clipped texts, status bar.
+    def state(self, timeout: float = WAIT) -> dict[str, Any]:
+        """Ask the running app for a state dump and wait for it (see intake_gui/ui/ui_probe.py)."""
+        folder = self.home / "probe"
+        answer = folder / "state.json"
+        ident = f"{time.monotonic_ns()}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "request").write_text(ident, encoding="utf-8")
+
+        def read() -> dict[str, Any] | None:
+            try:
+                state = json.loads(answer.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return None
+            return state if state.get("id") == ident else None
+
+        return wait_until(read, timeout, "the app's state dump")
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -384,6 +402,7 @@ def launch(x: XServer, home: Path, **settings: Any) -> IntakeApp:
         INTAKE_HOME=str(home),
         PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
         XDG_RUNTIME_DIR=str(home / "xdg-runtime"),
+        INTAKE_UI_PROBE=str(home / "probe"),  # [screens] IntakeApp.state()
     )
     for var in ("INTAKE_API_BASE", "INTAKE_USERNAME", "INTAKE_PASSWORD"):
         env.pop(var, None)

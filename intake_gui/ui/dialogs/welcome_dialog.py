@@ -2,6 +2,10 @@
 
 It is short on purpose: a new station should be scanning a training delivery within a minute. Everything here
 can be changed later in Settings.
+
+The keyboard starts on Start (the default button, with its focus ring), so Enter begins practising at once;
+every control has its own Alt+letter, none shared with another. Calibration is a plain button: Enter never
+opens it by surprise.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -77,7 +82,7 @@ class WelcomeDialog(QDialog):
         self.tenant_choice.toggled.connect(self.api_base.setEnabled)
         self.station = QLineEdit(station_name)
         form.addRow("POS &address:", self.api_base)
-        form.addRow("&Station name:", self.station)
+        form.addRow("Station &name:", self.station)
         layout.addLayout(form)
 
         self.calibrate_button = QPushButton("Ca&librate the scanner…")
@@ -88,6 +93,7 @@ class WelcomeDialog(QDialog):
             if has_calibration
             else "Scanner calibration is not part of this build."
         )
+        self.calibrate_button.setAutoDefault(False)
         self.calibrate_button.clicked.connect(self.calibrate_requested.emit)
         layout.addWidget(self.calibrate_button)
 
@@ -108,9 +114,14 @@ class WelcomeDialog(QDialog):
         start = buttons.addButton("&Start", QDialogButtonBox.ButtonRole.AcceptRole)
         start.setObjectName("primary")
         start.setDefault(True)
+        self.start_button = start
         buttons.accepted.connect(self._accept)
         layout.addWidget(buttons)
         self.resize(640, 0)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.start_button.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def choice(self) -> WelcomeChoice:
         use_sandbox = self.sandbox_choice.isChecked()
