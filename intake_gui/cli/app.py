@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from intake_gui import __version__
-from intake_gui.cli import doctor, history, lookups, receive, sandbox_cmd
+from intake_gui.cli import doctor, history, lookups, receive, sandbox_cmd, shared_record
 from intake_gui.cli.output import (
     EXIT_AUTH,
     EXIT_CONNECTION,
@@ -23,8 +23,10 @@ from intake_gui.cli.output import (
     CliError,
     Output,
 )
+from intake_gui.domain.pos_words import PosWords
+from intake_gui.pos.waits import WaitFn, WaitNotice
 
-COMMAND_MODULES = (sandbox_cmd, lookups, receive, history, doctor)
+COMMAND_MODULES = (sandbox_cmd, lookups, receive, history, doctor, shared_record)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,6 +65,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def exit_code_for(exc: BaseException) -> int:
+    """The README's exit code for a POS error (http helper; the input helper owns the full contract).
+
+    4 only when the login itself was refused; a POS that answered 5xx, refused the session again right
+    after a fresh login, or kept refusing for its rate limit "refused" (3), never "unreachable" (7),
+    which is kept for no answer at all."""
+    from intake_gui.pos import errors as E
+
+    if isinstance(exc, E.AuthenticationError):
+        return EXIT_AUTH
+    if isinstance(exc, E.OutcomeUnknown):
+        return EXIT_UNCERTAIN
+    if isinstance(exc, E.NotFound):
+        return EXIT_NOT_FOUND
+    if isinstance(exc, E.ConnectionFailed):
+        return EXIT_CONNECTION
+    return EXIT_REFUSED
+
+
+def wait_lines(out: Output, words: PosWords) -> WaitFn:
+    """Every wait a connector does, as a line on stderr, so a script's log shows why it paused."""
+
+    def show(notice: WaitNotice) -> None:
+        shortest = 2.0 if notice.reason in ("retry", "session") else 1.0
+        if notice.done or notice.seconds < shortest:
+            return  # the end of a wait, and short pauses, are not worth a line
+        out.info(notice.describe(words))
+
+    return show
+
+
 def run_with_context(args: argparse.Namespace, out: Output) -> int:
     from intake_gui.pos import errors as E
     from intake_gui.services.context import CredentialsNeeded, open_context
@@ -83,15 +116,14 @@ def run_with_context(args: argparse.Namespace, out: Output) -> int:
             ctx = open_context(
                 api_base=args.api_base, pos_kind=args.pos, username=username, password=password
             )
-        except E.AuthenticationError as exc:
-            raise CliError(exc.message, EXIT_AUTH) from None
-    except E.AuthenticationError as exc:
-        raise CliError(exc.message, EXIT_AUTH) from None
+        except E.PosError as exc:
+            raise CliError(exc.message, exit_code_for(exc)) from None
     except E.PosError as exc:
-        raise CliError(exc.message, EXIT_CONNECTION) from None
+        raise CliError(exc.message, exit_code_for(exc)) from None
     try:
         if ctx.is_sandbox:
             out.info("Using the embedded SANDBOX (training data).")
+        ctx.connector.on_wait = wait_lines(out, ctx.connector.words)
         return int(args.handler(ctx, args, out))
     except SubmitRefused as exc:
         d = exc.diagnosis
@@ -104,13 +136,7 @@ def run_with_context(args: argparse.Namespace, out: Output) -> int:
             "do not send it again by hand.",
             EXIT_UNCERTAIN,
         ) from None
-    except E.AuthenticationError as exc:
-        raise CliError(exc.message, EXIT_AUTH) from None
-    except E.NotFound as exc:
-        raise CliError(exc.message, EXIT_NOT_FOUND) from None
-    except E.ConnectionFailed as exc:
-        raise CliError(exc.message, EXIT_CONNECTION) from None
     except E.PosError as exc:
-        raise CliError(exc.message, EXIT_REFUSED) from None
+        raise CliError(exc.message, exit_code_for(exc)) from None
     finally:
         ctx.close()

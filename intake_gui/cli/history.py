@@ -22,12 +22,15 @@ def register(sub: Any) -> None:
     )
     h.add_argument("--until", type=date.fromisoformat, help="YYYY-MM-DD inclusive (default today)")
     h.add_argument("--csv", metavar="PATH", help="write CSV to PATH ('-' for stdout)")
+    # record helper: the shared record names the station and clerk of every receive made through Intake
+    h.add_argument("--station", help="only receives made at this station")
+    h.add_argument("--clerk", help="only receives made by this clerk")
     h.set_defaults(handler=cmd_history, needs_context=True)
 
 
 def cmd_history(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     from intake_gui.domain.date_windows import zone
-    from intake_gui.services.history import HistoryService, export_csv
+    from intake_gui.services.history import HistoryService, export_csv, filter_entries
 
     loc = find_location(ctx, args.loc)
     until = args.until or datetime.now(zone(loc.timezone)).date()  # "today" at the store
@@ -41,6 +44,12 @@ def cmd_history(ctx: Any, args: argparse.Namespace, out: Output) -> int:
         end,
         progress=lambda done, total: total > 1 and out.info(f"Read {done}/{total} windows"),
     )
+    if entries.shared_problem:
+        out.info(
+            f"The shared record could not be read ({entries.shared_problem}): receives made at other "
+            "stations show without clerk and station."
+        )
+    entries = filter_entries(entries, station=args.station, clerk=args.clerk)
     if args.csv:
         if args.csv == "-":
             import tempfile
@@ -66,6 +75,9 @@ def cmd_history(ctx: Any, args: argparse.Namespace, out: Output) -> int:
                 "status": e.row.status,
                 "clerk": e.clerk,
                 "station": e.station,
+                "made_through": e.made_through,
+                "scans": e.scans,
+                "submit_attempts": e.submit_attempts,
                 "verification": e.verification,
             }
             for e in entries
@@ -74,7 +86,8 @@ def cmd_history(ctx: Any, args: argparse.Namespace, out: Output) -> int:
             f"Times are store-local: {loc.zone_words}.\n"
             + "\n".join(
                 f"{f'{e.row.received_at:%Y-%m-%d %H:%M}' if e.row.received_at else 'date unknown':<16}  {e.row.receipt_id:>8}  {e.row.vendor_name[:22]:<22} "
-                f"{e.row.title[:40]:<40} {e.row.product_count:>3}  {e.row.status:<9} {e.clerk or '-'}"
+                f"{e.row.title[:40]:<40} {e.row.product_count:>3}  {e.row.status:<9} "
+                + (f"{e.clerk} @ {e.station}" if e.clerk else "outside Intake")
                 for e in entries
             )
             + f"\n{len(entries)} receives"

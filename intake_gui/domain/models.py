@@ -191,6 +191,9 @@ class DraftState(StrEnum):
     FAILED = "failed"
     """The POS definitely refused it; the draft can be corrected and sent again."""
     ABANDONED = "abandoned"
+    NEEDS_DECISION = "needs_decision"
+    """Sent, and Intake could not find out whether it landed within the reads it is allowed: a person decides
+    (it is in the POS / send it again). Never re-sent without that decision."""
 
 
 def new_token() -> str:
@@ -209,6 +212,8 @@ class ReceiveDraft(_Model):
     delivered_by: str = ""
     lines: tuple[DraftLine, ...] = ()
     token: str = Field(default_factory=new_token)
+    manifest_ref: str = ""
+    """The imported manifest's transfer / invoice number ("" when none): identifies the delivery (domain.delivery)."""
 
     @field_validator("title")
     @classmethod

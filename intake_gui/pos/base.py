@@ -24,6 +24,8 @@ from intake_gui.domain.models import (
     SellableItem,
     Vendor,
 )
+from intake_gui.domain.pos_words import GENERIC_WORDS, PosWords
+from intake_gui.pos.waits import WaitFn
 
 ProgressFn = Callable[[int, int], None]
 """(done, total) — total is 0 when unknown. Called from the worker thread."""
@@ -70,6 +72,12 @@ class Capabilities:
 class PosConnector(ABC):
     kind: PosKind
     capabilities: Capabilities = Capabilities()
+    words: PosWords = GENERIC_WORDS
+    """How this POS is named in messages (its `pos/<kind>/words.py` instance)."""
+    on_wait: WaitFn | None = None
+    """Told before and after every wait the connector does (a rate limit, pacing, a retry, a re-login):
+    see `pos.waits.WaitNotice`. Set by the service that drives the connector; called on the worker
+    thread. (http helper: connectors forward it to their HTTP session.)"""
 
     @abstractmethod
     def login(self) -> None:

@@ -45,6 +45,8 @@ class AppContext:
     sandbox: object | None = None
     """The EmbeddedSandbox when running on training data (typed loosely: the sandbox is optional at runtime)."""
     api_base: str = ""
+    shared: object | None = None
+    """The store's shared record (services.shared_record.SharedRecord) when one is configured; record helper."""
     _closed: bool = field(default=False, repr=False)
 
     @property
@@ -77,6 +79,9 @@ class AppContext:
         self._closed = True
         try:
             self.writer.close()
+            # After the writer, so the last events it wrote get one more chance to go out.
+            if self.shared is not None:
+                self.shared.close()  # type: ignore[attr-defined]
         finally:
             self.connector.close()
             self.journal.close()
@@ -144,7 +149,7 @@ def open_context(
         secrets.set_password(credential_account(kind, base, creds.username), creds.password)
     if sandbox is None and settings.username != creds.username:
         settings = settings.model_copy(update={"username": creds.username})
-    return AppContext(
+    ctx = AppContext(
         paths=paths,
         settings=settings,
         secrets=secrets,
@@ -155,6 +160,10 @@ def open_context(
         sandbox=sandbox,
         api_base=base,
     )
+    from intake_gui.services.shared_record import attach_shared_record
+
+    ctx.shared = attach_shared_record(ctx)
+    return ctx
 
 
 def _credentials_for(
@@ -210,9 +219,12 @@ def build_connector(
     """One place that knows which connector class serves which POS kind. `cache_sessions` False keeps a
     session in memory only (where the POS supports keeping one at all)."""
     kind = PosKind(kind)
+    from intake_gui.pos.http import RetryPolicy
+
     common = {
         "timeout": settings.request_timeout_s,
         "rate_per_minute": settings.rate_limit_per_minute,
+        "retry": RetryPolicy(window_s=settings.rate_limit_window_s),  # http helper
     }
     if kind is PosKind.DUTCHIE:
         from intake_gui.pos.dutchie.connector import DutchieConnector
@@ -222,6 +234,7 @@ def build_connector(
             creds,
             session_cache=secrets if cache_sessions else None,
             transport_kind=settings.transport,
+            locations_path=settings.dutchie_locations_path,  # http helper
             **common,
         )
     if kind is PosKind.BLAZE:

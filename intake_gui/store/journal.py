@@ -7,13 +7,19 @@ lid costs at most the last scan. Submission is a small state machine recorded *b
       ^                            |
       +--reopen-- FAILED <--mark_failed (the POS definitely refused)
     OPEN / FAILED --mark_abandoned--> ABANDONED
+    SUBMITTING --mark_needs_decision--> NEEDS_DECISION --decide(landed)--> SUBMITTED
+                                                       --decide(resend)--> SUBMITTING
 
 A draft found in SUBMITTING at start-up may or may not have reached the POS; the services reconcile it against
 receive history (by its idempotency token) before anything is sent again. State changes are written with
 synchronous=FULL so they survive a power cut, not only a crash; autosaves use NORMAL, which in WAL mode still
 survives a crash of the app.
 
-`events` is an append-only audit trail, enforced by triggers rather than by good intentions.
+`events` is an append-only audit trail, enforced by triggers rather than by good intentions. It is also the
+shared record's outbox: each event is written with its idempotency id, its tenant and what a supervisor elsewhere
+needs to read it (the draft as sent, a verification report) in the same transaction as the change it records, and
+`outbox_batch` / `outbox_ack` let a sender (`store/shared_record/sender.py`) walk it in order with a cursor.
+The schema and its safe creation live in `journal_schema`, the versioned draft payload in `journal_payload`.
 """
 
 from __future__ import annotations
@@ -28,132 +34,71 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
 from intake_gui.domain.models import DraftState, ReceiveDraft
+from intake_gui.store import journal_payload
+from intake_gui.store.journal_outbox import JournalOutbox, append_event
+from intake_gui.store.journal_queries import JournalQueries
+from intake_gui.store.journal_records import (
+    AuditEvent,
+    JournalEntry,
+    JournalError,
+    OutboxEvent,
+    UnreadableDraft,
+)
+from intake_gui.store.journal_schema import SCHEMA_VERSION, SchemaError, connect
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AuditEvent",
+    "Journal",
+    "JournalEntry",
+    "JournalError",
+    "OutboxEvent",
+    "UnreadableDraft",
+]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-
-_SCHEMA_V1 = (
-    """CREATE TABLE drafts (
-        draft_id TEXT PRIMARY KEY,
-        state TEXT NOT NULL,
-        pos TEXT NOT NULL,
-        location_id INTEGER NOT NULL,
-        vendor_id INTEGER,
-        room_id INTEGER,
-        title TEXT NOT NULL,
-        token TEXT NOT NULL UNIQUE,
-        receipt_id INTEGER,
-        clerk TEXT NOT NULL DEFAULT '',
-        station TEXT NOT NULL DEFAULT '',
-        line_count INTEGER NOT NULL DEFAULT 0,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        submit_started_at TEXT,
-        payload TEXT NOT NULL,
-        last_error TEXT,
-        last_verification TEXT
-    )""",
-    # Not unique: receipt ids of two tenants (or of a reset sandbox) may coincide.
-    "CREATE INDEX drafts_receipt ON drafts(receipt_id) WHERE receipt_id IS NOT NULL",
-    "CREATE INDEX drafts_state ON drafts(state, updated_at)",
-    """CREATE TABLE events (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        draft_id TEXT NOT NULL,
-        at TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        station TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        data TEXT NOT NULL
-    )""",
-    "CREATE INDEX events_draft ON events(draft_id, id)",
-    """CREATE TRIGGER events_no_update BEFORE UPDATE ON events
-       BEGIN SELECT RAISE(ABORT, 'events are append-only'); END""",
-    """CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-       BEGIN SELECT RAISE(ABORT, 'events are append-only'); END""",
-    """CREATE TABLE code_mappings (
-        code TEXT PRIMARY KEY,
-        product_id INTEGER NOT NULL,
-        sku TEXT NOT NULL,
-        station TEXT NOT NULL,
-        created_at TEXT NOT NULL
-    )""",
+_SENT = frozenset(
+    {
+        DraftState.SUBMITTING,
+        DraftState.SUBMITTED,
+        DraftState.VERIFIED,
+        DraftState.NEEDS_DECISION,
+    }
 )
-
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _SCHEMA_V1}
-"""Statements that bring the schema from version n-1 to n. Add a key (never edit an old one) to migrate."""
-
-_SENT = frozenset({DraftState.SUBMITTING, DraftState.SUBMITTED, DraftState.VERIFIED})
 """States whose payload is evidence of what was sent: autosave must not change it any more."""
-
-
-class JournalError(Exception):
-    """The journal refused an operation (unknown draft, illegal state change) or the database failed."""
-
-
-class JournalEntry(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    draft: ReceiveDraft
-    state: DraftState
-    receipt_id: int | None = None
-    clerk: str = ""
-    station: str = ""
-    created_at: datetime
-    updated_at: datetime
-    submit_started_at: datetime | None = None
-    last_error: str | None = None
-    last_verification: dict[str, Any] | None = None
-
-    @property
-    def draft_id(self) -> str:
-        return self.draft.draft_id
-
-
-class AuditEvent(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    draft_id: str
-    at: datetime
-    actor: str
-    station: str
-    kind: str
-    data: dict[str, Any]
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Journal:
+class Journal(JournalQueries):
     """One SQLite file in WAL mode, one connection shared under a lock (the GUI, the writer thread and the
     workers all use it; the lock keeps each call's transaction whole)."""
 
-    def __init__(self, path: Path, *, clock: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(
+        self, path: Path, *, clock: Callable[[], datetime] = _utc_now, tenant: str = ""
+    ) -> None:
+        """`tenant` names the POS tenant this process works for; every event is stamped with it, and a shared
+        record only ever receives the events of its own tenant (never the training sandbox's)."""
         self.path = Path(path)
         self._clock = clock
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
+        self.tenant = tenant
+        self.outbox = JournalOutbox(self)
+        self._listeners: list[Callable[[], None]] = []
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._conn = sqlite3.connect(
-                self.path, check_same_thread=False, isolation_level=None, timeout=10.0
-            )
-            self._conn.row_factory = sqlite3.Row
-            mode = self._conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise JournalError(f"the journal at {self.path} cannot use WAL mode (got {mode})")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
+            self._conn = connect(self.path)
+            row = self._conn.execute("SELECT value FROM meta WHERE key = 'journal_id'").fetchone()
+            self.journal_id: str = row[0]
+        except SchemaError as exc:
+            raise JournalError(str(exc)) from exc
         except sqlite3.DatabaseError as exc:
-            self.close()
             raise JournalError(f"the journal at {self.path} cannot be opened: {exc}") from exc
-        except BaseException:
-            self.close()
-            raise
 
     # -- drafts ---------------------------------------------------------------------------------------------
 
@@ -164,7 +109,7 @@ class Journal:
         no-op (recovery code may save before re-sending), saving a changed one is refused.
         """
         now = self._now()
-        payload = draft.model_dump_json()
+        payload = journal_payload.encode(draft)
         columns = {
             "pos": str(draft.pos),
             "location_id": draft.location.loc_id,
@@ -189,8 +134,9 @@ class Journal:
                     + ")",
                     (draft.draft_id, DraftState.OPEN.value, actor, station, now, *columns.values()),
                 )
-                self._append_event(
+                append_event(
                     conn,
+                    self.tenant,
                     draft.draft_id,
                     "created",
                     {
@@ -207,6 +153,8 @@ class Journal:
             if row["payload"] == payload:
                 return
             if state in _SENT:
+                if self._same_draft(row["payload"], draft):
+                    return  # stored by an earlier version in an older format: the same draft all the same
                 raise JournalError(
                     f"draft {draft.draft_id} is {state.value}; a sent draft cannot be changed"
                 )
@@ -217,48 +165,12 @@ class Journal:
                 (*columns.values(), draft.draft_id),
             )
 
-    def get(self, draft_id: str) -> JournalEntry | None:
-        return self._one("SELECT * FROM drafts WHERE draft_id = ?", (draft_id,))
-
-    def open_drafts(self, *, include_failed: bool = False) -> list[JournalEntry]:
-        """Drafts worth offering to resume, newest first: at least one line, or a vendor already chosen.
-
-        `include_failed` adds drafts the POS refused, which are editable again too.
-        """
-        states = [DraftState.OPEN.value] + ([DraftState.FAILED.value] if include_failed else [])
-        return self._entries(
-            self._query(
-                f"SELECT * FROM drafts WHERE state IN ({', '.join('?' * len(states))}) "
-                "AND (line_count > 0 OR vendor_id > 0) ORDER BY updated_at DESC",
-                states,
-            )
-        )
-
-    def pending_submissions(self) -> list[JournalEntry]:
-        """Drafts whose outcome is unknown: reconcile these before sending anything."""
-        return self._entries(
-            self._query(
-                "SELECT * FROM drafts WHERE state = ? ORDER BY submit_started_at",
-                (DraftState.SUBMITTING.value,),
-            )
-        )
-
-    def by_receipt(self, receipt_ids: Iterable[int]) -> dict[int, JournalEntry]:
-        """Journal entries for POS receipts (to label receive history); the newest wins if ids collide."""
-        ids = list(dict.fromkeys(int(r) for r in receipt_ids))
-        out: dict[int, JournalEntry] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            rows = self._query(
-                f"SELECT * FROM drafts WHERE receipt_id IN ({', '.join('?' * len(chunk))}) "
-                "ORDER BY updated_at",
-                chunk,
-            )
-            out.update((e.receipt_id, e) for e in self._entries(rows) if e.receipt_id is not None)
-        return out
-
-    def by_token(self, token: str) -> JournalEntry | None:
-        return self._one("SELECT * FROM drafts WHERE token = ?", (token,))
+    @staticmethod
+    def _same_draft(stored: str, draft: ReceiveDraft) -> bool:
+        try:
+            return journal_payload.decode(stored)[0] == draft
+        except journal_payload.PayloadError:
+            return False
 
     # -- state transitions ----------------------------------------------------------------------------------
 
@@ -293,7 +205,7 @@ class Journal:
             self._transition(
                 draft_id,
                 "submitted",
-                allowed={DraftState.SUBMITTING},
+                allowed={DraftState.SUBMITTING, DraftState.NEEDS_DECISION},
                 to=DraftState.SUBMITTED,
                 updates={"receipt_id": receipt_id},
                 data={"receipt_id": receipt_id},
@@ -311,6 +223,49 @@ class Journal:
             data={"reason": reason},
             actor=actor,
         )
+
+    def mark_needs_decision(self, draft_id: str, reason: str, *, actor: str = "") -> None:
+        """Intake could not find out whether a sent draft landed: from now on only a person's decision moves it."""
+        self._transition(
+            draft_id,
+            "needs_decision",
+            allowed={DraftState.SUBMITTING},
+            to=DraftState.NEEDS_DECISION,
+            updates={"last_error": reason},
+            data={"reason": reason},
+            actor=actor,
+        )
+
+    def decide(
+        self, draft_id: str, choice: str, *, receipt_id: int | None = None, actor: str = ""
+    ) -> None:
+        """A person's decision on a NEEDS_DECISION draft: "landed" (it is in the POS; `receipt_id` if they
+        know it) or "resend" (send it again: back to SUBMITTING with a new start time)."""
+        now = self._now()
+        if choice == "landed":
+            self._transition(
+                draft_id,
+                "decided",
+                allowed={DraftState.NEEDS_DECISION},
+                to=DraftState.SUBMITTED,
+                updates={"receipt_id": int(receipt_id) if receipt_id is not None else None},
+                data={"choice": choice, "receipt_id": receipt_id},
+                actor=actor,
+                now=now,
+            )
+        elif choice == "resend":
+            self._transition(
+                draft_id,
+                "decided",
+                allowed={DraftState.NEEDS_DECISION},
+                to=DraftState.SUBMITTING,
+                updates={"submit_started_at": now, "last_error": None},
+                data={"choice": choice},
+                actor=actor,
+                now=now,
+            )
+        else:
+            raise JournalError(f"unknown decision {choice!r}: expected 'landed' or 'resend'")
 
     def mark_verified(
         self, draft_id: str, report_json: str, all_green: bool, *, actor: str = ""
@@ -349,11 +304,11 @@ class Journal:
         )
 
     def reopen(self, draft_id: str, *, actor: str = "") -> None:
-        """FAILED -> OPEN, so the corrected draft shows among the open ones again."""
+        """FAILED (or ABANDONED, e.g. superseded) -> OPEN, so the draft shows among the open ones again."""
         self._transition(
             draft_id,
             "reopened",
-            allowed={DraftState.FAILED},
+            allowed={DraftState.FAILED, DraftState.ABANDONED},
             to=DraftState.OPEN,
             updates={},
             data={},
@@ -366,24 +321,7 @@ class Journal:
         self, draft_id: str, kind: str, data: dict[str, Any], *, actor: str, station: str
     ) -> None:
         with self._tx() as conn:
-            self._append_event(conn, draft_id, kind, data, actor, station, self._now())
-
-    def events(self, draft_id: str) -> list[AuditEvent]:
-        rows = self._query(
-            "SELECT draft_id, at, actor, station, kind, data FROM events WHERE draft_id = ? ORDER BY id",
-            (draft_id,),
-        )
-        return [
-            AuditEvent(
-                draft_id=r["draft_id"],
-                at=datetime.fromisoformat(r["at"]),
-                actor=r["actor"],
-                station=r["station"],
-                kind=r["kind"],
-                data=json.loads(r["data"]),
-            )
-            for r in rows
-        ]
+            append_event(conn, self.tenant, draft_id, kind, data, actor, station, self._now())
 
     # -- learned barcodes -----------------------------------------------------------------------------------
 
@@ -396,10 +334,6 @@ class Journal:
                 "sku = excluded.sku, station = excluded.station, created_at = excluded.created_at",
                 (code, int(product_id), sku, station, self._now()),
             )
-
-    def code_mappings(self) -> dict[str, tuple[int, str]]:
-        rows = self._query("SELECT code, product_id, sku FROM code_mappings", ())
-        return {r["code"]: (int(r["product_id"]), r["sku"]) for r in rows}
 
     # -- lifecycle ------------------------------------------------------------------------------------------
 
@@ -420,33 +354,22 @@ class Journal:
     def _now(self) -> str:
         return self._clock().astimezone(UTC).isoformat(timespec="microseconds")
 
-    def _migrate(self) -> None:
-        assert self._conn is not None
-        version = int(self._conn.execute("PRAGMA user_version").fetchone()[0])
-        if version > SCHEMA_VERSION:
-            raise JournalError(
-                f"the journal at {self.path} was written by a newer Intake (schema {version}); "
-                "update Intake before using this station"
-            )
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            with self._tx(durable=True) as conn:
-                for statement in MIGRATIONS[target]:
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {target}")
-            log.info("Journal %s migrated to schema %d", self.path, target)
-
     @contextmanager
-    def _tx(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+    def _tx(self, *, durable: bool = False, notify: bool = True) -> Iterator[sqlite3.Connection]:
+        appended = False
         with self._lock:
             conn = self._connection()
             try:
                 if durable:
                     conn.execute("PRAGMA synchronous=FULL")
                 conn.execute("BEGIN IMMEDIATE")
+                before = conn.total_changes
                 try:
                     yield conn
+                    appended = conn.total_changes != before
                     conn.execute("COMMIT")
                 except BaseException:
+                    appended = False
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
                     raise
@@ -457,6 +380,8 @@ class Journal:
                 raise JournalError(f"journal refused the change: {exc}") from exc
             except sqlite3.Error as exc:
                 raise JournalError(f"journal write failed: {exc}") from exc
+        if appended and notify:
+            self._notify()
 
     def _query(self, sql: str, params: Iterable[Any]) -> list[sqlite3.Row]:
         with self._lock:
@@ -469,10 +394,6 @@ class Journal:
         if self._conn is None:
             raise JournalError("the journal is closed")
         return self._conn
-
-    def _one(self, sql: str, params: Iterable[Any]) -> JournalEntry | None:
-        entries = self._entries(self._query(sql, params))
-        return entries[0] if entries else None
 
     def _state_row(self, draft_id: str) -> sqlite3.Row:
         rows = self._query("SELECT state, receipt_id FROM drafts WHERE draft_id = ?", (draft_id,))
@@ -510,53 +431,24 @@ class Journal:
                 (*values.values(), draft_id),
             )
             event = {"from": state.value, "to": to.value, **data}
-            self._append_event(conn, draft_id, kind, event, actor, row["station"], now)
+            append_event(conn, self.tenant, draft_id, kind, event, actor, row["station"], now)
 
-    @staticmethod
-    def _append_event(
-        conn: sqlite3.Connection,
-        draft_id: str,
-        kind: str,
-        data: dict[str, Any],
-        actor: str,
-        station: str,
-        at: str,
-    ) -> None:
-        conn.execute(
-            "INSERT INTO events (draft_id, at, actor, station, kind, data) VALUES (?, ?, ?, ?, ?, ?)",
-            (draft_id, at, actor, station, kind, json.dumps(data, default=str)),
-        )
+    # -- listeners ------------------------------------------------------------------------------------------
 
-    def _entries(self, rows: list[sqlite3.Row]) -> list[JournalEntry]:
-        """Rows that parse; an unreadable one is logged and skipped so one bad row cannot hide the rest."""
-        out: list[JournalEntry] = []
-        for r in rows:
+    def add_listener(self, callback: Callable[[], None]) -> None:
+        """`callback()` runs (on the writing thread, outside the lock) after each commit that changed something:
+        the shared-record sender uses it to wake up instead of polling."""
+        with self._lock:
+            self._listeners.append(callback)
+
+    def remove_listener(self, callback: Callable[[], None]) -> None:
+        with self._lock:
+            if callback in self._listeners:
+                self._listeners.remove(callback)
+
+    def _notify(self) -> None:
+        for callback in list(self._listeners):
             try:
-                out.append(
-                    JournalEntry(
-                        draft=ReceiveDraft.model_validate_json(r["payload"]),
-                        state=DraftState(r["state"]),
-                        receipt_id=r["receipt_id"],
-                        clerk=r["clerk"],
-                        station=r["station"],
-                        created_at=datetime.fromisoformat(r["created_at"]),
-                        updated_at=datetime.fromisoformat(r["updated_at"]),
-                        submit_started_at=(
-                            datetime.fromisoformat(r["submit_started_at"])
-                            if r["submit_started_at"]
-                            else None
-                        ),
-                        last_error=r["last_error"],
-                        last_verification=(
-                            json.loads(r["last_verification"]) if r["last_verification"] else None
-                        ),
-                    )
-                )
-            except (ValidationError, ValueError, TypeError) as exc:
-                log.error(
-                    "Journal row %s is unreadable and was skipped (%s: %s)",
-                    r["draft_id"],
-                    type(exc).__name__,
-                    str(exc)[:300],
-                )
-        return out
+                callback()
+            except Exception:
+                log.exception("Journal listener failed")

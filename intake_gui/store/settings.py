@@ -96,6 +96,9 @@ class StationSettings(BaseSettings):
         extra="ignore",
         validate_default=True,
         validate_assignment=True,
+        # A refused value may be the secret itself (a shared-record URL with its password in it): errors name
+        # the field and the rule, never echo the input.
+        hide_input_in_errors=True,
     )
 
     pos_kind: Literal["dutchie", "blaze", "indica"] = "dutchie"
@@ -113,6 +116,12 @@ class StationSettings(BaseSettings):
     require_costs: bool = False
     """Refuse Submit until every line has a unit cost (lines without one are otherwise sent without)."""
     """Client-side pacing; 0 turns it off (only sensible against a local sandbox with its limit off)."""
+    rate_limit_window_s: float | None = Field(default=None, gt=0, le=3600)
+    """The POS's rate window in seconds, only when its refusals misstate it (they say "per minute");
+    empty: as the POS says. (http helper)"""
+    dutchie_locations_path: str | None = None
+    """Where a Dutchie tenant lists the user's locations, when it is not Intake's built-in path (no public
+    path is known; `intake doctor` says which path worked). Empty: try the known ones. (http helper)"""
     catalog_refresh_minutes: int = Field(default=15, ge=1, le=24 * 60)
     large_type: bool = False
     blind_count: bool = False
@@ -126,6 +135,10 @@ class StationSettings(BaseSettings):
     blaze_dev_header: str = "Authorization"
     indica_office_id: int | None = None
     """IndicaOnline scopes inventory by office; None until the clerk picks one."""
+    shared_record_url: str | None = None
+    """The store's shared receiving record (PostgreSQL), e.g. postgresql://receiving2@db.store.lan/intake; None
+    keeps this station's journal to itself. Never holds a password (the keyring does: `intake shared-record
+    login`); env INTAKE_SHARED_RECORD_URL."""
 
     @model_validator(mode="before")
     @classmethod
@@ -151,6 +164,20 @@ class StationSettings(BaseSettings):
                 raise ValueError(
                     "api_base must be an http(s) address such as https://tenant.example.com/api/"
                 )
+        return v
+
+    @field_validator("shared_record_url", mode="before")
+    @classmethod
+    def _shared_record(cls, v: object) -> object:
+        if isinstance(v, str):
+            v = v.strip()
+            if not v:
+                return None
+            from intake_gui.store.secrets import secret_registry
+            from intake_gui.store.shared_record.config import embedded_password, parse
+
+            secret_registry.add(embedded_password(v))  # redacted from every log line from now on
+            parse(v)  # raises SharedRecordConfigError (a ValueError) with the words to fix it
         return v
 
     @field_validator("station_name", mode="before")

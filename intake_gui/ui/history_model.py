@@ -22,7 +22,6 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -51,7 +50,9 @@ class Column(IntEnum):
     RECEIPT = 6
     CLERK = 7
     STATION = 8
-    VERIFICATION = 9
+    SCANS = 9
+    ATTEMPTS = 10
+    VERIFICATION = 11
 
 
 HEADERS = {
@@ -64,10 +65,15 @@ HEADERS = {
     Column.RECEIPT: "Receipt",
     Column.CLERK: "Clerk",
     Column.STATION: "Station",
+    Column.SCANS: "Scans",
+    Column.ATTEMPTS: "Submits",
     Column.VERIFICATION: "Last verification",
 }
 
-_NUMERIC = {Column.PRODUCTS, Column.QUANTITY, Column.RECEIPT}
+NUMERIC_COLUMNS = {Column.PRODUCTS, Column.QUANTITY, Column.RECEIPT, Column.SCANS, Column.ATTEMPTS}
+
+OUTSIDE_WORDS = "outside Intake"
+"""What the Station column says for a receive Intake did not make (entered in the POS, or by another tool)."""
 
 
 class Grouping(Enum):
@@ -277,9 +283,18 @@ class HistoryTreeModel(QAbstractItemModel):
             if col is Column.RECEIVED:
                 return f"Store-local time as the POS records it: {zone_label(self._tz)}"
             if col in (Column.CLERK, Column.STATION, Column.VERIFICATION):
-                return "From this station's journal; empty for receives not made through Intake."
+                return (
+                    "From this station's journal, or from the store's shared record for receives made at "
+                    "other stations; “outside Intake” for receives Intake did not make."
+                )
+            if col is Column.SCANS:
+                return "Scans recorded while the delivery was counted"
+            if col is Column.ATTEMPTS:
+                return (
+                    "How many times the receive was sent to the POS (more than one: a lost answer)"
+                )
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in _NUMERIC:
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in NUMERIC_COLUMNS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -298,13 +313,19 @@ class HistoryTreeModel(QAbstractItemModel):
             return entry
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(entry, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in _NUMERIC:
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in NUMERIC_COLUMNS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and col is Column.VERIFICATION:
             if entry.all_green is True:
                 return QBrush(QColor("#14532d"))
             if entry.all_green is False:
                 return QBrush(QColor("#7f1d1d"))
+            return QBrush(QColor("#4a524e"))
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and col is Column.STATION
+            and entry.source == "outside"
+        ):
             return QBrush(QColor("#4a524e"))
         status = entry.row.status
         if (
@@ -328,7 +349,9 @@ class HistoryTreeModel(QAbstractItemModel):
             Column.STATUS: r.status,
             Column.RECEIPT: str(r.receipt_id),
             Column.CLERK: entry.clerk,
-            Column.STATION: entry.station,
+            Column.STATION: entry.station or (OUTSIDE_WORDS if entry.source == "outside" else ""),
+            Column.SCANS: "" if entry.scans is None else str(entry.scans),
+            Column.ATTEMPTS: "" if entry.submit_attempts is None else str(entry.submit_attempts),
             Column.VERIFICATION: verification_display(entry),
         }[col]
 
@@ -340,8 +363,10 @@ class HistoryTreeModel(QAbstractItemModel):
             return r.title
         if col is Column.VENDOR and r.vendor_id is not None:
             return f"{r.vendor_name} (vendor #{r.vendor_id})"
-        if col is Column.VERIFICATION and entry.draft_id is None:
-            return "Made outside Intake (or on another station): open it to verify it now."
+        if col is Column.VERIFICATION and entry.source == "outside":
+            return "Made outside Intake: open it to verify it now."
+        if col in (Column.CLERK, Column.STATION) and entry.source != "outside":
+            return f"Made through {entry.made_through}"
         return None
 
     def _group_data(self, index: AnyIndex, role: int) -> Any:
@@ -368,6 +393,7 @@ class HistoryTreeModel(QAbstractItemModel):
             str(r.receipt_id),
             entry.clerk,
             entry.station,
+            entry.made_through,
             entry.verification,
         )
         return " ".join(parts).casefold()
@@ -414,138 +440,6 @@ class HistoryTreeModel(QAbstractItemModel):
         for g, group in enumerate(self._groups):
             if pos in group.members:
                 return self.index(group.members.index(pos), 0, self.index(g, 0))
-        return QModelIndex()
-
-
-# ---- filter and sort ---------------------------------------------------------------------------------
-
-
-def _sort_key(entry: HistoryEntry, col: Column) -> Any:
-    r = entry.row
-    when = r.received_at or datetime.min  # a row without a date sorts as the oldest
-    return {
-        Column.RECEIVED: (when, r.receipt_id),
-        Column.VENDOR: (r.vendor_name.casefold(), when),
-        Column.TITLE: (clean_title(r.title).casefold(), when),
-        Column.PRODUCTS: (r.product_count, when),
-        Column.QUANTITY: (r.total_quantity or Decimal(0), when),
-        Column.STATUS: (r.status.casefold(), when),
-        Column.RECEIPT: (r.receipt_id,),
-        Column.CLERK: (entry.clerk.casefold(), when),
-        Column.STATION: (entry.station.casefold(), when),
-        Column.VERIFICATION: (
-            {True: 2, False: 0, None: 1}[entry.all_green],
-            entry.verification,
-            when,
-        ),
-    }[col]
-
-
-class HistoryFilterProxy(QSortFilterProxyModel):
-    """Filters receives by every word typed (any column, any order) and sorts on real values, not text.
-
-    Group rows are never matched themselves: recursive filtering keeps a group exactly when one of its receives
-    passes, and the group's totals are computed here, over the receives still visible.
-    """
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._words: tuple[str, ...] = ()
-        self.setRecursiveFilteringEnabled(True)
-        self.setDynamicSortFilter(True)
-
-    @property
-    def filter_text(self) -> str:
-        return " ".join(self._words)
-
-    def set_filter_text(self, text: str) -> None:
-        words = tuple(text.casefold().split())
-        if words == self._words:
-            return
-        self.beginFilterChange()
-        self._words = words
-        self.endFilterChange()
-
-    def history_model(self) -> HistoryTreeModel:
-        model = self.sourceModel()
-        assert isinstance(model, HistoryTreeModel)
-        return model
-
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        model = self.history_model()
-        index = model.index(source_row, 0, source_parent)
-        if model.is_group(index):
-            return False
-        hay = model.haystack(index)
-        return all(word in hay for word in self._words)
-
-    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
-        model = self.history_model()
-        if model.is_group(left) and model.is_group(right):
-            return model.group_key(left) < model.group_key(right)
-        a, b = model.entry(left), model.entry(right)
-        if a is None or b is None:
-            return False
-        col = Column(left.column())
-        return _sort_key(a, col) < _sort_key(b, col)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        model = self.history_model()
-        source = self.mapToSource(index)
-        grouped = model.is_group(source)
-        if role == Qt.ItemDataRole.DisplayRole and grouped and index.column() > 0:
-            return self._group_total(index, Column(index.column()))
-        if role == Qt.ItemDataRole.TextAlignmentRole and grouped and index.column() in _NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        # Straight to the source model rather than super().data(): with PySide6 6.12 on Python 3.11 every
-        # empty QVariant the C++ base class hands back costs None a reference (see tests/history_ui/conftest.py).
-        return model.data(source, role)
-
-    def _group_total(self, index: AnyIndex, col: Column) -> str | None:
-        members = list(self._children(index.siblingAtColumn(0)))
-        if col is Column.TITLE:
-            return f"{len(members)} receive{'s' if len(members) != 1 else ''}"
-        if col is Column.PRODUCTS:
-            return str(sum(e.row.product_count for e in members))
-        if col is Column.QUANTITY:
-            return format_quantity(
-                sum((e.row.total_quantity or Decimal(0) for e in members), Decimal(0))
-            )
-        if col is Column.VERIFICATION:
-            green = sum(1 for e in members if e.all_green is True)
-            checked = sum(1 for e in members if e.all_green is not None)
-            return f"{green} of {checked} verified all green" if checked else None
-        return None
-
-    def _children(self, parent: AnyIndex) -> Iterable[HistoryEntry]:
-        model = self.history_model()
-        for row in range(self.rowCount(parent)):
-            entry = model.entry(self.mapToSource(self.index(row, 0, parent)))
-            if entry is not None:
-                yield entry
-
-    def visible_entries(self) -> list[HistoryEntry]:
-        """Receives the filter lets through, in the order shown (what an export or a chart should use)."""
-        model = self.history_model()
-        out: list[HistoryEntry] = []
-        for row in range(self.rowCount()):
-            top = self.index(row, 0)
-            entry = model.entry(self.mapToSource(top))
-            if entry is not None:
-                out.append(entry)
-            else:
-                out.extend(self._children(top))
-        return out
-
-    def proxy_index_for(self, receipt_id: int) -> QModelIndex:
-        """Where a receipt is shown now (for selecting it after a reload), or an invalid index."""
-        for row in range(self.rowCount()):
-            top = self.index(row, 0)
-            candidates = [top] + [self.index(r, 0, top) for r in range(self.rowCount(top))]
-            for idx in candidates:
-                entry = self.history_model().entry(self.mapToSource(idx))
-                if entry is not None and entry.row.receipt_id == receipt_id:
-                    return idx
         return QModelIndex()
 
 

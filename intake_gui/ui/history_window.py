@@ -1,9 +1,15 @@
 """The supervisors' History window: what was received, by whom, and whether it was proved to have landed.
 
 It reads the POS's receive history for a store and a date range (in windows the POS accepts, with a progress bar),
-joins every row with the journal (clerk, station, last verification), and lets a supervisor filter, group by vendor
-or store day, chart the range, export what is visible to CSV, and drill into one receipt for its packages, a fresh
-three-light check, its audit trail and a printable report. It also opens the catalog sync dashboard.
+joins every row with this station's journal and, where one is set up, the store's shared record (clerk, station,
+scans, submit attempts, last verification — whichever station made the receive; "outside Intake" otherwise), and
+lets a supervisor filter by text, station and clerk, group by vendor or store day, chart the range, export what is
+visible to CSV, and drill into one receipt for its packages, a fresh three-light check, its audit trail and a
+printable report. It also opens the catalog sync dashboard.
+
+The window is split by concern: `history_range` (store and dates), `history_filter` (the proxy and the
+station/clerk filter), `history_outputs` (drill-down, CSV, PDF, sync dashboard), `history_record_status` (the
+shared record's status line), `history_model` (the table).
 
 Backoffice times are store-local wall times: the window shows the store's zone beside every date it shows and
 computes "today" and "this month" in the store's calendar, not the station's.
@@ -16,24 +22,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
-from enum import Enum
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QProgressBar,
     QPushButton,
     QTabWidget,
     QTreeView,
@@ -41,24 +42,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake_gui.domain import date_windows
 from intake_gui.domain.models import Location
-from intake_gui.services.history import HistoryEntry, HistoryService, export_csv
+from intake_gui.services.history import HistoryEntry, HistoryService
 from intake_gui.services.setup import SetupService
 from intake_gui.ui.history_chart import HistoryChart
+from intake_gui.ui.history_filter import HistoryFilterProxy, PeopleFilter
 from intake_gui.ui.history_model import (
     Column,
     Grouping,
-    HistoryFilterProxy,
     HistoryTreeModel,
     error_words,
     format_quantity,
     totals,
-    verification_words,
-    zone_label,
 )
+from intake_gui.ui.history_outputs import HistoryOutputsMixin
+from intake_gui.ui.history_range import HistoryRangeMixin, Preset
+from intake_gui.ui.history_record_status import SharedRecordLabel
 from intake_gui.ui.receipt_dialog import ReceiptDialog
-from intake_gui.ui.report_pdf import ReceiptDetails, report_file_name, save_report_for
 from intake_gui.ui.sync_status import CatalogRefreshScheduler, SyncStatusDialog, context_of
 from intake_gui.ui.theme import app_icon, repolish
 from intake_gui.ui.workers import PROGRESS, start_worker
@@ -69,25 +69,11 @@ FILTER_DELAY_MS = 150
 """Typing pauses this long before the filter (and the chart) follow: no redraw per keystroke."""
 
 
-class Preset(Enum):
-    TODAY = "Today"
-    LAST_7_DAYS = "Last 7 days"
-    THIS_MONTH = "This month"
-    CUSTOM = "Custom range"
-
-
-_PRESET_FN = {
-    Preset.TODAY: date_windows.today,
-    Preset.LAST_7_DAYS: date_windows.last_7_days,
-    Preset.THIS_MONTH: date_windows.this_month,
-}
-
-
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class HistoryWindow(QMainWindow):
+class HistoryWindow(HistoryRangeMixin, HistoryOutputsMixin, QMainWindow):
     """Receive history for supervisors. `services` is the GUI's AppServices (or a bare AppContext)."""
 
     locations_loaded = Signal(list)
@@ -175,64 +161,6 @@ class HistoryWindow(QMainWindow):
 
     # ---- building ------------------------------------------------------------------------------------
 
-    def _build_range_row(self) -> QHBoxLayout:
-        self.location_combo = QComboBox()
-        self.location_combo.setMinimumWidth(300)
-        self.location_combo.setAccessibleName("Store")
-        self.location_combo.addItem("Loading stores…")
-        self.location_combo.setEnabled(False)
-        self.location_combo.currentIndexChanged.connect(self._location_changed)
-        self.preset_combo = QComboBox()
-        self.preset_combo.setAccessibleName("Date range")
-        for preset in Preset:
-            self.preset_combo.addItem(preset.value, preset)
-        self.preset_combo.currentIndexChanged.connect(self._preset_changed)
-        self.from_edit = QDateEdit()
-        self.to_edit = QDateEdit()
-        for edit, name in (
-            (self.from_edit, "From (store date)"),
-            (self.to_edit, "To (store date, included)"),
-        ):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setAccessibleName(name)
-            edit.setToolTip(name)
-            edit.dateChanged.connect(self._dates_edited)
-        self.load_button = QPushButton("&Load (F5)")
-        self.load_button.setObjectName("primary")
-        self.load_button.setToolTip("Read this range from the POS again (F5)")
-        self.load_button.clicked.connect(self.reload)
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(220)
-        self.progress.setFormat("window %v of %m")
-        self.progress.setVisible(False)
-
-        row = QHBoxLayout()
-        store_label = QLabel("&Store:")
-        store_label.setBuddy(self.location_combo)
-        range_label = QLabel("&Range:")
-        range_label.setBuddy(self.preset_combo)
-        row.addWidget(store_label)
-        row.addWidget(self.location_combo, 2)
-        row.addSpacing(12)
-        row.addWidget(range_label)
-        row.addWidget(self.preset_combo)
-        row.addWidget(self.from_edit)
-        row.addWidget(QLabel("to"))
-        row.addWidget(self.to_edit)
-        row.addWidget(self.load_button)
-        row.addWidget(self.progress)
-        return row
-
-    def _build_zone_row(self) -> QHBoxLayout:
-        self.zone_label = QLabel("")
-        self.zone_label.setObjectName("hint")
-        self.zone_label.setWordWrap(True)
-        self.zone_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        row = QHBoxLayout()
-        row.addWidget(self.zone_label, 1)
-        return row
-
     def _build_filter_row(self) -> QHBoxLayout:
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(
@@ -240,6 +168,8 @@ class HistoryWindow(QMainWindow):
         )
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setAccessibleName("Filter")
+        self.people = PeopleFilter()
+        self.people.changed.connect(self._people_changed)
         self.group_combo = QComboBox()
         self.group_combo.setAccessibleName("Grouping")
         for grouping in Grouping:
@@ -267,6 +197,7 @@ class HistoryWindow(QMainWindow):
 
         row = QHBoxLayout()
         row.addWidget(self.filter_edit, 2)
+        row.addWidget(self.people)
         row.addWidget(self.group_combo)
         row.addWidget(self.open_button)
         row.addWidget(self.report_button)
@@ -310,8 +241,10 @@ class HistoryWindow(QMainWindow):
         self.sync_alert.setObjectName("status_line")
         self.sync_alert.setProperty("tone", "bad")
         self.sync_alert.setVisible(False)
+        self.record_label = SharedRecordLabel(lambda: None if self._closed else self.ctx)
         bar.addWidget(self.totals_label, 1)
         bar.addPermanentWidget(self.sync_alert)
+        bar.addPermanentWidget(self.record_label)
 
     def _action(
         self, text: str, slot: Callable[[], Any], shortcut: str | QKeySequence.StandardKey | None
@@ -353,144 +286,6 @@ class HistoryWindow(QMainWindow):
             view_menu.addSeparator() if action is None else view_menu.addAction(action)
         catalog_menu = bar.addMenu("&Catalog")
         catalog_menu.addAction(self._action("&Sync status…", self.open_sync_status, None))
-
-    # ---- locations and range -------------------------------------------------------------------------
-
-    def load_locations(self) -> None:
-        if self._closed:
-            return
-        self._say("Reading the stores this login can see…", "info")
-        start_worker(
-            self.setup.locations,
-            on_returned=self._locations_ready,
-            on_errored=self._locations_error,
-        )
-
-    def _effective(self, location: Location) -> Location:
-        """The station may correct a zone the POS reports wrongly; the whole window then uses the corrected one."""
-        from intake_gui.domain.store_time import with_station_override
-
-        return with_station_override(location, self.ctx.settings.timezone_override)
-
-    def _locations_ready(self, locations: list[Location]) -> None:
-        if self._closed:
-            return
-        self.locations = [self._effective(loc) for loc in locations]
-        combo = self.location_combo
-        combo.blockSignals(True)
-        combo.clear()
-        for loc in self.locations:
-            combo.addItem(f"{loc.name}  ({loc.state}, #{loc.loc_id})", loc.loc_id)
-        wanted = self.ctx.settings.last_location_id
-        index = next((i for i, loc in enumerate(self.locations) if loc.loc_id == wanted), 0)
-        combo.setCurrentIndex(index)
-        combo.setEnabled(bool(self.locations))
-        combo.blockSignals(False)
-        self._say("", "info")
-        self.locations_loaded.emit(self.locations)
-        if not self.locations:
-            self._say("This login sees no stores.", "bad")
-            return
-        self._location_changed()
-
-    def _locations_error(self, exc: BaseException) -> None:
-        if self._closed:
-            return
-        self.location_combo.setItemText(0, "Stores could not be read")
-        self._say(f"Could not read the stores: {error_words(exc)} Press F5 to try again.", "bad")
-
-    def current_location(self) -> Location | None:
-        index = self.location_combo.currentIndex()
-        if not self.locations or not 0 <= index < len(self.locations):
-            return None
-        return self.locations[index]
-
-    def set_location(self, loc_id: int) -> bool:
-        """Choose a store by id (reloads). False when this login does not see it."""
-        for i, loc in enumerate(self.locations):
-            if loc.loc_id == loc_id:
-                self.location_combo.setCurrentIndex(i)
-                return True
-        return False
-
-    def _location_changed(self, *_args: Any) -> None:
-        loc = self.current_location()
-        if loc is None:
-            return
-        preset = self.preset_combo.currentData()
-        if preset is not Preset.CUSTOM:
-            self._apply_preset(preset)  # "today" is the store's today: it moves with the zone
-        else:
-            self._show_range_words()
-        self.load()
-
-    def _preset_changed(self, *_args: Any) -> None:
-        preset = self.preset_combo.currentData()
-        if preset is Preset.CUSTOM:
-            self._show_range_words()
-            return
-        self._apply_preset(preset)
-        self.load()
-
-    def _apply_preset(self, preset: Preset) -> None:
-        loc = self.current_location()
-        tz = loc.timezone if loc else "UTC"
-        start, end = _PRESET_FN[preset](self._now(), tz)
-        self._set_dates(start.date(), (end - timedelta(days=1)).date())
-        self._show_range_words()
-
-    def _set_dates(self, first: date, last: date) -> None:
-        for edit, day in ((self.from_edit, first), (self.to_edit, last)):
-            edit.blockSignals(True)
-            edit.setDate(QDate(day.year, day.month, day.day))
-            edit.blockSignals(False)
-
-    def _dates_edited(self, *_args: Any) -> None:
-        index = self.preset_combo.findData(Preset.CUSTOM)
-        self.preset_combo.blockSignals(True)
-        self.preset_combo.setCurrentIndex(index)
-        self.preset_combo.blockSignals(False)
-        self._show_range_words()
-
-    def set_preset(self, preset: Preset) -> None:
-        """Choose a preset range and read it (again, if it was already chosen: "today" moves on)."""
-        self.preset_combo.blockSignals(True)
-        self.preset_combo.setCurrentIndex(self.preset_combo.findData(preset))
-        self.preset_combo.blockSignals(False)
-        self._preset_changed()
-
-    def set_custom_range(self, first: date, last: date) -> None:
-        """Store days `first` to `last`, both included; call `load()` to read them."""
-        self._set_dates(first, last)
-        self._dates_edited()
-
-    def requested_range(self) -> tuple[datetime, datetime]:
-        """The range the controls describe, as half-open store wall times: first day 00:00 to after the last."""
-        first = self.from_edit.date().toPython()
-        last = self.to_edit.date().toPython()
-        assert isinstance(first, date) and isinstance(last, date)
-        return datetime.combine(first, time()), datetime.combine(last + timedelta(days=1), time())
-
-    def _show_range_words(self) -> None:
-        loc = self.current_location()
-        start, end = self.requested_range()
-        if loc is None:
-            self.zone_label.setText("")
-            return
-        windows = (
-            len(date_windows.split_range(start, end, self.history.window_days))
-            if end > start
-            else 0
-        )
-        read = (
-            f" · read in {windows} windows of up to {self.history.window_days} days"
-            if windows > 1
-            else ""
-        )
-        self.zone_label.setText(
-            f"{start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} store time · all times in this window are "
-            f"{zone_label(loc.timezone)}{read}. Store time: {loc.zone_words}"
-        )
 
     # ---- loading -------------------------------------------------------------------------------------
 
@@ -557,11 +352,20 @@ class HistoryWindow(QMainWindow):
         self.range_location = loc
         selected = self.selected_entry()
         self.model.set_entries(entries, loc.timezone)
+        self.people.set_entries(entries)
         self._expand()
         self._fit_columns()
         if selected is not None:
             self.select_receipt(selected.row.receipt_id)
-        self._say("", "info")
+        problem = getattr(entries, "shared_problem", "")
+        if problem:
+            self._say(
+                f"The store's shared record could not be read ({problem}): receives made at other "
+                "stations show without their clerk, station and scans. Press F5 to try again.",
+                "bad",
+            )
+        else:
+            self._say("", "info")
         self.loaded.emit(entries)
 
     def _load_error(self, generation: int, exc: BaseException) -> None:
@@ -598,6 +402,11 @@ class HistoryWindow(QMainWindow):
         self._expand()
         self._views_changed()
 
+    def _people_changed(self, station: str | None, clerk: str | None) -> None:
+        self.proxy.set_people(station=station, clerk=clerk)
+        self._expand()
+        self._views_changed()
+
     def set_grouping(self, grouping: Grouping) -> None:
         self.group_combo.setCurrentIndex(self.group_combo.findData(grouping))
 
@@ -627,7 +436,7 @@ class HistoryWindow(QMainWindow):
         start, end = self.range if self.range else (None, None)
         self.chart.set_entries(visible, start, end, tz)
         shown = f"{count} of {loaded} receives shown" if count != loaded else f"{count} receives"
-        intake = sum(1 for e in visible if e.draft_id is not None)
+        intake = sum(1 for e in visible if e.source != "outside")
         self.totals_label.setText(
             f"{shown} · {format_quantity(units)} units · {intake} made through Intake"
             + (f" · filter “{self.proxy.filter_text}”" if self.proxy.filter_text else "")
@@ -667,159 +476,6 @@ class HistoryWindow(QMainWindow):
         if entry is not None:
             self.open_receipt(entry)
 
-    # ---- drill-down ----------------------------------------------------------------------------------
-
-    def open_selected(self) -> None:
-        entry = self.selected_entry()
-        if entry is not None:
-            self.open_receipt(entry)
-
-    def open_receipt(self, entry: HistoryEntry) -> ReceiptDialog | None:
-        """Open (or raise) the drill-down for one receipt of the range on screen."""
-        loc = self.range_location
-        if loc is None:
-            return None
-        key = (loc.loc_id, entry.row.receipt_id)
-        dialog = self._receipts.get(key)
-        if dialog is None:
-            dialog = ReceiptDialog(
-                self.history,
-                loc,
-                entry,
-                printed_by=self.ctx.clerk,
-                station=self.ctx.station,
-                parent=self,
-            )
-            dialog.verified.connect(lambda report, e=entry: self._reverified(e, report))
-            self._receipts[key] = dialog
-            dialog.load()
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
-        self.receipt_opened.emit(dialog)
-        return dialog
-
-    def _reverified(self, entry: HistoryEntry, report: Any) -> None:
-        if self._closed or entry.draft_id is None:
-            return  # nothing was stored for a receive made elsewhere: the column keeps saying so
-        words, green = verification_words(report)
-        self.model.replace_entry(entry.row.receipt_id, {"verification": words, "all_green": green})
-
-    # ---- export and report ---------------------------------------------------------------------------
-
-    def _default_csv_name(self) -> str:
-        loc = self.range_location
-        start, end = self.range or self.requested_range()
-        last = (end - timedelta(days=1)).date()
-        return f"intake-history-{loc.loc_id if loc else 'store'}-{start:%Y%m%d}-{last:%Y%m%d}.csv"
-
-    def choose_export_path(self) -> None:
-        if not self.visible_entries():
-            return
-        start = str(Path.home() / self._default_csv_name())
-        path, _ = QFileDialog.getSaveFileName(self, "Export history as CSV", start, "CSV (*.csv)")
-        if path:
-            self.export_csv_to(Path(path if path.lower().endswith(".csv") else path + ".csv"))
-
-    def export_csv_to(self, path: Path) -> None:
-        """Write the rows shown (filter applied, in the order shown) on a worker; `exported` follows."""
-        entries = self.visible_entries()
-        tz = self.range_location.timezone if self.range_location else self.model.timezone
-        start_worker(
-            export_csv,
-            entries,
-            Path(path),
-            tz,
-            on_returned=lambda n: self._exported(Path(path), n),
-            on_errored=self._export_error,
-        )
-
-    def _exported(self, path: Path, count: int) -> None:
-        if self._closed:
-            return
-        self.statusBar().showMessage(f"Exported {count} receives to {path}", 10000)
-        self.exported.emit(path, count)
-
-    def _export_error(self, exc: BaseException) -> None:
-        if self._closed:
-            return
-        self._say(f"The CSV could not be written: {error_words(exc)}", "bad")
-        self.export_failed.emit(error_words(exc))
-
-    def choose_report_path(self) -> None:
-        entry = self.selected_entry()
-        if entry is None or self.range_location is None:
-            return
-        name = report_file_name(ReceiptDetails(entry, self.range_location, None))
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save receiving report", str(Path.home() / name), "PDF (*.pdf)"
-        )
-        if path:
-            self.save_report_to(
-                entry, Path(path if path.lower().endswith(".pdf") else path + ".pdf")
-            )
-
-    def save_report_to(self, entry: HistoryEntry, path: Path) -> None:
-        """Print one receipt's report to `path` on a worker; `report_saved` follows."""
-        loc = self.range_location
-        if loc is None:
-            self.report_failed.emit("Load a range first.")
-            return
-        self.statusBar().showMessage(f"Writing the report for receipt {entry.row.receipt_id}…")
-        start_worker(
-            save_report_for,
-            self.history,
-            loc,
-            entry,
-            Path(path),
-            printed_by=self.ctx.clerk,
-            station=self.ctx.station,
-            on_returned=self._report_done,
-            on_errored=self._report_error,
-        )
-
-    def _report_done(self, path: Path) -> None:
-        if self._closed:
-            return
-        self.statusBar().showMessage(f"Report saved to {path}", 10000)
-        self.report_saved.emit(path)
-
-    def _report_error(self, exc: BaseException) -> None:
-        if self._closed:
-            return
-        self._say(f"The report could not be written: {error_words(exc)}", "bad")
-        self.report_failed.emit(error_words(exc))
-
-    # ---- catalog sync --------------------------------------------------------------------------------
-
-    def open_sync_status(self) -> SyncStatusDialog | None:
-        loc = self.current_location()
-        if loc is None:
-            return None
-        if self.sync_dialog is not None and self.sync_dialog.location.loc_id != loc.loc_id:
-            self.sync_dialog.shutdown()
-            self.sync_dialog = None
-        if self.sync_dialog is None:
-            self.sync_dialog = SyncStatusDialog(
-                self.services, loc, scheduler=self.scheduler, parent=self
-            )
-        self.sync_dialog.load()
-        self.sync_dialog.show()
-        self.sync_dialog.raise_()
-        return self.sync_dialog
-
-    def _sync_failed(self, words: str) -> None:
-        if self._closed:
-            return
-        self.sync_alert.setText(f"⚠ Catalog sync failing: {words}")
-        self.sync_alert.setToolTip("Catalog > Sync status… for details")
-        self.sync_alert.setVisible(True)
-        repolish(self.sync_alert)
-
-    def _sync_ok(self, _snapshot: Any) -> None:
-        if not self._closed:
-            self.sync_alert.setVisible(False)
-
     # ---- chrome --------------------------------------------------------------------------------------
 
     def _say(self, text: str, tone: str) -> None:
@@ -839,6 +495,7 @@ class HistoryWindow(QMainWindow):
     def shutdown(self) -> None:
         """The context is going away: drop late results and close everything this window opened."""
         self._closed = True
+        self.record_label.stop()
         for dialog in self._receipts.values():
             dialog.shutdown()
         if self.sync_dialog is not None:

@@ -210,6 +210,13 @@ class MainWindow(StartupMixin, MenusMixin, ContextWindowsMixin, CatalogScheduleM
         self.connection_label = bar.connection_label
         self.sync_alert = bar.sync_alert
         self.sync_alert.linkActivated.connect(lambda _link: self.open_sync_status())
+        # Record helper: "shared record: up to date / N waiting / offline since 10:42" (hidden when not set up).
+        from intake_gui.ui.history_record_status import SharedRecordLabel
+
+        self.shared_record_label = SharedRecordLabel(
+            lambda: self.services.ctx if self.services is not None else None
+        )
+        bar.addPermanentWidget(self.shared_record_label)
 
     # ---- size and place ----------------------------------------------------------------------------
 

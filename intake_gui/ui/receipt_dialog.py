@@ -44,6 +44,7 @@ from intake_gui.ui.history_model import (
 )
 from intake_gui.ui.report_pdf import (
     ReceiptDetails,
+    audit_note,
     describe_event,
     event_actor,
     load_details,
@@ -181,14 +182,17 @@ class ReceiptDialog(QDialog):
 
     def _verify_tab(self) -> QWidget:
         page = QWidget()
-        made_here = self.entry.draft_id is not None
+        source = self.entry.source
         explain = QLabel(
             "Reads the POS again now and applies the same rules as the check after a submit."
-            + (
-                ""
-                if made_here
-                else " This receive was not made through this station's Intake: it is checked against the "
-                "packages the POS lists for it, and the result is not stored in the journal."
+            + {
+                "journal": "",
+                "shared": " This receive was made at another station: it is checked against what that "
+                "station sent, and the result is shown here, not stored.",
+            }.get(
+                source,
+                " This receive was not made through Intake: it is checked against the packages the POS "
+                "lists for it, and the result is not stored.",
             )
         )
         explain.setObjectName("hint")
@@ -235,11 +239,14 @@ class ReceiptDialog(QDialog):
 
     def _who_text(self) -> str:
         e = self.entry
-        who = (
-            f"Received by {e.clerk} at station {e.station}"
-            if e.clerk
-            else "Not received through Intake"
-        )
+        if e.clerk:
+            who = f"Received by {e.clerk} at station {e.station}"
+            if e.scans is not None:
+                who += f" · {e.scans} scans, {e.submit_attempts or 0} submit attempts"
+            if e.source == "shared":
+                who += " (from the shared record)"
+        else:
+            who = "Made outside Intake"
         return f"{who} · last verification: {verification_display(e)}"
 
     def _say(self, text: str, tone: str) -> None:
@@ -342,13 +349,15 @@ class ReceiptDialog(QDialog):
             table.setItem(r, 3, _item(describe_event(ev), bad=bad))
         table.resizeColumnsToContents()
         if details.draft is None and not events:
-            self.audit_note.setText(
-                "This station's journal has no record of this receive: it was made in the POS or on another "
-                "station."
-            )
+            self.audit_note.setText(audit_note(details))
         else:
+            where = (
+                "the shared record (made at station " + (self.entry.station or "?") + ")"
+                if self.entry.source == "shared"
+                else "this station's journal"
+            )
             self.audit_note.setText(
-                f"{len(events)} events from the journal, oldest first. Read-only: the journal is append-only."
+                f"{len(events)} events from {where}, oldest first. Read-only: the record is append-only."
             )
         over = details.over_short
         self.over_short_table.setRowCount(len(over))
@@ -413,8 +422,9 @@ class ReceiptDialog(QDialog):
         )
 
     def _refresh_audit(self) -> None:
-        """A re-verification adds journal events: show them without re-reading the POS."""
-        if self.entry.draft_id is None or self.details is None:
+        """A re-verification adds journal events: show them without re-reading the POS. Only this station's own
+        receives get them (another station's check is shown, not stored)."""
+        if self.entry.source != "journal" or self.entry.draft_id is None or self.details is None:
             return
         start_worker(
             self.history.audit,

@@ -11,7 +11,6 @@ Journal times are instants; POS times are store wall times. The report prints bo
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +27,7 @@ from intake_gui.domain.verification import LIGHT_ORDER, VerificationReport
 from intake_gui.pos.errors import PosError
 from intake_gui.services.history import HistoryEntry, HistoryService, PackageView
 from intake_gui.store.journal import AuditEvent
+from intake_gui.store.shared_record.db import SharedRecordUnavailable
 from intake_gui.ui.history_model import (
     clean_title,
     format_instant,
@@ -63,6 +63,8 @@ class ReceiptDetails:
     draft: ReceiveDraft | None = None
     """What Intake sent, from the journal; None for a receive made elsewhere."""
     last_report: VerificationReport | None = None
+    facts_error: str = ""
+    """Why the audit trail could not be read (the shared record was unreachable); "" when it was."""
 
     @property
     def timezone(self) -> str:
@@ -82,7 +84,8 @@ class ReceiptDetails:
 def load_details(
     history: HistoryService, location: Location, entry: HistoryEntry
 ) -> ReceiptDetails:
-    """The drill-down's reads, in one worker call: packages from the POS, events and the draft from the journal.
+    """The drill-down's reads, in one worker call: packages from the POS; events, the draft as sent and the last
+    check from this station's journal or, for another station's receive, from the shared record.
 
     A failed POS read is a result, not an exception: the audit trail is still worth showing without it.
     """
@@ -92,20 +95,14 @@ def load_details(
         packages = history.packages(location, entry.row.receipt_id)
     except PosError as exc:
         packages, error = None, exc.message
-    events: list[AuditEvent] = []
-    draft = None
-    last = None
-    if entry.draft_id:
-        events = history.audit(entry.draft_id)
-        journal_entry = history.ctx.journal.get(entry.draft_id)
-        if journal_entry is not None:
-            draft = journal_entry.draft
-            if journal_entry.last_verification:
-                try:
-                    last = VerificationReport.from_json(json.dumps(journal_entry.last_verification))
-                except ValueError:
-                    last = None
-    return ReceiptDetails(entry, location, packages, error, events, draft, last)
+    try:
+        facts = history.facts(entry)
+    except SharedRecordUnavailable as exc:
+        # Another station's receive while the shared record is down: the POS's side is still worth showing.
+        return ReceiptDetails(entry, location, packages, error, facts_error=exc.message)
+    return ReceiptDetails(
+        entry, location, packages, error, facts.events, facts.draft, facts.last_report
+    )
 
 
 # ---- the audit trail in words ------------------------------------------------------------------------
@@ -202,6 +199,27 @@ def _table(
     )
 
 
+def _counts(entry: HistoryEntry) -> str:
+    if entry.scans is None and entry.submit_attempts is None:
+        return "—"
+    return f"{entry.scans or 0} / {entry.submit_attempts or 0}"
+
+
+def audit_note(details: ReceiptDetails) -> str:
+    """Why a receive has no audit trail to show, in words."""
+    if details.facts_error:
+        return (
+            "The audit trail is in the shared record, which could not be read: "
+            f"{details.facts_error}."
+        )
+    if details.entry.source == "outside":
+        return (
+            "Made outside Intake: Intake has no record of this receive (not in this station's journal, "
+            "nor in the shared record where one is set up)."
+        )
+    return "No journal events are recorded for this receive."
+
+
 def sellable_word(value: bool | None) -> str:
     return {True: "yes", False: "NO — not sellable", None: "unknown"}[value]
 
@@ -236,6 +254,8 @@ def render_html(
             "Clerk @ station",
             f"{entry.clerk} @ {entry.station}" if entry.clerk else "not received through Intake",
         ),
+        ("Made through", entry.made_through),
+        ("Scans / submit attempts", _counts(entry)),
         ("Last verification", entry.verification),
     ]
     parts.append(
@@ -322,9 +342,7 @@ def render_html(
             )
         )
     else:
-        parts.append(
-            "<p>This station's journal has no record of this receive (made elsewhere).</p>"
-        )
+        parts.append(f"<p>{_e(audit_note(details))}</p>")
 
     parts.append(
         "<br><table width='100%' cellpadding='6'><tr>"

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
@@ -19,8 +20,10 @@ from intake_gui.pos.errors import (
     NotFound,
     OutcomeUnknown,
     PermissionDenied,
+    RateLimited,
     ValidationRejected,
 )
+from intake_gui.pos.waits import WaitNotice
 from intake_gui.sandbox.blaze import (
     LIMITED_PARTNER_KEY,
     SHOP_DEVELOPER_KEYS,
@@ -369,3 +372,112 @@ def test_packages_of_a_foreign_receipt_come_from_history(
     assert len(packages) == seeded.product_count and all(p.label for p in packages)
     with pytest.raises(NotFound):
         conn.packages_for_receipt(loc, 2**41 + 7)
+
+
+# -- the POS's moods: the same policies as every POS ------------------------------------------------
+
+
+class _Moody(httpx.BaseTransport):
+    """Passes through to the emulator, but answers every `every`-th read (GET) with `reply` instead, and
+    batch creation with `on_create` when given (without passing it on: the emulator stores nothing)."""
+
+    def __init__(
+        self, every: int = 0, reply: httpx.Response | None = None, on_create: Any = None
+    ) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.every = every
+        self.reply = reply
+        self.on_create = on_create
+        self.reads = 0
+        self.creates = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and self.every:
+            self.reads += 1
+            if self.reads % self.every == 0 and self.reply is not None:
+                return httpx.Response(
+                    self.reply.status_code,
+                    headers=self.reply.headers,
+                    content=self.reply.content,
+                    request=request,
+                )
+        if request.method == "POST" and request.url.path.endswith("/store/batches"):
+            self.creates += 1
+            if self.on_create is not None:
+                return httpx.Response(
+                    self.on_create.status_code, content=self.on_create.content, request=request
+                )
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _no_waiting(**kw: Any) -> dict[str, Any]:
+    slept: list[float] = kw.pop("slept", [])
+    return {"sleep": slept.append, "rng": lambda: 0.0, **kw}
+
+
+def test_reads_outlast_one_in_three_answering_500(
+    connector_for: Callable[..., BlazeConnector],
+) -> None:
+    error = httpx.Response(
+        500, json={"error": "Internal Server Error", "message": "oops", "status": 500}
+    )
+    moody = _Moody(every=3, reply=error)
+    slept: list[float] = []
+    conn = connector_for(transport=moody, **_no_waiting(slept=slept))
+    loc, rooms = _setup(conn)
+    assert len(conn.products(loc)) > 0 and len(rooms) == 3
+    assert moody.reads >= 6 and len(slept) == moody.reads // 3
+
+
+@pytest.mark.parametrize(
+    ("answer", "error"),
+    [
+        (
+            {"error": "Internal Server Error", "message": "quantity is required", "status": 500},
+            ValidationRejected,
+        ),
+        (
+            {"error": "Internal Server Error", "message": "Internal Server Error", "status": 500},
+            OutcomeUnknown,
+        ),
+    ],
+)
+def test_a_500_to_a_batch_is_a_refusal_only_when_its_words_prove_it(
+    connector_for: Callable[..., BlazeConnector], answer: dict[str, Any], error: type
+) -> None:
+    moody = _Moody(on_create=httpx.Response(500, json=answer))
+    conn = connector_for(transport=moody, **_no_waiting())
+    loc, rooms = _setup(conn)
+    with pytest.raises(error) as caught:
+        conn.receive(_draft(conn, loc, rooms["Safe"], 2))
+    assert moody.creates == 1  # never sent again
+    assert caught.value.pos_message == answer["message"]
+
+
+def test_rate_limit_words_are_blazes_and_waits_are_visible(
+    blaze_server: Callable[..., Served],
+) -> None:
+    served = blaze_server(BlazeConfig(rate_limit_per_minute=2, product_count=20))
+    notices: list[WaitNotice] = []
+    slept: list[float] = []
+    conn = BlazeConnector(
+        served.base_url,
+        TRAINING_PARTNER_KEY,
+        TRAINING_DEVELOPER_KEY,
+        rate_per_minute=0,
+        **_no_waiting(slept=slept),
+    )
+    conn.on_wait = notices.append
+    try:
+        with pytest.raises(RateLimited) as caught:
+            for _ in range(4):
+                conn.login()
+    finally:
+        conn.close()
+    message = caught.value.message
+    assert message.startswith("BLAZE") and "Backoffice" not in message and "60" not in message
+    assert caught.value.waited_s >= 60  # a full window before giving up
+    assert any(n.reason == "rate_limit" for n in notices)

@@ -140,7 +140,8 @@ def test_rate_limited_reads_wait_as_told_then_give_up(blaze_server: Callable[...
             conn.login()
     finally:
         conn.close()
-    assert len(slept) == 3 and all(s >= 1 for s in slept)  # Retry-After honoured on each retry
+    # Retry-After honoured on each retry, and a full rate window waited out before giving up (http helper)
+    assert slept and all(s >= 1 for s in slept) and sum(slept) >= 59.9
     assert caught.value.retry_after >= 1
 
 

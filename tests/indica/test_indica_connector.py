@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
+import httpx
 import pytest
 
 from intake_gui.domain.models import DraftLine, Location, ReceiveDraft, Room, Vendor
@@ -212,3 +213,50 @@ def test_rate_limited_reads_back_off_then_raise(
     with pytest.raises(RateLimited):
         conn.login()
     assert slept and all(s >= 1 for s in slept)
+
+
+class _FiveHundredEvery(httpx.BaseTransport):
+    """Passes through to the emulator but answers every `every`-th request with an HTTP 500."""
+
+    def __init__(self, every: int) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.every = every
+        self.seen = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.seen += 1
+        if self.seen % self.every == 0:
+            return httpx.Response(
+                500, json={"code": 500, "message": "Server error"}, request=request
+            )
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_reads_outlast_one_in_three_answering_500(
+    connector_for: Callable[..., IndicaConnector],
+) -> None:
+    moody = _FiveHundredEvery(3)
+    slept: list[float] = []
+    conn = connector_for(transport=moody, sleep=slept.append, rng=lambda: 0.0)
+    office = _office(conn)
+    assert conn.products(office) and conn.sellable_inventory(office)
+    assert moody.seen >= 6 and len(slept) == moody.seen // 3
+
+
+def test_rate_limit_words_are_indicaonlines(
+    indica_server: Callable[..., Served], connector_for: Callable[..., IndicaConnector]
+) -> None:
+    served = indica_server(
+        IndicaConfig(office_count=2, product_count=20, first_office_rows=5, rate_limit_per_minute=1)
+    )
+    conn = connector_for(TRAINING_API_KEY, base_url=served.base_url, sleep=lambda s: None)
+    conn.login()
+    with pytest.raises(RateLimited) as caught:
+        conn.login()
+    message = caught.value.message
+    assert message.startswith("IndicaOnline") and "Backoffice" not in message
+    assert "60" not in message.replace(f"{caught.value.waited_s:.0f} s", "")
+    assert caught.value.waited_s >= 60

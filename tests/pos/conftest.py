@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -125,6 +125,21 @@ class FakeBackoffice:
         )
 
 
+class FakeTime:
+    """A clock that moves only when someone sleeps on it: waits are recorded, never spent."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 class MemoryCache:
     """A SessionCache in a dict."""
 
@@ -147,8 +162,24 @@ def fake() -> FakeBackoffice:
 
 
 @pytest.fixture
-def sleeps() -> list[float]:
-    return []
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def sleeps(fake_time: FakeTime) -> list[float]:
+    return fake_time.slept
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state() -> Iterator[None]:
+    """Pacers and remembered locations paths are per process; no test may inherit another's."""
+    yield
+    from intake_gui.pos.dutchie.locations import forget_remembered
+    from intake_gui.pos.pacer import reset_shared_pacers
+
+    reset_shared_pacers()
+    forget_remembered()
 
 
 @pytest.fixture
@@ -158,15 +189,16 @@ def cache() -> MemoryCache:
 
 @pytest.fixture
 def connect(
-    fake: FakeBackoffice, sleeps: list[float], cache: MemoryCache
-) -> Callable[..., DutchieConnector]:
+    fake: FakeBackoffice, fake_time: FakeTime, cache: MemoryCache
+) -> Iterator[Callable[..., DutchieConnector]]:
     made: list[DutchieConnector] = []
 
     def make(**kw: Any) -> DutchieConnector:
         options: dict[str, Any] = {
             "transport": httpx.MockTransport(fake),
             "rate_per_minute": 0,
-            "sleep": sleeps.append,
+            "sleep": fake_time.sleep,
+            "clock": fake_time.clock,
             "session_cache": cache,
         }
         options.update(kw)
@@ -229,6 +261,7 @@ class Kit:
     envelope = staticmethod(envelope)
     reply = staticmethod(reply)
     draft = staticmethod(make_draft)
+    fake_time = FakeTime
 
 
 @pytest.fixture

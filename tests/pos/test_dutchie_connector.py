@@ -23,10 +23,12 @@ from intake_gui.pos.errors import (
     RateLimited,
     RequestTimeout,
     ServerError,
+    SessionRejected,
     ValidationRejected,
 )
 from intake_gui.pos.http import RetryPolicy
 from intake_gui.pos.pacer import Pacer
+from intake_gui.pos.waits import WaitNotice
 
 ROOMS = "v2/room/get-rooms"
 RECEIVE = "v2/inventory/receive"
@@ -113,13 +115,35 @@ def test_each_session_refusal_form_triggers_relogin(
     assert fake.logins == 2
 
 
-def test_relogin_only_once(connect: Any, fake: Any, kit: Any, cache: Any) -> None:
+def test_a_session_refused_right_after_relogin_is_retried_with_backoff(
+    connect: Any, fake: Any, kit: Any, sleeps: list[float]
+) -> None:
+    """Expiry twice in a row (8 of 30 runs ended "login failed" with correct credentials)."""
     expired = kit.reply(401, kit.envelope(result=False, message="Session expired"))
-    fake.script(ROOMS, expired, expired, expired)
-    with pytest.raises(AuthenticationError):
+    conn = connect()
+    conn.login()
+    fake.script(ROOMS, expired, expired)
+    notices: list[WaitNotice] = []
+    conn.on_wait = notices.append
+    assert len(conn.rooms(kit.az)) == 2
+    assert fake.logins == 3
+    assert len(sleeps) == 1 and 0 < sleeps[0] <= 0.5  # no wait before the first re-login
+    assert [n.reason for n in notices if not n.done] == ["session"]
+
+
+def test_a_session_refused_every_time_is_session_rejected_not_login_failed(
+    connect: Any, fake: Any, kit: Any, cache: Any, sleeps: list[float]
+) -> None:
+    expired = kit.reply(401, kit.envelope(result=False, message="Session expired"))
+    fake.script(ROOMS, *[expired] * 10)
+    with pytest.raises(SessionRejected) as info:
         connect().rooms(kit.az)
-    assert fake.logins == 2
-    assert len(fake.calls(ROOMS)) == 2
+    assert not isinstance(info.value, AuthenticationError)
+    assert info.value.pos_message == "Session expired"
+    retries = RetryPolicy().max_session_retries
+    assert fake.logins == 1 + retries
+    assert len(fake.calls(ROOMS)) == 1 + retries
+    assert len(sleeps) == retries - 1 and sleeps == sorted(sleeps)  # backoff grows
     assert cache.values == {}  # a refused session is not kept
 
 
@@ -139,6 +163,28 @@ def test_bad_password(connect: Any, fake: Any) -> None:
     with pytest.raises(AuthenticationError) as info:
         connect().login()
     assert "Invalid username or password" in info.value.detail
+    assert "Invalid username or password" in info.value.pos_message
+    assert fake.logins == 1  # a refused password is never tried again
+
+
+def test_login_answered_500_is_retried(
+    connect: Any, fake: Any, kit: Any, sleeps: list[float]
+) -> None:
+    fake.script("user/login", kit.reply(500, {"Message": "An error has occurred."}))
+    connect().login()
+    assert fake.logins == 1 and len(fake.calls("user/login")) == 2
+    assert len(sleeps) == 1
+
+
+def test_login_that_keeps_answering_500_is_a_server_error_not_unreachable_nor_bad_password(
+    connect: Any, fake: Any, kit: Any
+) -> None:
+    fake.script("user/login", *[kit.reply(503, b"<html>Service Unavailable</html>")] * 20)
+    with pytest.raises(ServerError) as info:
+        connect().login()
+    assert not isinstance(info.value, ConnectionFailed | AuthenticationError)
+    assert info.value.status == 503 and "503" in info.value.message
+    assert len(fake.calls("user/login")) == RetryPolicy().max_attempts
 
 
 def test_unreadable_cached_session_is_dropped(
@@ -214,6 +260,14 @@ def test_login_malformed_and_missing_session(connect: Any, fake: Any, kit: Any) 
             ),
             ServerError,
         ),
+        (  # an id of another tenant or dialect: the POS's words say what is missing
+            lambda k: k.reply(200, k.envelope(result=False, message="Location not found")),
+            NotFound,
+        ),
+        (
+            lambda k: k.reply(200, k.envelope(result=False, message="LocId is required")),
+            InvalidRequest,
+        ),
         (
             lambda k: k.reply(500, k.envelope(result=False, message="Object reference not set")),
             ServerError,
@@ -247,20 +301,42 @@ def test_read_envelope_rules(connect: Any, fake: Any, kit: Any, response: Any, e
     assert info.value.endpoint == ROOMS
 
 
-def test_read_rate_limit_200_form_is_retried_then_raised(
-    connect: Any, fake: Any, kit: Any, sleeps: list[float]
+FIVE = "Too many requests - only 5 per minute allowed"
+
+
+@pytest.mark.parametrize("form", ["200", "429"])
+def test_read_rate_limit_is_waited_out(
+    connect: Any, fake: Any, kit: Any, sleeps: list[float], form: str
 ) -> None:
+    headers = {"Retry-After": "5"} if form == "429" else {}
     limited = kit.reply(
-        200, kit.envelope(result=False, message="Too many requests - only 60 per minute allowed")
+        429 if form == "429" else 200, kit.envelope(result=False, message=FIVE), **headers
     )
     conn = connect()
     conn.login()
     fake.script(ROOMS, limited, limited)
     assert len(conn.rooms(kit.az)) == 2
-    assert len(sleeps) == 2
-    fake.script(ROOMS, *[limited] * 4)
-    with pytest.raises(RateLimited):
+    assert len(sleeps) == 2 and all(s >= 5 for s in sleeps)
+
+
+@pytest.mark.parametrize("form", ["200", "429"])
+def test_read_rate_limit_that_never_clears_quotes_the_pos(
+    connect: Any, fake: Any, kit: Any, sleeps: list[float], form: str
+) -> None:
+    headers = {"Retry-After": "5"} if form == "429" else {}
+    limited = kit.reply(
+        429 if form == "429" else 200, kit.envelope(result=False, message=FIVE), **headers
+    )
+    conn = connect()
+    conn.login()
+    fake.script(ROOMS, *[limited] * 50)
+    with pytest.raises(RateLimited) as info:
         conn.rooms(kit.az)
+    err = info.value
+    assert err.waited_s >= 60 and sum(sleeps) >= 60  # never before a full window
+    assert FIVE in err.message and err.message.startswith("Dutchie")
+    assert "60" not in err.message.replace(f"{err.waited_s:.0f} s", "")
+    assert err.limit_per_window == 5 and err.pos_message == FIVE
 
 
 def test_read_rate_limit_429_honours_retry_after(
@@ -276,10 +352,6 @@ def test_read_rate_limit_429_honours_retry_after(
     fake.script(ROOMS, limited)
     assert len(conn.rooms(kit.az)) == 2
     assert sleeps == [4.0]
-    fake.script(ROOMS, *[limited] * 4)
-    with pytest.raises(RateLimited) as info:
-        conn.rooms(kit.az)
-    assert info.value.retry_after == 4.0
 
 
 def test_network_errors_on_reads(connect: Any, fake: Any, kit: Any) -> None:
@@ -326,13 +398,6 @@ def test_receive_body_carries_session_block_status_rooms_and_token(
             lambda k: k.reply(200, k.envelope(result=False, message="User is not permitted")),
             PermissionDenied,
         ),
-        (
-            lambda k: k.reply(
-                200,
-                k.envelope(result=False, message="Too many requests - only 60 per minute allowed"),
-            ),
-            RateLimited,
-        ),
         (lambda k: k.reply(404, b"Not Found"), NotFound),
         (
             lambda k: k.reply(500, k.envelope(result=False, message="Object reference not set")),
@@ -362,14 +427,60 @@ def test_receive_outcomes_are_never_resent(
         assert info.value.pos_message in (SQL_NULL, "Vendor not found", "Quantity must be > 0")
 
 
-def test_receive_rate_limited_by_503_envelope_is_a_definite_refusal(
-    connect: Any, fake: Any, kit: Any
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        lambda k: k.reply(503, k.envelope(result=False, message="Too many requests")),
+        lambda k: k.reply(200, k.envelope(result=False, message=FIVE)),
+    ],
+)
+def test_receive_refused_for_the_rate_limit_waits_and_lands_once(
+    connect: Any, fake: Any, kit: Any, refusal: Any
 ) -> None:
     conn = connect()
     conn.login()
-    fake.script(RECEIVE, kit.reply(503, kit.envelope(result=False, message="Too many requests")))
-    with pytest.raises(RateLimited):
+    fake.script(RECEIVE, refusal(kit))
+    assert conn.receive(kit.draft()) == 1379127
+    assert len(fake.calls(RECEIVE)) == 2  # the first was refused before processing
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"Result": False, "Message": SQL_NULL, "Data": None},
+        {"Message": "An error has occurred.", "ExceptionMessage": SQL_NULL},
+        b"Cannot insert the value NULL into column 'Status'; INSERT fails.",
+    ],
+)
+def test_receive_500_with_the_sql_status_message_is_a_refusal_with_that_message(
+    connect: Any, fake: Any, kit: Any, sleeps: list[float], body: Any
+) -> None:
+    """The course's first failure arrives as a server error; its words prove nothing was stored."""
+    conn = connect()
+    conn.login()
+    fake.script(RECEIVE, kit.reply(500, body))
+    with pytest.raises(ValidationRejected) as info:
         conn.receive(kit.draft())
+    assert "Cannot insert the value NULL into column 'Status'" in info.value.pos_message
+    assert info.value.status == 500
+    assert len(fake.calls(RECEIVE)) == 1 and sleeps == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"Message": "An error has occurred."}, {"Result": False, "Message": "Object reference"}, None],
+)
+def test_receive_500_without_a_telling_message_is_unknown_and_keeps_what_was_said(
+    connect: Any, fake: Any, kit: Any, body: Any
+) -> None:
+    conn = connect()
+    conn.login()
+    fake.script(RECEIVE, kit.reply(500, b"" if body is None else body))
+    with pytest.raises(OutcomeUnknown) as info:
+        conn.receive(kit.draft())
+    said = "" if body is None else body["Message"]
+    assert info.value.pos_message == said and info.value.status == 500
+    assert len(fake.calls(RECEIVE)) == 1
 
 
 def test_receive_retried_when_it_never_left_and_on_429(
@@ -496,25 +607,42 @@ def test_capabilities_say_where_to_move_by_hand(connect: Any) -> None:
 
 
 def test_pacer_is_shared_per_login(kit: Any, fake: Any) -> None:
-    now = [0.0]
-    waited: list[float] = []
-
-    def pacer_sleep(s: float) -> None:
-        waited.append(s)
-        now[0] += s
-
-    pacer = Pacer(3, clock=lambda: now[0], sleep=pacer_sleep)
+    clock = kit.fake_time()
+    pacer = Pacer(3, clock=clock.clock)
     conn = DutchieConnector(
         kit.base,
         Credentials(kit.user, kit.password),
         transport=httpx.MockTransport(fake),
         pacer=pacer,
+        sleep=clock.sleep,
+        clock=clock.clock,
     )
     fake.data[ROOMS] = ROOM_ROWS
     for _ in range(3):
         conn.rooms(kit.az)  # login + 3 calls = 4 requests at 3/min: one wait
-    assert waited == [60.0]
+    assert clock.slept == [60.0]
     conn.close()
+
+
+def test_a_stated_limit_paces_every_connector_of_the_login(kit: Any, fake: Any) -> None:
+    """What one connector learned from a refusal, the next one of the same login paces to."""
+    clock = kit.fake_time()
+    options: dict[str, Any] = {
+        "transport": httpx.MockTransport(fake),
+        "rate_per_minute": 60,
+        "sleep": clock.sleep,
+        "clock": clock.clock,
+    }
+    first = DutchieConnector(kit.base, Credentials(kit.user, kit.password), **options)
+    second = DutchieConnector(kit.base, Credentials(kit.user, kit.password), **options)
+    assert first._http.pacer is second._http.pacer
+    fake.script(ROOMS, kit.reply(200, kit.envelope(result=False, message=FIVE)))
+    first.rooms(kit.az)
+    assert second._http.pacer.learned == (5, 60.0)
+    assert second.stated_limit is not None
+    assert (second.stated_limit.limit, second.stated_limit.said) == (5, FIVE)
+    first.close()
+    second.close()
 
 
 # ------------------------------------------------------------------ secrets
@@ -572,8 +700,20 @@ def test_secrets_never_in_errors_or_logs(
         except PosError as exc:
             errors.append(exc)
 
+    # A login answered 500 echoing the request: the retry's wait notice quotes it, scrubbed.
+    notices: list[WaitNotice] = []
+    fake.script(
+        "user/login",
+        kit.reply(500, {"Message": f"Login failed for password {kit.password}"}),
+    )
+    fresh = connect(on_wait=notices.append)
+    fresh.forget_session()
+    fresh.login()
+    assert notices and "***" in notices[0].pos_said
+
     assert len(errors) == 5
     text = " ".join(_all_text(e) for e in errors) + caplog.text
+    text += " ".join(n.pos_said for n in notices)
     text += repr(Credentials(kit.user, kit.password)) + str(Credentials(kit.user, kit.password))
     for secret in (kit.password, "SID-0001-abcdef", "SID-0002-abcdef", sid):
         assert secret not in text

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from intake_gui.pos.pacer import Pacer, shared_pacer
+from intake_gui.pos.pacer import MARGIN_RATIO, MARGIN_S, Pacer, shared_pacer
 
 
 class FakeClock:
@@ -56,14 +56,56 @@ def test_never_more_than_rate_in_any_minute() -> None:
         assert len(in_window) <= 7
 
 
-def test_zero_disables_everything() -> None:
+def test_zero_paces_nothing_of_its_own_but_the_pos_still_decides() -> None:
+    """Rate 0 turns off *our* pacing; a refusal's hold and a limit the POS stated still apply."""
     clock = FakeClock()
     pacer = Pacer(0, clock=clock, sleep=clock.sleep)
-    pacer.note_retry_after(30)
+    assert not pacer.enabled
     for _ in range(500):
         assert pacer.acquire() == 0.0
-    assert clock.slept == []
-    assert not pacer.enabled
+    pacer.hold(30)
+    assert pacer.acquire() == pytest.approx(30.0)
+    clock.now += 120
+    pacer.learn(3, 60.0, "only 3 per minute")
+    assert pacer.enabled and pacer.said == "only 3 per minute"
+    waits = [pacer.acquire() for _ in range(4)]
+    assert waits[:3] == [0.0, 0.0, 0.0]
+    assert waits[3] == pytest.approx(60.0 * (1 + MARGIN_RATIO) + MARGIN_S)  # slack for travel time
+
+
+def test_a_learned_limit_only_ever_tightens() -> None:
+    pacer = Pacer(60)
+    pacer.learn(5, 60.0, "only 5 per minute")
+    pacer.learn(60, 60.0, "only 60 per minute")  # most likely another login's answer
+    assert pacer.learned == (5, 60.0) and pacer.said == "only 5 per minute"
+    pacer.learn(2, 60.0)
+    assert pacer.learned == (2, 60.0)
+    pacer.learn(0, 60.0)  # nonsense is ignored
+    assert pacer.learned == (2, 60.0)
+
+
+def test_learned_and_configured_limits_both_hold() -> None:
+    clock = FakeClock()
+    pacer = Pacer(4, clock=clock, sleep=clock.sleep)  # 4 a minute configured
+    pacer.learn(2, 10.0)  # the POS: 2 per 10 s
+    stamps = []
+    for _ in range(9):
+        pacer.acquire()
+        stamps.append(clock.now)
+    for i, t in enumerate(stamps):
+        assert len([s for s in stamps[i:] if s < t + 10.0]) <= 2
+        assert len([s for s in stamps[i:] if s < t + 60.0]) <= 4
+
+
+def test_a_refused_request_is_released_from_the_window() -> None:
+    clock = FakeClock()
+    pacer = Pacer(2, clock=clock, sleep=clock.sleep)
+    pacer.acquire()
+    slot = pacer.reserve()
+    assert pacer.window_wait() == pytest.approx(60.0)
+    pacer.release(slot)  # the POS refused it: it does not count against the window
+    assert pacer.window_wait() == 0.0
+    assert pacer.acquire() == 0.0
 
 
 def test_retry_after_holds_every_caller() -> None:

@@ -1,33 +1,32 @@
-"""The Dutchie Backoffice connector: session handling, the envelope rules and the course's receive flow.
+"""The Dutchie Backoffice connector: the course's receive flow and its reads, with every rule applied.
 
 What the Backoffice teaches (see ARCHITECTURE.md and the intake course):
 - Every answer is an envelope `{Result, Message, Data}` and `Result: false` often arrives with HTTP 200,
-  so the envelope is checked on every response, and its Message is what tells a session expiry from a
-  rate limit from a permission gap from a real refusal.
+  so the envelope is checked on every response (`envelope.py`), and its Message is what tells a session
+  expiry from a rate limit from a permission gap from a real refusal (`pos.refusals`).
 - The login response echoes the password on failure: login traffic is never logged, and every `detail`
-  we raise is scrubbed of the password, the session id and the cookie.
+  we raise is scrubbed of the password, the session id and the cookie (`session.py`).
 - The session block goes in every body with LocId/LspId taken from the Location we were handed, never
   the session's default store (one integration leaked data to the wrong store that way).
-- A session refusal means the call was not processed, so we log in again once and repeat it, writes
-  included. Any other doubt about a write becomes OutcomeUnknown, never a second send.
+- A session refusal means the call was not processed, so we log in again and repeat it, writes included;
+  a POS that refuses the fresh session too is given a few more logins with backoff, then
+  `SessionRejected` (never "login failed": the credentials worked). Any other doubt about a write becomes
+  OutcomeUnknown, never a second send; a failure whose message proves nothing was stored (the course's
+  SQL NULL error, even as a 500) is `ValidationRejected` with the POS's words.
+- The locations path is not public: `locations.py` tries the settings, the login answer, the table and a
+  few alternates, and says which one worked.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import re
-import threading
+import random
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
 from datetime import datetime
-from decimal import Decimal
-from enum import Enum, auto
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import ValidationError
 
 from intake_gui.domain.date_windows import split_range
 from intake_gui.domain.models import (
@@ -42,10 +41,19 @@ from intake_gui.domain.models import (
     Vendor,
 )
 from intake_gui.domain.store_time import to_store_local
+from intake_gui.pos import refusals
+from intake_gui.pos.answers import error_for_status, rate_limited
 from intake_gui.pos.base import Capabilities, Credentials, PosConnector, ProgressFn, SessionCache
 from intake_gui.pos.dutchie.endpoints import ENDPOINTS, HISTORY_MAX_DAYS, DutchieEndpoints
+from intake_gui.pos.dutchie.envelope import failure_message, parse_envelope, summarize
+from intake_gui.pos.dutchie.locations import LocationFinder, LocationsSource
+from intake_gui.pos.dutchie.session import (
+    APPNAME_HEADER,
+    SESSION_COOKIE,
+    Session,
+    SessionKeeper,
+)
 from intake_gui.pos.dutchie.wire import (
-    Envelope,
     WireHistoryRow,
     WirePackage,
     WireRoom,
@@ -54,141 +62,40 @@ from intake_gui.pos.dutchie.wire import (
     parse_products,
     parse_receipt_id,
     parse_rows,
-    read_envelope,
-    read_locations,
-    read_login,
     receive_body,
     wire_datetime,
 )
+from intake_gui.pos.dutchie.words import DUTCHIE_WORDS
 from intake_gui.pos.errors import (
-    AuthenticationError,
     InvalidRequest,
     MalformedResponse,
     NotFound,
     OutcomeUnknown,
     PermissionDenied,
-    RateLimited,
     ServerError,
+    SessionRejected,
     ValidationRejected,
 )
-from intake_gui.pos.http import HttpSession, RetryPolicy, error_for_status, parse_retry_after
+from intake_gui.pos.http import HttpSession, RetryPolicy
 from intake_gui.pos.pacer import Pacer, shared_pacer
+from intake_gui.pos.rate_window import StatedLimit
 from intake_gui.pos.transport import TransportKind, build_http_client
+from intake_gui.pos.waits import WaitFn
 
 log = logging.getLogger(__name__)
-
-APPNAME_HEADER = {"appname": "Backoffice"}
-SESSION_COOKIE = "LLSession"
 
 MOVE_HINT = (
     "The Dutchie Backoffice has no known API for moving stock between rooms. Move it by hand in the "
     "Backoffice: Inventory > open the package > Move / change room."
 )
 
-_SESSION_RE = re.compile(r"session|log\s?in again|not logged in", re.IGNORECASE)
-_RATE_RE = re.compile(r"too many requests|per minute", re.IGNORECASE)
-_PERMISSION_RE = re.compile(r"not permitted", re.IGNORECASE)
-_SMALL_BODY = 4096
-"""Refusal envelopes are tiny; bigger bodies are real data and are not scanned for refusal messages."""
-
-
-class _Refusal(Enum):
-    SESSION = auto()
-    RATE = auto()
-    PERMISSION = auto()
-    OTHER = auto()
-
-
-def _classify(message: str) -> _Refusal:
-    if _RATE_RE.search(message):
-        return _Refusal.RATE
-    if _PERMISSION_RE.search(message):
-        return _Refusal.PERMISSION
-    if _SESSION_RE.search(message):
-        return _Refusal.SESSION
-    return _Refusal.OTHER
-
-
-def _decimal(text: str) -> Decimal:
-    """`parse_float` for every answer. A Python function on purpose, not the Decimal class itself: the
-    parser holds the GIL for the whole body (tens of ms for a 17k catalog), and a call into Python code is
-    where the interpreter hands the GIL to a thread that waits for it, e.g. the GUI thread."""
-    return Decimal(text)
-
-
-def _parse_envelope(resp: httpx.Response) -> tuple[Envelope | None, str]:
-    """The envelope, or None and a short reason (never the body) when there is none to read."""
-    try:
-        raw = json.loads(resp.content, parse_float=_decimal)
-    except (ValueError, RecursionError):
-        kind = resp.headers.get("Content-Type", "no content type").split(";")[0]
-        return None, f"not JSON ({kind}, {len(resp.content)} bytes)"
-    try:
-        return read_envelope(raw), ""
-    except ValueError as exc:  # pydantic's ValidationError included
-        return None, "envelope " + _summarize(exc)
-
-
-def _summarize(exc: Exception) -> str:
-    """A validation failure as field paths and reasons, without the offending values."""
-    if isinstance(exc, ValidationError):
-        parts = [
-            f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}"
-            for err in exc.errors(include_input=False, include_url=False)[:3]
-        ]
-        more = exc.error_count() - len(parts)
-        return "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")
-    return str(exc)
-
-
-def _refusal_in(resp: httpx.Response) -> _Refusal | None:
-    if len(resp.content) > _SMALL_BODY:
-        return None
-    env, _ = _parse_envelope(resp)
-    if env is None or env.result:
-        return None
-    return _classify(env.message or "")
-
-
-def _is_soft_rate_refusal(resp: httpx.Response) -> bool:
-    """HTTP 200 + Result false + "Too many requests": a 429 in disguise, safe to retry for reads."""
-    return _refusal_in(resp) is _Refusal.RATE
-
-
-def _is_definite_refusal(resp: httpx.Response) -> bool:
-    """A 5xx to a write that still says why it refused before processing (session, rate, permission)."""
-    return _refusal_in(resp) in (_Refusal.SESSION, _Refusal.RATE, _Refusal.PERMISSION)
-
-
-@dataclass(frozen=True)
-class _Session:
-    session_id: str
-    cookie: str
-    user_id: int
-    org_id: int
-    lsp_id: int | None
-    loc_id: int | None
-    user_name: str
-
-    def dumps(self) -> str:
-        return json.dumps(asdict(self))
-
-    @classmethod
-    def loads(cls, text: str) -> _Session:
-        data = json.loads(text)
-        return cls(
-            session_id=str(data["session_id"]),
-            cookie=str(data["cookie"]),
-            user_id=int(data["user_id"]),
-            org_id=int(data["org_id"]),
-            lsp_id=None if data["lsp_id"] is None else int(data["lsp_id"]),
-            loc_id=None if data["loc_id"] is None else int(data["loc_id"]),
-            user_name=str(data["user_name"]),
-        )
-
 
 class _SessionRefused(Exception):
     """Internal: the POS refused the session (not the request); log in again and repeat."""
+
+    def __init__(self, detail: str, pos_message: str) -> None:
+        super().__init__(detail)
+        self.pos_message = pos_message
 
 
 W = TypeVar("W")
@@ -198,6 +105,7 @@ class DutchieConnector(PosConnector):
     """Intake's face of one Dutchie Backoffice tenant, for one login."""
 
     kind = PosKind.DUTCHIE
+    words = DUTCHIE_WORDS
     capabilities = Capabilities(move=False, move_hint=MOVE_HINT)
 
     def __init__(
@@ -212,31 +120,53 @@ class DutchieConnector(PosConnector):
         rate_per_minute: int = 60,
         retry: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: Callable[[], float] = random.random,
         pacer: Pacer | None = None,
         endpoints: DutchieEndpoints = ENDPOINTS,
+        locations_path: str | None = None,
+        on_wait: WaitFn | None = None,
     ) -> None:
         """`pacer` overrides the process-wide one for this login (tests inject a fake clock);
-        `endpoints` is the path table, replaceable for a tenant whose paths differ."""
+        `endpoints` is the path table, replaceable for a tenant whose paths differ; `locations_path` is
+        the station setting that overrides where locations are read (see `locations.py`)."""
         self._client = build_http_client(
             base_url, timeout=timeout, transport_kind=transport_kind, transport=transport
         )
         self.base_url = str(self._client.base_url)
         self._credentials = credentials
-        self._cache = session_cache
         self.session_key = f"{self.base_url}|{credentials.username}"
         if pacer is None and rate_per_minute > 0:
             pacer = shared_pacer(f"dutchie|{self.session_key}", rate_per_minute)
+        self.endpoints = endpoints
+        self.retry = retry
+        self._sleep = sleep
+        self._clock = clock
+        self._rng = rng
         self._http = HttpSession(
             self._client,
             pacer=pacer,
             retry=retry,
             sleep=sleep,
-            soft_refusal=_is_soft_rate_refusal,
-            definite_refusal=_is_definite_refusal,
+            clock=clock,
+            rng=rng,
+            scrub=self._scrub,
+            on_wait=on_wait,
         )
-        self.endpoints = endpoints
-        self._session: _Session | None = None
-        self._lock = threading.RLock()
+        self._sessions = SessionKeeper(
+            self._http,
+            self._client,
+            credentials,
+            session_cache,
+            self.session_key,
+            lambda: self.endpoints.login,
+        )
+        self._locations = LocationFinder(
+            self.base_url,
+            endpoints.locations,
+            locations_path,
+            lambda: self._session.lsp_id if self._session is not None else None,
+        )
 
     # ------------------------------------------------------------ lifecycle
 
@@ -250,18 +180,48 @@ class DutchieConnector(PosConnector):
         self._client.close()
 
     @property
+    def on_wait(self) -> WaitFn | None:
+        """Told before and after every wait (rate limit, pacing, retry, re-login); see `pos.waits`."""
+        return self._http.on_wait
+
+    @on_wait.setter
+    def on_wait(self, listener: WaitFn | None) -> None:
+        self._http.on_wait = listener
+
+    @property
+    def on_response(self) -> Callable[[httpx.Response], None] | None:
+        """Sees every HTTP answer, retried ones included (for `intake doctor`); see `pos.http`."""
+        return self._http.on_response
+
+    @on_response.setter
+    def on_response(self, observer: Callable[[httpx.Response], None] | None) -> None:
+        self._http.on_response = observer
+
+    @property
+    def stated_limit(self) -> StatedLimit | None:
+        """The request limit the POS stated for this login so far (for `intake doctor`), or None."""
+        return self._http.stated_limit
+
+    @property
+    def _session(self) -> Session | None:
+        return self._sessions.session
+
+    @property
     def user_name(self) -> str:
-        session = self._session
+        session = self._sessions.session
         return (session.user_name if session else "") or self._credentials.username
 
+    @property
+    def locations_source(self) -> LocationsSource | None:
+        """Where `locations()` found the locations (None before it has been called)."""
+        return self._locations.source
+
     def login(self) -> None:
-        self._current_session()
+        self._sessions.current()
 
     def forget_session(self) -> None:
         """Drop the session here and in the cache, so the next call logs in with the password again."""
-        with self._lock:
-            self._session = None
-            self._cache_call("clear")
+        self._sessions.drop()
 
     def logout(self) -> None:
         """Sign out of Intake. No Backoffice logout path is known, so this forgets the session locally;
@@ -272,10 +232,12 @@ class DutchieConnector(PosConnector):
 
     def locations(self) -> list[Location]:
         # No location yet: the only call that may use the session's default LocId/LspId.
-        path = self.endpoints.locations
-        data = self.call(path, None, {})
-        lsp = self._session.lsp_id if self._session is not None else None
-        return self._parsed(path, lambda rows: read_locations(rows, path, lsp_fallback=lsp), data)
+        def login_data() -> dict[str, Any] | None:
+            self._sessions.current()
+            session = self._sessions.session
+            return session.login_data if session is not None else None
+
+        return self._locations.find(lambda path: self.call(path, None, {}), login_data)
 
     def vendors(self, location: Location) -> list[Vendor]:
         rows = self._rows(self.endpoints.vendors, location, {"LocId": location.loc_id}, WireVendor)
@@ -292,7 +254,7 @@ class DutchieConnector(PosConnector):
         this is the one answer large enough for parsing to show: it runs beside a clerk who is scanning."""
         path = self.endpoints.products
         data = self.call(path, location, {"LspId": location.lsp_id}, progress=progress)
-        return self._parsed(path, parse_products, data)
+        return self._parsed(path, lambda rows: parse_products(rows, path), data)
 
     def packages_for_receipt(self, location: Location, receipt_id: int) -> list[Package]:
         # ReceiveInventoryHistoryId, never Id: with Id the Backoffice silently answers [].
@@ -347,7 +309,7 @@ class DutchieConnector(PosConnector):
             return parse_receipt_id(data)
         except ValueError as exc:
             # Result was true, so the receive landed; only its id is unreadable. Reconcile, never resend.
-            cause = MalformedResponse(detail=f"{path}: {_summarize(exc)}", endpoint=path)
+            cause = MalformedResponse(detail=f"{path}: {summarize(exc)}", endpoint=path)
             raise OutcomeUnknown(
                 "The POS accepted the receive but its answer had no receipt number. Intake will look "
                 "it up in receive history.",
@@ -375,7 +337,7 @@ class DutchieConnector(PosConnector):
             return parse(data)
         except ValueError as exc:  # pydantic's ValidationError is a ValueError
             raise MalformedResponse(
-                detail=self._scrub(f"{path}: {_summarize(exc)}"), endpoint=path
+                detail=self._scrub(f"{path}: {summarize(exc)}"), endpoint=path
             ) from None
 
     def call(
@@ -388,11 +350,13 @@ class DutchieConnector(PosConnector):
         progress: ProgressFn | None = None,
     ) -> Any:
         """One Backoffice call with every rule applied: the session block (LocId/LspId from
-        `location`), the envelope check, one re-login on a session refusal, and the write-safety rule
-        when `write`. Returns `Data`. Public for diagnostics and training (e.g. showing what the POS
-        says to a receive without Status); the contract methods above are built on it."""
-        for attempt in (1, 2):
-            session = self._current_session()
+        `location`), the envelope check, re-login on a session refusal (bounded, with backoff when the
+        fresh session is refused too), and the write-safety rule when `write`. Returns `Data`. Public for
+        diagnostics and training (e.g. showing what the POS says to a receive without Status); the
+        contract methods above are built on it."""
+        refused = 0
+        while True:
+            session = self._sessions.current()
             body = {**self._session_block(session, location), **payload}
             headers = {**APPNAME_HEADER, "Cookie": self._cookie_header(session)}
             resp = self._http.send(
@@ -400,18 +364,23 @@ class DutchieConnector(PosConnector):
             )
             try:
                 return self._open(resp, path, write=write)
-            except _SessionRefused as refused:
-                self._drop_session(session)
-                if attempt == 2:
-                    raise AuthenticationError(
-                        "The POS refused the session right after logging in again.",
-                        detail=self._scrub(f"{path}: {refused}"),
+            except _SessionRefused as exc:
+                self._sessions.drop(session)
+                refused += 1
+                if refused > self.retry.max_session_retries:
+                    raise SessionRejected(
+                        detail=self._scrub(f"{path}: refused {refused} sessions in a row: {exc}"),
                         endpoint=path,
+                        pos_message=exc.pos_message,
+                        status=resp.status_code,
                     ) from None
-                log.info("Session refused on %s; logging in again", path)
-        raise AssertionError("unreachable")
+                if refused > 1:
+                    # The session we had just logged in for was refused too: give the POS a moment.
+                    delay = self.retry.backoff(refused - 1, self._rng)
+                    self._http.wait(delay, "session", endpoint=path, pos_said=exc.pos_message)
+                log.info("Session refused on %s (%d); logging in again", path, refused)
 
-    def _cookie_header(self, session: _Session) -> str:
+    def _cookie_header(self, session: Session) -> str:
         """LLSession from our session plus whatever else the host set (e.g. Cloudflare's bot cookies).
 
         We write the header ourselves because a cached session has no jar entry, and an explicit Cookie
@@ -426,7 +395,7 @@ class DutchieConnector(PosConnector):
         return "; ".join([f"{SESSION_COOKIE}={session.cookie}", *others])
 
     @staticmethod
-    def _session_block(session: _Session, location: Location | None) -> dict[str, Any]:
+    def _session_block(session: Session, location: Location | None) -> dict[str, Any]:
         return {
             "SessionId": session.session_id,
             "LspId": location.lsp_id if location is not None else session.lsp_id,
@@ -436,158 +405,91 @@ class DutchieConnector(PosConnector):
         }
 
     def _open(self, resp: httpx.Response, path: str, *, write: bool) -> Any:
-        """The envelope's Data, or the right error for what the POS said."""
+        """The envelope's Data, or the right error for what the POS said.
+
+        The POS's words decide first (session, permission, rate, a refusal that proves nothing was
+        stored), then the status, then the envelope's Result."""
         status = resp.status_code
-        env, problem = _parse_envelope(resp)
-        if env is not None and not env.result:
-            message = self._scrub(env.message or "")
-            detail = f"{path}: HTTP {status}: {message or '(no message)'}"
-            refusal = _classify(message)
-            log.info("%s refused: HTTP %d: %s", path, status, message)
-            if refusal is _Refusal.SESSION or status == 401:
-                raise _SessionRefused(detail)
-            if refusal is _Refusal.PERMISSION or status == 403:
-                raise PermissionDenied(detail=detail, endpoint=path)
-            if refusal is _Refusal.RATE or status == 429:
-                raise RateLimited(detail=detail, endpoint=path, retry_after=self._retry_after(resp))
-            if status == 404:
-                raise NotFound(detail=detail, endpoint=path)
-            if status >= 500:
-                raise ServerError(detail=detail, endpoint=path)
-            if write:
-                raise ValidationRejected(message or "(no message)", detail=detail, endpoint=path)
-            if 400 <= status < 500:
-                raise InvalidRequest(detail=detail, endpoint=path)
-            raise ServerError(
-                f"The POS could not answer: {message}" if message else "",
-                detail=detail,
-                endpoint=path,
-            )
-        if status == 401:
-            raise _SessionRefused(f"{path}: HTTP 401")
-        if status == 429:
-            raise RateLimited(
-                detail=f"{path}: HTTP 429", endpoint=path, retry_after=self._retry_after(resp)
-            )
-        error = error_for_status(resp, endpoint=path)
-        if error is not None:
-            raise error
-        if env is None:
-            malformed = MalformedResponse(
-                detail=self._scrub(f"{path}: HTTP {status}, {problem}; starts {resp.text[:120]!r}"),
-                endpoint=path,
-            )
-            if write:
-                raise OutcomeUnknown(
-                    "The receive was sent but the answer could not be read. Intake will check whether "
-                    "it landed.",
-                    cause=malformed,
-                    detail=malformed.detail,
-                    endpoint=path,
-                )
-            raise malformed
-        return env.data
-
-    @staticmethod
-    def _retry_after(resp: httpx.Response) -> float:
-        seconds = parse_retry_after(resp.headers.get("Retry-After"))
-        return 5.0 if seconds is None else seconds
-
-    # ------------------------------------------------------------ session
-
-    def _current_session(self) -> _Session:
-        with self._lock:
-            if self._session is None:
-                self._session = self._cached_session() or self._fresh_login()
-            return self._session
-
-    def _drop_session(self, session: _Session) -> None:
-        with self._lock:
-            if self._session is session:
-                self._session = None
-            self._cache_call("clear")
-
-    def _cached_session(self) -> _Session | None:
-        text = self._cache_call("load")
-        if not text:
-            return None
-        try:
-            return _Session.loads(text)
-        except (ValueError, KeyError, TypeError):
-            log.warning("Ignoring an unreadable cached session for %s", self._credentials.username)
-            self._cache_call("clear")
-            return None
-
-    def _cache_call(self, op: str, value: str | None = None) -> str | None:
-        """The cache is a convenience: a broken keyring must not stop a receive, so its failures are
-        logged (by type only) and otherwise ignored."""
-        if self._cache is None:
-            return None
-        try:
-            if op == "load":
-                return self._cache.load(self.session_key)
-            if op == "save":
-                assert value is not None
-                self._cache.save(self.session_key, value)
-            else:
-                self._cache.clear(self.session_key)
-        except Exception as exc:  # any keyring backend error
-            log.warning("Session cache %s failed: %s", op, type(exc).__name__)
-        return None
-
-    def _fresh_login(self) -> _Session:
-        """Log in with the password. Nothing of this request or its response is ever logged: the
-        Backoffice echoes the password back on a failed login."""
-        path = self.endpoints.login
-        body = {
-            "Username": self._credentials.username,
-            "Password": self._credentials.password,
-            "RememberMe": True,
+        env, problem = parse_envelope(resp)
+        if env is not None and env.result and status < 300:
+            return env.data
+        message = self._scrub(failure_message(resp, env))
+        detail = f"{path}: HTTP {status}: {message or problem or '(no message)'}"
+        common: dict[str, Any] = {
+            "detail": detail,
+            "endpoint": path,
+            "pos_message": message,
+            "status": status,
         }
-        resp = self._http.send("POST", path, json=body, headers=APPNAME_HEADER, idempotent=True)
-        status = resp.status_code
-        env, problem = _parse_envelope(resp)
-        if env is not None and not env.result:
-            message = self._scrub(env.message or "")
-            detail = f"{path}: HTTP {status}: {message or '(no message)'}"
-            if _classify(message) is _Refusal.RATE or status == 429:
-                raise RateLimited(detail=detail, endpoint=path, retry_after=self._retry_after(resp))
-            if status >= 500:
-                raise ServerError(detail=detail, endpoint=path)
-            raise AuthenticationError(detail=detail, endpoint=path)
-        error = error_for_status(resp, endpoint=path)
+        refusal = refusals.classify(message)
+        if message or status >= 300:
+            log.info("%s refused: HTTP %d: %s", path, status, message or problem)
+        if refusal is refusals.Refusal.SESSION or status == 401:
+            raise _SessionRefused(detail, message)
+        if refusal is refusals.Refusal.PERMISSION or status == 403:
+            raise PermissionDenied(**common)
+        if refusal is refusals.Refusal.RATE or status == 429:
+            raise rate_limited(
+                resp, endpoint=path, detail=detail, message=message, words=DUTCHIE_WORDS
+            )
+        if status == 404:
+            raise NotFound(**common)
+        if write:
+            return self._write_failure(resp, path, env, refusal, common)
+        if refusal is refusals.Refusal.NOT_FOUND:
+            raise NotFound(
+                **common
+            )  # e.g. "Location not found": an id of another tenant or dialect
+        if refusal is refusals.Refusal.INVALID:
+            raise InvalidRequest(**common)
+        if env is not None and not env.result and status < 300:
+            raise ServerError(f"Dutchie could not answer: “{message}”" if message else "", **common)
+        if 400 <= status < 500:
+            raise InvalidRequest(**common)
+        error = error_for_status(resp, endpoint=path, message=message, words=DUTCHIE_WORDS)
         if error is not None:
+            error.detail = detail
             raise error
-        if env is None:
-            raise MalformedResponse(detail=f"{path}: HTTP {status}, {problem}", endpoint=path)
-        try:
-            data = read_login(env.data, path)
-        except ValueError as exc:
-            raise MalformedResponse(detail=f"{path}: {_summarize(exc)}", endpoint=path) from None
-        cookie = resp.cookies.get(SESSION_COOKIE) or data.session_id
-        # The session cookie lives in one place (our session, cached), not also in httpx's jar.
-        self._client.cookies.delete(SESSION_COOKIE)
-        session = _Session(
-            session_id=data.session_id,
-            cookie=cookie,
-            user_id=data.user_id,
-            org_id=data.org_id,
-            lsp_id=data.lsp_id,
-            loc_id=data.loc_id,
-            user_name=data.user_name or self._credentials.username,
+        raise MalformedResponse(
+            detail=self._scrub(f"{path}: HTTP {status}, {problem}; starts {resp.text[:120]!r}"),
+            endpoint=path,
+            status=status,
         )
-        self._cache_call("save", session.dumps())
-        log.info("Logged in to %s as %s", self._client.base_url.host, self._credentials.username)
-        return session
+
+    def _write_failure(
+        self,
+        resp: httpx.Response,
+        path: str,
+        env: Any,
+        refusal: refusals.Refusal | None,
+        common: dict[str, Any],
+    ) -> Any:
+        """A write that did not succeed: a refusal when the answer proves nothing was stored, else
+        OutcomeUnknown (the caller reconciles against receive history; nothing is sent again blindly)."""
+        status = resp.status_code
+        message = common["pos_message"]
+        if refusal in refusals.INPUT_REFUSALS or (
+            env is not None and not env.result and status < 500
+        ):
+            kept = {k: v for k, v in common.items() if k != "pos_message"}
+            raise ValidationRejected(message or "(no message)", **kept)
+        if 400 <= status < 500:
+            raise InvalidRequest(**common)
+        problem = "could not be read" if env is None else "was an error without a reason"
+        cause: Any = (
+            MalformedResponse(**common) if env is None and status < 300 else ServerError(**common)
+        )
+        raise OutcomeUnknown(
+            f"The receive was sent but the answer {problem}. Intake will check whether it landed.",
+            cause=cause,
+            detail=common["detail"]
+            if status >= 300
+            else self._scrub(f"{path}: HTTP {status}; starts {resp.text[:120]!r}"),
+            endpoint=path,
+        )
 
     def _scrub(self, text: str) -> str:
-        secrets = [self._credentials.password]
-        session = self._session
-        if session is not None:
-            secrets += [session.session_id, session.cookie]
-        for secret in sorted(filter(None, secrets), key=len, reverse=True):
-            text = text.replace(secret, "***")
-        return text
+        return self._sessions.scrub(text) if hasattr(self, "_sessions") else text
 
 
 __all__ = ["MOVE_HINT", "DutchieConnector"]

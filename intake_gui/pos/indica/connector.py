@@ -9,13 +9,15 @@ What IndicaOnline can and cannot do for Intake, and why:
 - count: `room_quantities` reads the office inventory and each product's active packages, oldest check-in
   first (FIFO). Package detail is a PRO-plan feature: on other plans the count still works, without dates.
 - errors: 400 (a malformed id or limit) is InvalidRequest and 404 (a valid id that names nothing) is NotFound;
-  they are kept apart because one is our bug and the other is stale data.
+  they are kept apart because one is our bug and the other is stale data. Every read outlasts 500s, 408s
+  and dropped connections, and waits out rate refusals, through `pos.http` like every POS.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import random
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -37,6 +39,7 @@ from intake_gui.domain.models import (
     SellableItem,
     Vendor,
 )
+from intake_gui.pos.answers import error_for_status
 from intake_gui.pos.base import Capabilities, PosConnector, ProgressFn
 from intake_gui.pos.errors import (
     InvalidRequest,
@@ -45,11 +48,14 @@ from intake_gui.pos.errors import (
     NotSupported,
     PermissionDenied,
 )
-from intake_gui.pos.http import HttpSession, RetryPolicy, error_for_status
+from intake_gui.pos.http import HttpSession, RetryPolicy
 from intake_gui.pos.indica import endpoints as E
 from intake_gui.pos.indica import wire as W
-from intake_gui.pos.pacer import shared_pacer
+from intake_gui.pos.indica.words import INDICA_WORDS
+from intake_gui.pos.pacer import Pacer, shared_pacer
+from intake_gui.pos.rate_window import StatedLimit
 from intake_gui.pos.transport import TransportKind, build_http_client
+from intake_gui.pos.waits import WaitFn
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +103,7 @@ def _pos_message(resp: httpx.Response) -> str:
 
 class IndicaConnector(PosConnector):
     kind = PosKind.INDICA
+    words = INDICA_WORDS
     capabilities = Capabilities(
         receive=False,
         verify_packages=False,
@@ -120,36 +127,80 @@ class IndicaConnector(PosConnector):
         rate_per_minute: int = 60,
         retry: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: Callable[[], float] = random.random,
+        pacer: Pacer | None = None,
+        on_wait: WaitFn | None = None,
     ) -> None:
         self._client = build_http_client(
             base_url, timeout=timeout, transport_kind=transport_kind, transport=transport
         )
         self._client.headers[header_name] = api_key
         digest = hashlib.sha256(api_key.encode()).hexdigest()[:16]
-        pacer = shared_pacer(f"indica:{base_url}:{digest}", rate_per_minute)
-        self._http = HttpSession(self._client, pacer=pacer, retry=retry, sleep=sleep)
+        if pacer is None and rate_per_minute > 0:
+            pacer = shared_pacer(f"indica:{base_url}:{digest}", rate_per_minute)
+        self._api_key = api_key
+        self._http = HttpSession(
+            self._client,
+            pacer=pacer,
+            retry=retry,
+            sleep=sleep,
+            clock=clock,
+            rng=rng,
+            scrub=self._scrub,
+            on_wait=on_wait,
+        )
         self._catalog: dict[int, W.IndicaProduct] | None = None
         self._package_detail: dict[int, W.IndicaPackage] = {}
         self._packages_forbidden = False
 
+    @property
+    def on_wait(self) -> WaitFn | None:
+        """Told before and after every wait (rate limit, pacing, retry); see `pos.waits`."""
+        return self._http.on_wait
+
+    @on_wait.setter
+    def on_wait(self, listener: WaitFn | None) -> None:
+        self._http.on_wait = listener
+
+    @property
+    def on_response(self) -> Callable[[httpx.Response], None] | None:
+        """Sees every HTTP answer, retried ones included (for `intake doctor`); see `pos.http`."""
+        return self._http.on_response
+
+    @on_response.setter
+    def on_response(self, observer: Callable[[httpx.Response], None] | None) -> None:
+        self._http.on_response = observer
+
+    @property
+    def stated_limit(self) -> StatedLimit | None:
+        """The request limit the POS stated for this login so far (for `intake doctor`), or None."""
+        return self._http.stated_limit
+
     # -- plumbing -----------------------------------------------------------------------------------
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._api_key, "***") if self._api_key else text
 
     def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         resp = self._http.send("GET", path, params=params, idempotent=True)
         if resp.status_code >= 300:
-            message = _pos_message(resp)
-            err = error_for_status(resp, endpoint=path, message=message)
+            message = self._scrub(_pos_message(resp))
+            err = error_for_status(resp, endpoint=path, message=message, words=INDICA_WORDS)
             assert err is not None
+            common: dict[str, Any] = {
+                "detail": err.detail,
+                "endpoint": path,
+                "pos_message": message,
+                "status": resp.status_code,
+            }
             if isinstance(err, InvalidRequest):
                 raise InvalidRequest(
                     f"IndicaOnline refused the request as malformed: {message or resp.status_code}",
-                    detail=err.detail,
-                    endpoint=path,
+                    **common,
                 )
             if isinstance(err, NotFound) and message:
-                raise NotFound(
-                    f"IndicaOnline has no such record: {message}", detail=err.detail, endpoint=path
-                )
+                raise NotFound(f"IndicaOnline has no such record: {message}", **common)
             raise err
         try:
             return resp.json()
