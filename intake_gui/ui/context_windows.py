@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
 from intake_gui.domain.models import Location
+from intake_gui.ui.screen_fit import show_fitted
 
 if TYPE_CHECKING:
     from intake_gui.ui.count_window import CountWindow
@@ -48,6 +49,7 @@ class ContextWindowsMixin(_Base):
                 self.services, parent=self, scheduler=self.scheduler
             )
             close_on_escape(self.history_window)
+            show_fitted(self.history_window, self.history_window.size())
         window = self.history_window
         window.show()
         window.raise_()
@@ -68,6 +70,7 @@ class ContextWindowsMixin(_Base):
                 window.deleteLater()
             window = CountWindow(self.services, parent=self)
             self.count_window = window
+            show_fitted(window, window.size())
         window.show()
         window.raise_()
         window.activateWindow()

@@ -7,7 +7,8 @@ one's text with its size, the way a person would notice it on screen:
 * a label that does not wrap must be as wide as its text (its `minimumSizeHint`), and as tall as one line;
 * a label that wraps must be as tall as its text needs at its width (`heightForWidth`);
 * a button, check box or radio button must be as wide as its text and indicator (`sizeHint`, minus the slack the
-  style's padding allows before a letter is lost), and as tall as its text.
+  style's padding allows before a letter is lost), and as tall as its text;
+* no widget may reach past its parent's edge (a row of controls wider than its window is cut there).
 
 What the clerk can scroll to is not cut off: a widget inside a scroll area is judged against its own rectangle,
 not the viewport's. Text a widget elides on purpose (with "…", the tooltip holding the rest) declares it with
@@ -98,6 +99,9 @@ def _plain(text: str, rich: bool) -> str:
 
 
 def _check(widget: QWidget) -> Clip | None:
+    overflow = _overflow(widget)
+    if overflow is not None:
+        return overflow
     if widget.property(ELIDES_PROPERTY) or isinstance(widget, QAbstractScrollArea):
         return None
     if isinstance(widget, QLabel):
@@ -105,6 +109,38 @@ def _check(widget: QWidget) -> Clip | None:
     if isinstance(widget, (QPushButton, QCheckBox, QRadioButton)):
         return _check_button(widget)
     return None
+
+
+def _overflow(widget: QWidget) -> Clip | None:
+    """A widget that reaches past its parent's edge is cut there, whatever it shows (a row of buttons wider
+    than its window). Scroll areas' contents are meant to reach past their viewport, and are skipped."""
+    parent = widget.parentWidget()
+    if widget.isWindow() or parent is None or _scrolled(widget):
+        return None
+    geometry = widget.geometry()
+    over_w = geometry.right() - (parent.width() - 1)
+    over_h = geometry.bottom() - (parent.height() - 1)
+    if over_w <= 2 and over_h <= 2:
+        return None
+    text = getattr(widget, "text", lambda: "")
+    words = text() if callable(text) else ""
+    return _clip(
+        widget,
+        f"reaches past its parent's edge {words}".strip(),
+        (parent.width() - geometry.x(), parent.height() - geometry.y()),
+        (geometry.width(), geometry.height()),
+    )
+
+
+def _scrolled(widget: QWidget) -> bool:
+    """Inside a scroll area's viewport (its content scrolls), or one of a scroll area's own parts."""
+    w: QWidget | None = widget
+    while w is not None and not w.isWindow():
+        parent = w.parentWidget()
+        if isinstance(parent, QAbstractScrollArea) or isinstance(w, QAbstractScrollArea):
+            return True
+        w = parent
+    return False
 
 
 def _check_label(label: QLabel) -> Clip | None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QWindow
+from PySide6.QtGui import QCloseEvent, QWindow
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -44,6 +44,7 @@ from intake_gui.ui.catalog_schedule import CatalogScheduleMixin
 from intake_gui.ui.context_windows import HISTORY_MODULE, ContextWindowsMixin
 from intake_gui.ui.dialogs.login_dialog import LoginDialog
 from intake_gui.ui.dialogs.resume_dialog import ResumeDialog
+from intake_gui.ui.screen_fit import show_fitted
 from intake_gui.ui.station_menus import CALIBRATION_MODULE, COUNT_SHORTCUT, MenusMixin, pos_name
 from intake_gui.ui.station_startup import SANDBOX_BANNER, StartupMixin
 from intake_gui.ui.station_status_bar import StationStatusBar
@@ -223,20 +224,7 @@ class MainWindow(StartupMixin, MenusMixin, ContextWindowsMixin, CatalogScheduleM
     def show_on_screen(self) -> None:
         """Show the window sized to the screen it opens on: maximised on the screens stations have (a
         1366×768 laptop, a 1024×600 netbook, 1920×1080 at 150 %), a roomy window centred on a large one."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        available = screen.availableGeometry()
-        preferred = QSize(*PREFERRED_SIZE)
-        if available.width() <= preferred.width() or available.height() <= preferred.height():
-            # The geometry too, not only the maximised state: without a window manager (kiosk sessions,
-            # Xvfb) nobody acts on the state, and the window would keep a size bigger than the screen.
-            self.setGeometry(available)
-            self.showMaximized()
-            return
-        self.resize(preferred)
-        frame = self.frameGeometry()
-        frame.moveCenter(available.center())
-        self.move(frame.topLeft())
-        self.show()
+        show_fitted(self, QSize(*PREFERRED_SIZE))
 
     def _locations_shown(self, _locations: object) -> None:
         if self._interactive:

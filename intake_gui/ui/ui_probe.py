@@ -8,8 +8,9 @@ the app polls that folder for a file `request` (any content; its text is echoed 
 
 The state holds: the screen's available geometry and scale, the main window's frame and whether its status
 bar lies inside the screen, the wizard's step, the focused widget (class, object name, text, accessible name,
-the page it is on), the visible top-level windows, the verification lights, and every clipped text
-(`layout_check.find_clipped`) in each visible top-level window.
+checked state, the current row of a list or table, the page it is on), the page's status line, the visible top-level windows, the verification lights, every clipped text
+(`layout_check.find_clipped`) and every Alt+letter clash (`keyboard_check.mnemonic_clashes`, the wizard judged
+on its current page) in each visible top-level window.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtCore import QObject, QPoint, QRect, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QApplication,
     QLabel,
     QLineEdit,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake_gui.ui.keyboard_check import mnemonic_clashes
 from intake_gui.ui.layout_check import find_clipped
 
 log = logging.getLogger(__name__)
@@ -82,6 +85,9 @@ def _rect(r: QRect) -> list[int]:
 def _text(widget: QWidget) -> str:
     if isinstance(widget, (QLabel, QAbstractButton, QLineEdit)):
         return widget.text()
+    if isinstance(widget, QAbstractItemView):
+        current = widget.currentIndex()
+        return str(current.data() or "") if current.isValid() else ""
     return ""
 
 
@@ -97,15 +103,28 @@ def _page_of(widget: QWidget | None) -> str:
 def describe_widget(widget: QWidget | None) -> dict[str, Any] | None:
     if widget is None:
         return None
+    checkable = isinstance(widget, QAbstractButton) and widget.isCheckable()
     return {
         "class": type(widget).__name__,
         "name": widget.objectName(),
+        "checked": widget.isChecked() if checkable else None,
         "text": _text(widget),
         "accessible": widget.accessibleName(),
         "window": widget.window().windowTitle(),
         "page": _page_of(widget),
         "rect": _rect(QRect(widget.mapTo(widget.window(), QPoint(0, 0)), widget.size())),
     }
+
+
+def _page_status(wizard: Any) -> str:
+    page = wizard.stack.currentWidget() if wizard is not None else None
+    status = getattr(page, "status", None)
+    return status.text() if isinstance(status, QLabel) and status.isVisible() else ""
+
+
+def _clashes(top: QWidget, wizard: Any) -> dict[str, list[str]]:
+    page = wizard.stack.currentWidget() if wizard is not None and wizard.window() is top else None
+    return mnemonic_clashes(top, page)
 
 
 def snapshot(window: QMainWindow) -> dict[str, Any]:
@@ -138,6 +157,7 @@ def snapshot(window: QMainWindow) -> dict[str, Any]:
         },
         "step": step,
         "stack_page": _page_of(wizard.stack.currentWidget()) if wizard is not None else "",
+        "page_status": _page_status(wizard),
         "focus": describe_widget(focus),
         "active_window": active.windowTitle() if active is not None else "",
         "windows": [
@@ -146,4 +166,7 @@ def snapshot(window: QMainWindow) -> dict[str, Any]:
         ],
         "lights": lights,
         "clipped": [clip.as_dict() for w in tops for clip in find_clipped(w)],
+        "mnemonic_clashes": {
+            w.windowTitle(): clashes for w in tops if (clashes := _clashes(w, wizard))
+        },
     }

@@ -352,9 +352,11 @@ class IntakeApp:
         return self.wait_log(r"Embedded sandbox started at (\S+)").group(1)
 
     def admin(self) -> Any:
-        from intake_gui.sandbox.admin_client import AdminClient
+        from intake_gui.sandbox.admin_client import (
+            SandboxAdmin,
+        )  # [screens] was AdminClient: no such name
 
-        return AdminClient(self.sandbox_url())
+        return SandboxAdmin(self.sandbox_url())
 
     def screenshot(self, name: str) -> Path:
         return self.x.screenshot(name)
@@ -396,8 +398,11 @@ def _entry_point() -> Path:
     return exe
 
 
-def launch(x: XServer, home: Path, **settings: Any) -> IntakeApp:
+def launch(
+    x: XServer, home: Path, env_extra: dict[str, str] | None = None, **settings: Any
+) -> IntakeApp:
     env = x.env()
+    env.update(env_extra or {})  # [screens] e.g. QT_SCALE_FACTOR=1.5
     env.update(
         INTAKE_HOME=str(home),
         PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
@@ -436,8 +441,8 @@ save_settings(app_paths(), StationSettings(**values))
 def start_intake(tmp_path: Path) -> Iterator[Callable[..., IntakeApp]]:
     apps: list[IntakeApp] = []
 
-    def start(x: XServer, **settings: Any) -> IntakeApp:
-        app = launch(x, tmp_path / f"intake-home-{len(apps)}", **settings)
+    def start(x: XServer, env_extra: dict[str, str] | None = None, **settings: Any) -> IntakeApp:
+        app = launch(x, tmp_path / f"intake-home-{len(apps)}", env_extra, **settings)
         apps.append(app)
         return app
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake_gui.ui.dialogs.dialog_parts import fit_to_width, path_field
 from intake_gui.ui.dialogs.settings_dialog import CALIBRATION_MODULE
 
 
@@ -97,12 +98,14 @@ class WelcomeDialog(QDialog):
         self.calibrate_button.clicked.connect(self.calibrate_requested.emit)
         layout.addWidget(self.calibrate_button)
 
-        where_text = "<br>".join(f"<b>{name}:</b> {path}" for name, path in where.items())
-        where_label = QLabel(f"Where Intake keeps things:<br>{where_text}")
+        where_label = QLabel("Where Intake keeps things (Help > Open data folder opens it later):")
         where_label.setObjectName("hint")
         where_label.setWordWrap(True)
-        where_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(where_label)
+        where_form = QFormLayout()
+        for name, path in where.items():
+            where_form.addRow(f"{name}:", path_field(path))
+        layout.addLayout(where_form)
 
         self.error = QLabel("")
         self.error.setObjectName("status_line")
@@ -120,6 +123,7 @@ class WelcomeDialog(QDialog):
         self.resize(640, 0)
 
     def showEvent(self, event: QShowEvent) -> None:
+        fit_to_width(self, 680)
         super().showEvent(event)
         self.start_button.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
