@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from intake_gui.store.paths import AppPaths, app_paths
 from intake_gui.store.settings import StationSettings, load_settings
-from intake_gui.ui.button_keys import ButtonKeys, give_enter_to_buttons
+from intake_gui.ui.button_keys import ButtonKeys
 from intake_gui.ui.catalog_schedule import CatalogScheduleMixin
 from intake_gui.ui.context_windows import HISTORY_MODULE, ContextWindowsMixin
 from intake_gui.ui.dialogs.login_dialog import LoginDialog
@@ -186,7 +186,6 @@ class MainWindow(StartupMixin, MenusMixin, ContextWindowsMixin, CatalogScheduleM
         self._build_status_bar()
         self._build_menus()
         self.button_keys = ButtonKeys(self)
-        give_enter_to_buttons(self.wizard, self.button_keys)
         self.wizard.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.wizard.catalog_progress.connect(self._catalog_progress)
         self.wizard.catalog_state.connect(self.catalog_label.setText)
@@ -199,6 +198,7 @@ class MainWindow(StartupMixin, MenusMixin, ContextWindowsMixin, CatalogScheduleM
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusWindowChanged.connect(self._active_window_changed)
+            self.button_keys.watch(app, self.wizard)
             self._focus_app = app
 
     # ---- chrome ----------------------------------------------------------------------------------
@@ -211,13 +211,20 @@ class MainWindow(StartupMixin, MenusMixin, ContextWindowsMixin, CatalogScheduleM
         self.connection_label = bar.connection_label
         self.sync_alert = bar.sync_alert
         self.sync_alert.linkActivated.connect(lambda _link: self.open_sync_status())
-        # Record helper: "shared record: up to date / N waiting / offline since 10:42" (hidden when not set up).
+        self.shared_record_label: QLabel | None = None
+        """Record helper's "shared record: up to date / N waiting / offline since 10:42" (hidden when not set
+        up). Made with the first context: its module imports the shared record's client, which the first
+        paint must not wait for (the context's worker imports it; see `_open_services`)."""
+
+    def _add_shared_record_status(self) -> None:
+        if self.shared_record_label is not None:
+            return
         from intake_gui.ui.history_record_status import SharedRecordLabel
 
         self.shared_record_label = SharedRecordLabel(
             lambda: self.services.ctx if self.services is not None else None
         )
-        bar.addPermanentWidget(self.shared_record_label)
+        self.statusBar().addPermanentWidget(self.shared_record_label)
 
     # ---- size and place ----------------------------------------------------------------------------
 
@@ -298,4 +305,5 @@ class MainWindow(StartupMixin, MenusMixin, ContextWindowsMixin, CatalogScheduleM
         app, self._focus_app = self._focus_app, None
         if app is not None:
             app.focusWindowChanged.disconnect(self._active_window_changed)
+            self.button_keys.unwatch(app)
         event.accept()

@@ -115,6 +115,7 @@ class StartupMixin(_Base):
             # Modules the GUI thread needs right after this, imported here instead of there.
             pos_name(ctx.pos_kind)
             importlib.import_module("intake_gui.ui.sync_status")
+            importlib.import_module("intake_gui.ui.history_record_status")
         except BaseException:
             ctx.close()
             raise
@@ -141,6 +142,7 @@ class StartupMixin(_Base):
         )
         self.setWindowTitle(f"Intake — {ctx.station} — {where}")
         self.connection_label.setText(f"{where} · {ctx.clerk} @ {ctx.station}")
+        self._add_shared_record_status()
         self.wizard.attach(self.services, ctx.settings)
         self._update_account_actions()
         self._start_scheduler()

@@ -254,25 +254,27 @@ class VerificationPanel(QWidget):
         self.next_check.setObjectName("hint")
         self.next_check.setWordWrap(True)
 
-        self.cards: dict[LightKind, LightCard] = {kind: LightCard(kind) for kind in LIGHT_ORDER}
-        self.cards_row = QHBoxLayout()
-        self.cards_row.setSpacing(12)
-        self.cards_row.setContentsMargins(0, 0, 0, 0)
-        for kind in LIGHT_ORDER:
-            card = self.cards[kind]
-            # Top-aligned: a confirmed light stays a short card beside a long diagnosis, not an empty box.
-            self.cards_row.addWidget(card, 1, Qt.AlignmentFlag.AlignTop)
-            card.lines_button.toggled.connect(lambda _on: self._share_the_row())
-        holder = QWidget()
-        holder.setObjectName("lights")
-        holder.setLayout(self.cards_row)
-        self.cards_area = QScrollArea()
+        # The scroll area and its holder first, then the cards made straight into it: reparenting finished
+        # cards (their tables and all) into a scroll area polishes every one of their widgets a second time.
+        self.cards_area = QScrollArea(self)
         self.cards_area.setObjectName("lights_area")
-        self.cards_area.setWidget(holder)
         self.cards_area.setWidgetResizable(True)
         self.cards_area.setFrameShape(QFrame.Shape.NoFrame)
         self.cards_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.cards_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        holder = QWidget()
+        holder.setObjectName("lights")
+        self.cards_row = QHBoxLayout(holder)
+        self.cards_row.setSpacing(12)
+        self.cards_row.setContentsMargins(0, 0, 0, 0)
+        self.cards_area.setWidget(holder)
+        self.cards: dict[LightKind, LightCard] = {}
+        for kind in LIGHT_ORDER:
+            card = LightCard(kind, holder)
+            self.cards[kind] = card
+            # Top-aligned: a confirmed light stays a short card beside a long diagnosis, not an empty box.
+            self.cards_row.addWidget(card, 1, Qt.AlignmentFlag.AlignTop)
+            card.lines_button.toggled.connect(lambda _on: self._share_the_row())
 
         self.check_button = QPushButton("&Check again (F5)")
         self.check_button.setShortcut(QKeySequence("F5"))
