@@ -10,6 +10,7 @@ for reviewing the look; the script fails loudly if a page does not reach the sta
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -33,13 +34,27 @@ def main(argv: list[str] | None = None) -> int:
         help="window size WxH (default %(default)s)",
     )
     args = parser.parse_args(argv)
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    size = tuple(int(n) for n in args.size.lower().split("x"))
     os.environ["INTAKE_HOME"] = tempfile.mkdtemp(prefix="intake-screens-")
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+        # An offscreen screen of the station's size: the window sizes itself to it as on a real station
+        # (maximised), and the density follows its height (offscreen's own screen is 800×600).
+        screen = Path(os.environ["INTAKE_HOME"]) / "screen.json"
+        screen.write_text(
+            json.dumps(
+                {
+                    "screens": [
+                        {"name": "station", "width": size[0], "height": size[1], "logicalDpi": 96}
+                    ]
+                }
+            ),
+            encoding="utf-8",
+        )
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
     for var in ("INTAKE_API_BASE", "INTAKE_USERNAME", "INTAKE_PASSWORD"):
         os.environ.pop(var, None)
     sys.path.insert(0, str(REPO))
     args.out.mkdir(parents=True, exist_ok=True)
-    size = tuple(int(n) for n in args.size.lower().split("x"))
     return Shooter(args.out, large_type=args.large_type, size=(size[0], size[1])).run()
 
 
@@ -52,10 +67,7 @@ class Shooter:
         self.out = out
         self.size = size
         self.app = create_application()
-        # The density a station with this screen gets (the offscreen platform's own screen is 800×600).
-        from intake_gui.ui.theme import COMPACT_BELOW_HEIGHT
-
-        apply_theme(self.app, large_type=large_type, compact=size[1] < COMPACT_BELOW_HEIGHT)
+        apply_theme(self.app, large_type=large_type)
         self.app.setWindowIcon(app_icon())
         self.settings = StationSettings(
             first_run_done=True,
@@ -79,7 +91,6 @@ class Shooter:
             settings=settings,  # type: ignore[arg-type]
             context_factory=lambda **kw: open_context(sandbox_config=SandboxConfig(), **kw),
         )
-        window.resize(*self.size)
         return window
 
     # ---- plumbing --------------------------------------------------------------------------------
@@ -145,7 +156,7 @@ class Shooter:
         from intake_gui.store.paths import app_paths
         from intake_gui.ui.dialogs.welcome_dialog import WelcomeDialog
 
-        self.window.show()
+        self.window.show_on_screen()
         dialog = WelcomeDialog(
             self.settings.station_name, data_locations(app_paths()), parent=self.window
         )
@@ -158,7 +169,7 @@ class Shooter:
         from intake_gui.domain.wizard_flow import Step
 
         w, wiz = self.window, self.wizard
-        w.show()
+        w.show_on_screen()
         w.start()
         self.wait("locations", lambda: bool(wiz.location_page.locations))
         self.wait("start-up check", lambda: w.recovery is not None)
@@ -267,7 +278,6 @@ class Shooter:
 
         # Tools > Shelf count: the Sales Floor counted against the POS, two products scanned.
         count = w.open_count()
-        count.resize(*self.size)
         self.wait("count locations", lambda: bool(count.locations))
         count.set_location(1989)
         self.wait(
@@ -293,7 +303,7 @@ class Shooter:
     def indica_tour(self) -> None:
         """IndicaOnline has no receive API: the station says so on its first screen and offers Shelf count."""
         w = self.window
-        w.show()
+        w.show_on_screen()
         w.start()
         self.wait("IndicaOnline connection", lambda: w.services is not None)
         self.wait("start-up check", lambda: w.recovery is not None)

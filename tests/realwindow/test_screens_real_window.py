@@ -210,7 +210,7 @@ def test_every_control_of_the_products_page_is_reached_by_tab_and_pressed_by_spa
     names = [name for name, _text in seen]
     texts = " | ".join(text for _name, text in seen)
     assert names[-1] == "title_edit", f"Tab did not come back round to the title: {seen}"
-    for control in ("Import manifest", "Blind count", "Tag, lot, expiry", "Back", "Next"):
+    for control in ("Import manifest", "Blind count", "Tag/lot/expiry", "Back", "Next"):
         assert control in texts, f"Tab never reached {control!r}: {seen}"
     assert "LinesTableView" in names and "catalog_search" in names, seen
 

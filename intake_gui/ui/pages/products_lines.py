@@ -151,7 +151,7 @@ class LinesTableMixin(_Base):
             self.load_manifest_file(path)
 
     def load_manifest_file(self, path: str) -> None:
-        self.say("Reading the manifest…", "info")
+        self._show_outcome_text("Reading the manifest…", "info")
         start_worker(
             read_manifest, path, on_returned=self.load_manifest, on_errored=self._manifest_failed
         )
@@ -168,7 +168,9 @@ class LinesTableMixin(_Base):
             text += f"; {plural(bad, 'row')} could not be read: " + "; ".join(
                 f"row {e.row}: {e.message}" for e in manifest.errors[:3]
             )
-        self.say(text + ".", "bad" if bad else "good")
+        # On the scan line, with the scans: it is what just happened to the lines (and the page keeps its
+        # status line for what stands in the way of Review).
+        self._show_outcome_text(text + ".", "bad" if bad else "good")
         self.audit.emit(
             "manifest_loaded",
             {
@@ -180,7 +182,7 @@ class LinesTableMixin(_Base):
         )
 
     def _manifest_failed(self, exc: BaseException) -> None:
-        self.say(f"✖ The manifest could not be read: {exc}", "bad")
+        self._show_outcome_text(f"✖ The manifest could not be read: {exc}", "bad")
 
     def variances_missing_reason(self) -> list[Row]:
         return self.session.variances_missing_reason() if self.session is not None else []

@@ -27,10 +27,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -54,7 +52,7 @@ from intake_gui.ui.pages.products_scanning import (
     product_text,
     qty_text,
 )
-from intake_gui.ui.theme import repolish
+from intake_gui.ui.theme import density, repolish
 from intake_gui.ui.wording import plural
 
 if TYPE_CHECKING:
@@ -193,7 +191,7 @@ class ProductsPage(ScanFeedbackMixin, LinesTableMixin, Page):
         self.totals = QLabel("No lines yet.")
         self.totals.setObjectName("subheading")
         self.totals.setWordWrap(True)
-        self.details_check = QCheckBox("Tag, lot, expiry columns")
+        self.details_check = QCheckBox("Tag/lot/expiry")
         self.details_check.setToolTip(
             "Package tag, lot and expiry columns: shown by themselves once a line has any of them"
         )
@@ -204,51 +202,9 @@ class ProductsPage(ScanFeedbackMixin, LinesTableMixin, Page):
         frame_layout.addLayout(totals_row)
         body.addWidget(self.scan_frame, 5)
 
-        # ---- search column
-        search_box = QWidget()
-        search_box.setMaximumWidth(400)
-        search_col = QVBoxLayout(search_box)
-        search_col.setContentsMargins(0, 0, 0, 0)
-        search_col.setSpacing(4)
-        search_label = QLabel("&Search the catalog (Ctrl+F):")
-        search_label.setWordWrap(True)
-        self.search = QLineEdit()
-        self.search.setObjectName("catalog_search")
-        self.search.setPlaceholderText("Name, brand, SKU or barcode")
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search the catalog")
-        search_label.setBuddy(self.search)
-        self.search.textChanged.connect(self.run_search)
-        self.search.returnPressed.connect(self.pick_result)
-        self.search.installEventFilter(self)
+        # ---- search column (products_scanning: it belongs with the search)
+        search_box = self._build_search_column()
         self.title_edit.installEventFilter(self)
-        self.results = QListWidget()
-        self.results.setUniformItemSizes(True)
-        self.results.setAccessibleName("Catalog matches")
-        self.results.itemActivated.connect(lambda _item: self.pick_result())
-        self.results.currentItemChanged.connect(lambda *_: self._update_map_button())
-        self.no_match = QLabel("")
-        self.no_match.setObjectName("hint")
-        self.no_match.setWordWrap(True)
-        self.no_match.setVisible(False)
-        self.map_button = QPushButton()
-        self.map_button.setObjectName("primary")
-        # Names the SKU, not the product: a long name must not widen the window, and same-named products differ
-        # by SKU. The tooltip has the name.
-        self.map_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.map_button.setVisible(False)
-        self.map_button.clicked.connect(self.pick_result)
-        self.map_button.installEventFilter(self)  # its words follow its width
-        self.dismiss_button = QPushButton("Dismiss code (Ctrl+D)")
-        self.dismiss_button.setToolTip("Dismiss the unknown code: it is not counted (Ctrl+D)")
-        self.dismiss_button.setVisible(False)
-        self.dismiss_button.clicked.connect(self.dismiss_unknown)
-        search_col.addWidget(search_label)
-        search_col.addWidget(self.search)
-        search_col.addWidget(self.results, 1)
-        search_col.addWidget(self.no_match)
-        search_col.addWidget(self.map_button)
-        search_col.addWidget(self.dismiss_button)
         body.addWidget(search_box, 2)
         self.layout_.addLayout(body, 1)
         self.add_status_line()
@@ -475,6 +431,10 @@ class ProductsPage(ScanFeedbackMixin, LinesTableMixin, Page):
         self.draft_changed.emit()
 
     def _update_totals(self) -> None:
+        # On a short screen the opening instructions give their two lines to the table once counting started
+        # (F1 lists the keys); they come back with the next receive.
+        counting = self.session is not None and bool(self.session.lines)
+        self.hint.setVisible(not (counting and density().compact))
         if self.session is None:
             self.totals.setText("No lines yet.")
             return

@@ -13,7 +13,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from intake_gui.domain.models import Product
 from intake_gui.ui.theme import repolish
@@ -46,6 +55,56 @@ def product_text(p: Product) -> str:
 
 
 class ScanFeedbackMixin(_Base):
+    def _build_search_column(self) -> QWidget:
+        """The catalog search, its matches, and the buttons for a code the catalog does not know."""
+        search_box = QWidget()
+        search_box.setMaximumWidth(400)
+        search_col = QVBoxLayout(search_box)
+        search_col.setContentsMargins(0, 0, 0, 0)
+        search_col.setSpacing(4)
+        search_label = QLabel("&Search the catalog (Ctrl+F):")
+        search_label.setWordWrap(True)
+        self.search = QLineEdit()
+        self.search.setObjectName("catalog_search")
+        self.search.setPlaceholderText("Name, brand, SKU or barcode")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search the catalog")
+        search_label.setBuddy(self.search)
+        self.search.textChanged.connect(self.run_search)
+        self.search.returnPressed.connect(self.pick_result)
+        self.search.installEventFilter(self)
+        self.results = QListWidget()
+        self.results.setUniformItemSizes(True)
+        # A long name ends in "…" (its tooltip has it whole) instead of running under a sideways scroll bar.
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setAccessibleName("Catalog matches")
+        self.results.itemActivated.connect(lambda _item: self.pick_result())
+        self.results.currentItemChanged.connect(lambda *_: self._update_map_button())
+        self.no_match = QLabel("")
+        self.no_match.setObjectName("hint")
+        self.no_match.setWordWrap(True)
+        self.no_match.setVisible(False)
+        self.map_button = QPushButton()
+        self.map_button.setObjectName("primary")
+        # Names the SKU, not the product: a long name must not widen the window, and same-named products differ
+        # by SKU. The tooltip has the name.
+        self.map_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.map_button.setVisible(False)
+        self.map_button.clicked.connect(self.pick_result)
+        self.map_button.installEventFilter(self)  # its words follow its width
+        self.dismiss_button = QPushButton("Dismiss code (Ctrl+D)")
+        self.dismiss_button.setToolTip("Dismiss the unknown code: it is not counted (Ctrl+D)")
+        self.dismiss_button.setVisible(False)
+        self.dismiss_button.clicked.connect(self.dismiss_unknown)
+        search_col.addWidget(search_label)
+        search_col.addWidget(self.search)
+        search_col.addWidget(self.results, 1)
+        search_col.addWidget(self.no_match)
+        search_col.addWidget(self.map_button)
+        search_col.addWidget(self.dismiss_button)
+        return search_box
+
     # ---- scanning --------------------------------------------------------------------------------
 
     def handle_scan(self, raw: str) -> None:
@@ -173,6 +232,7 @@ class ScanFeedbackMixin(_Base):
         for p in products:
             item = QListWidgetItem(product_text(p))
             item.setData(Qt.ItemDataRole.UserRole, p)
+            item.setToolTip(product_text(p).replace("\n    ", "\n"))
             self.results.addItem(item)
         if products:
             self.results.setCurrentRow(0)
