@@ -127,6 +127,9 @@ def run_with_context(args: argparse.Namespace, out: Output) -> int:
         return int(args.handler(ctx, args, out))
     except SubmitRefused as exc:
         d = exc.diagnosis
+        if out.as_json:
+            # Scripts and support get the rule that recognised it and its facts, not only the words.
+            out.emit({"error": d.model_dump(mode="json"), "exit_code": EXIT_REFUSED}, str)
         raise CliError(
             f"{d.headline} {d.what_happened} {d.what_to_do}".strip(), EXIT_REFUSED
         ) from None

@@ -78,7 +78,9 @@ def cmd_rooms(ctx: Any, args: argparse.Namespace, out: Output) -> int:
 
     def text() -> str:
         if not rooms:
-            d = no_rooms_explanation(loc)
+            from intake_gui.services.verification import speech_for
+
+            d = no_rooms_explanation(loc, speech=speech_for(ctx))
             return f"{d.headline}\n{d.what_happened}\n{d.what_to_do}"
         return "\n".join(
             f"{r.room_id:>7}  {r.name:<24} inventory={'yes' if r.inventory_room else 'no ':<3} "

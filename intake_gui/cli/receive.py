@@ -64,7 +64,7 @@ def parse_line(spec: str) -> tuple[str, Decimal, Decimal | None]:
 def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     from intake_gui.domain.barcode import interpret
     from intake_gui.domain.models import DraftLine, ReceiveDraft
-    from intake_gui.services.receiving import ReceivingService
+    from intake_gui.services.receiving import ReceivingService, SubmitRefused
     from intake_gui.services.setup import SetupService
 
     lines_spec = [parse_line(s) for s in args.line]
@@ -73,9 +73,9 @@ def cmd_receive(ctx: Any, args: argparse.Namespace, out: Output) -> int:
     rooms = setup.rooms(loc)
     if not rooms:
         from intake_gui.domain.diagnosis import no_rooms_explanation
+        from intake_gui.services.verification import speech_for
 
-        d = no_rooms_explanation(loc)
-        raise CliError(f"{d.headline} {d.what_to_do}", EXIT_REFUSED)
+        raise SubmitRefused(no_rooms_explanation(loc, speech=speech_for(ctx)))
     # Rooms before the vendor: a location without rooms cannot receive at all, whatever the vendor.
     vendor = next((v for v in setup.vendors(loc) if v.vendor_id == args.vendor), None)
     if vendor is None:
@@ -197,6 +197,16 @@ def _report_json(report: Any) -> dict:
                 "headline": light.headline,
                 "what_happened": light.what_happened,
                 "what_to_do": light.what_to_do,
+                # the rule that decided the light and what it found (stable, for scripts and support)
+                "rule": light.rule,
+                "facts": light.facts,
+                "rests_on": {aspect: basis.value for aspect, basis in light.rests_on.items()},
+                "judged_by": light.judged_by,
+                "kept_from": light.carried_from,
+                "lines": [
+                    {"sku": ln.sku, "ok": ln.ok, "reason": ln.reason, "note": ln.note}
+                    for ln in light.lines
+                ],
             }
             for light in report.lights
         },
@@ -216,32 +226,39 @@ def _report_text(report: Any) -> str:
 
 
 def cmd_verify(ctx: Any, args: argparse.Namespace, out: Output) -> int:
-    from intake_gui.services.history import HistoryEntry, HistoryService
+    """A re-check (no baseline): against the lines the journal says were sent when the receipt is Intake's,
+    against its own packages otherwise; a verdict proven before is never weakened (`VerificationService`)."""
+    from dataclasses import replace
+
+    from intake_gui.services.verification import VerificationService
 
     loc = find_location(ctx, args.loc)
-    history = HistoryService(ctx)
-    journal_entry = ctx.journal.by_receipt([args.receipt]).get(args.receipt)
-    row = _find_history_row(ctx, loc, args.receipt, journal_entry)
-    report = history.reverify(loc, HistoryEntry(row=row))
+    service = VerificationService(ctx)
+    target = service.target_for_receipt(loc, args.receipt)
+    if target.draft is None:
+        # Made elsewhere: its history row says when and from which vendor.
+        target = replace(target, history_row=_find_history_row(ctx, loc, args.receipt))
+    report = service.verify(target)
     out.emit(
-        {"receipt_id": args.receipt, "store_time": loc.zone_words} | _report_json(report),
+        {
+            "receipt_id": args.receipt,
+            "made_by_intake": target.draft is not None,
+            "store_time": loc.zone_words,
+        }
+        | _report_json(report),
         lambda: f"Receipt {args.receipt}\nStore time: {loc.zone_words}\n" + _report_text(report),
     )
     return EXIT_OK if report.all_green else EXIT_NOT_GREEN
 
 
-def _find_history_row(ctx: Any, loc: Any, receipt_id: int, journal_entry: Any) -> Any:
-    """A receipt's history row, searched near the journal's submit time or else over the last 90 days."""
-    from intake_gui.domain.models import HistoryRow
-
+def _find_history_row(ctx: Any, loc: Any, receipt_id: int) -> Any:
+    """A receipt's history row, searched over the last 90 days."""
     now = datetime.now()
     start = now - timedelta(days=90)
     for s, e in _windows(start, now + timedelta(days=1)):
         for row in ctx.connector.receipt_history(loc, s, e):
             if row.receipt_id == receipt_id:
                 return row
-    if journal_entry is not None:
-        return HistoryRow(receipt_id=receipt_id, received_at=now, title=journal_entry.draft.title)
     raise CliError(f"Receipt {receipt_id} is not in the last 90 days of history.", EXIT_NOT_FOUND)
 
 

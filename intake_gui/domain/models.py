@@ -73,6 +73,9 @@ class Room(_Model):
     name: str
     inventory_room: bool
     pos_room: bool
+    sellable_known: bool = True
+    """False when the POS did not say whether this is a POS (sales) room and `pos_room` is only assumed:
+    verification then never takes the room as proof either way (verify helper)."""
 
     @property
     def eligible(self) -> bool:

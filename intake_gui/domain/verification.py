@@ -5,6 +5,11 @@ stock in a room customers cannot buy from. So after every submit Intake reads th
 light for each. This module holds only the shapes: what was read (`VerificationEvidence`) and what the clerk is
 shown (`Light`, `VerificationReport`). The rules that turn one into the other live in `domain.diagnosis`, so they
 can be tested without any I/O, and the services that do the reading never decide what a result means.
+
+Every light also says *what it rests on* (`Light.rests_on`: aspect -> `Basis`), because evidence differs in
+strength: the rooms on the package records cannot be fooled by older stock, a sellable total without a count
+from before the receive can. That is what lets a re-check refuse to overwrite a stronger verdict with a
+weaker one (`domain.diagnosis.merge`).
 """
 
 from __future__ import annotations
@@ -107,6 +112,48 @@ class ReadFailure(StrEnum):
     NOT_SUPPORTED = "not_supported"
     ROOM_ACCESS = "room_access"
     """The login can read the endpoint but not the room the stock is in (menu/room assignment)."""
+    SESSION = "session"
+    """The POS kept refusing fresh sessions of this login (not a password problem; time may help)."""
+
+
+class Basis(StrEnum):
+    """What one aspect of a light's verdict rests on. Only ranks within one aspect are ever compared."""
+
+    NONE = "none"
+    """No successful read decided it (a failed, rate-limited or not-yet-visible read)."""
+    ELAPSED = "elapsed"
+    """Time decided it: still not visible after the grace period."""
+    ROOM_SENT = "room_sent"
+    """The room Intake sent, because the package records did not say (or could not be read)."""
+    TOTALS = "totals"
+    """Sellable totals without a count from before the receive: consistent, but older stock can fool it."""
+    HISTORY_ROW = "history_row"
+    """The receive-history row of this receipt."""
+    PACKAGE_RECORDS = "package_records"
+    """The packages the POS lists for this receipt, compared with the lines sent."""
+    PACKAGE_ROOMS = "package_rooms"
+    """The rooms on the package records, judged with the rooms list's sellable flag."""
+    BASELINE_DELTA = "baseline_delta"
+    """Growth of sellable stock since just before the submit: older stock cannot fool it."""
+
+    @property
+    def rank(self) -> int:
+        return _BASIS_RANK[self]
+
+
+_BASIS_RANK = {
+    Basis.NONE: 0,
+    Basis.ELAPSED: 1,
+    Basis.ROOM_SENT: 1,
+    Basis.TOTALS: 1,
+    Basis.HISTORY_ROW: 2,
+    Basis.PACKAGE_RECORDS: 2,
+    Basis.PACKAGE_ROOMS: 2,
+    Basis.BASELINE_DELTA: 2,
+}
+
+Fact = str | int | float | bool | None | tuple[str, ...]
+"""A value a diagnosis rule found. Plain data, so facts survive the journal and tests can assert on them."""
 
 
 class _Frozen(BaseModel):
@@ -123,6 +170,9 @@ class LineCheck(_Frozen):
     """None when nothing at all was found for this SKU."""
     room_name: str = ""
     ok: bool
+    reason: str = ""
+    """A stable code for why the line is not ok ("not_received", "non_sellable_room", "short"…), for tests
+    and tools; `note` says the same in words."""
     note: str = ""
 
 
@@ -136,6 +186,23 @@ class Light(_Frozen):
     detail: str = ""
     """Technical detail (ids, endpoint names, the POS's own message) for support; shown in an expander."""
     lines: tuple[LineCheck, ...] = ()
+    rule: str = ""
+    """The stable id of the diagnosis rule that decided this light ("sellable.non_sellable_room")."""
+    facts: dict[str, Fact] = Field(default_factory=dict)
+    """What that rule found (rooms, SKUs, counts, seconds…): tests and support read these, not the words."""
+    rests_on: dict[str, Basis] = Field(default_factory=dict)
+    """Aspect ("rooms", "quantity", "packages"…) -> the evidence that decided it; empty when nothing did."""
+    judged_by: str = ""
+    """One sentence naming the evidence used, for the clerk ("the rooms on the package records…")."""
+    carried_from: datetime | None = None
+    """Set when a later re-check was weaker and this earlier, stronger result was kept: when it was proven."""
+
+    @property
+    def proven(self) -> bool:
+        """Green or red from a successful read: something a weaker later read must not overwrite."""
+        return self.state in (LightState.GREEN, LightState.RED) and any(
+            basis.rank > 0 for basis in self.rests_on.values()
+        )
 
     @property
     def symbol(self) -> str:
@@ -269,6 +336,10 @@ class VerificationEvidence(_Frozen):
 
     rooms: dict[int, Room] = Field(default_factory=dict)
     """The location's rooms by id, to name rooms and know which are sellable."""
+    made_by_intake: bool = True
+    """True when `draft` is the draft Intake sent (from the journal), so its lines are what was sent. False for
+    a receive another tool made: `draft` then only carries the location and vendor, what was sent is unknown,
+    and nothing is compared with it."""
     seconds_since_submit: float = Field(default=0.0, ge=0)
     propagation_grace_s: float = Field(default=900.0, ge=0)
     """How long "not visible yet" stays AMBER before it turns RED: stock can take minutes (reported up to an
@@ -294,6 +365,7 @@ class VerificationEvidence(_Frozen):
         seconds_since_submit: float = 0.0,
         propagation_grace_s: float = 900.0,
         sellable_supported: bool = True,
+        made_by_intake: bool = True,
     ) -> VerificationEvidence:
         """Build evidence from three wrapped reads, so services never spread a result over three fields by hand."""
         return cls(
@@ -316,6 +388,7 @@ class VerificationEvidence(_Frozen):
             seconds_since_submit=seconds_since_submit,
             propagation_grace_s=propagation_grace_s,
             sellable_supported=sellable_supported,
+            made_by_intake=made_by_intake,
         )
 
 

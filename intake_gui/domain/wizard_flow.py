@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from intake_gui.domain.diagnosis import Diagnosis, no_rooms_explanation
+from intake_gui.domain.diagnosis import Diagnosis, Speech, no_rooms_explanation
 from intake_gui.domain.models import Location, ReceiveDraft, Room, Vendor
 
 
@@ -87,7 +87,10 @@ def non_sellable_warning(room: Room) -> str:
 class WizardFlow:
     """One receive from location to verification. Not thread-safe: the GUI thread owns it."""
 
-    def __init__(self) -> None:
+    def __init__(self, speech: Speech | None = None) -> None:
+        self.speech = speech or Speech()
+        """How explanations speak: the POS's names, and whether this is the training sandbox (the wizard
+        sets it when it attaches to a context; `reset` keeps it)."""
         self.reset()
 
     # ------------------------------------------------------------------------------------ state
@@ -210,7 +213,7 @@ class WizardFlow:
             return None
         if any(r.eligible for r in self.rooms):
             return None
-        explanation = no_rooms_explanation(self.location, self.rooms)
+        explanation = no_rooms_explanation(self.location, self.rooms, speech=self.speech)
         return Blocked(**explanation.model_dump(), step=Step.ROOM)
 
     def _room_gate(self) -> Gate:

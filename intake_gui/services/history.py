@@ -12,28 +12,20 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from intake_gui.domain.date_windows import from_store_local, merge_rows, split_range
-from intake_gui.domain.models import (
-    DraftLine,
-    HistoryRow,
-    Location,
-    Package,
-    ReceiveDraft,
-    Room,
-    Vendor,
-)
+from intake_gui.domain.date_windows import merge_rows, split_range
+from intake_gui.domain.models import HistoryRow, Location, Package, ReceiveDraft
 from intake_gui.domain.verification import VerificationReport
 from intake_gui.pos.base import ProgressFn
 from intake_gui.pos.errors import PosError
 from intake_gui.services.context import AppContext
-from intake_gui.services.receiving import ReceivingService
 from intake_gui.services.shared_record import shared_of
+from intake_gui.services.verification import VerificationService
 from intake_gui.store import journal_payload
 from intake_gui.store.journal import AuditEvent, JournalEntry
 from intake_gui.store.shared_record.db import SharedRecordUnavailable
@@ -276,34 +268,21 @@ class HistoryService:
         ]
 
     def reverify(self, location: Location, entry: HistoryEntry) -> VerificationReport:
-        """Re-run the three lights. A receive made elsewhere is checked against its own packages."""
-        receiving = ReceivingService(self.ctx)
-        receipt_id = entry.row.receipt_id
-        journal_entry = self.ctx.journal.by_receipt([receipt_id]).get(receipt_id)
-        shared = self._shared_draft(entry) if journal_entry is None else None
-        if journal_entry is not None:
-            draft = journal_entry.draft
-            submitted_at = journal_entry.submit_started_at or journal_entry.updated_at
-        elif shared is not None:
-            # Made at another station: checked against what that station sent; its journal is not ours to write.
-            draft, submitted_at = shared
-        else:
-            draft = self._draft_from_pos(location, entry)
-            when = entry.row.received_at
-            # A POS row without a readable date: the receive is older than this look at it, so treat it
-            # as a day old (no "still propagating" wait for stock that has had all the time it needs).
-            submitted_at = (
-                from_store_local(when, location.timezone)
-                if when is not None
-                else datetime.now(UTC) - timedelta(days=1)
-            )
-        return receiving.verify(
-            draft,
-            receipt_id,
-            baseline=None,
-            submitted_at=submitted_at,
-            record=journal_entry is not None,
-        )
+        """Re-run the three lights (`VerificationService`, verify helper). A receive this station made is
+        checked against the lines its journal says were sent; one made at another station against what that
+        station sent (from the shared record; its journal is not ours to write); one made elsewhere against
+        its own packages, with "sent" unknown. The result never weakens a verdict proven before."""
+        service = VerificationService(self.ctx)
+        target = service.target_for_receipt(location, entry.row.receipt_id, row=entry.row)
+        if target.draft is None:
+            shared = self._shared_draft(entry)
+            if shared is not None:
+                draft, sent_at = shared
+                return service.verify(
+                    replace(target, draft=draft, submitted_at=sent_at, draft_id=draft.draft_id),
+                    record=False,
+                )
+        return service.verify(target)
 
     def _shared_draft(self, entry: HistoryEntry) -> tuple[ReceiveDraft, datetime] | None:
         link = shared_of(self.ctx)
@@ -320,36 +299,6 @@ class HistoryService:
         except ValueError:
             return None
         return draft, remote.sent_at or remote.opened_at
-
-    def _draft_from_pos(self, location: Location, entry: HistoryEntry) -> ReceiveDraft:
-        """Expected lines for a receive Intake did not make: what the POS says it created."""
-        packages = self.ctx.connector.packages_for_receipt(location, entry.row.receipt_id)
-        rooms = {r.room_id: r for r in self.ctx.connector.rooms(location)}
-        room_id = next((p.room_id for p in packages if p.room_id in rooms), None)
-        room = (
-            rooms[room_id]
-            if room_id is not None
-            else Room(room_id=0, name="unknown", inventory_room=True, pos_room=False)
-        )
-        lines = tuple(
-            DraftLine(
-                product_id=p.product_id or 0,
-                sku=p.sku,
-                name=p.product_name,
-                quantity=p.quantity,
-                room_id=p.room_id or room.room_id,
-            )
-            for p in packages
-            if p.quantity > 0
-        )
-        return ReceiveDraft(
-            location=location,
-            vendor=Vendor(vendor_id=entry.row.vendor_id or 0, name=entry.row.vendor_name),
-            room=room,
-            title=entry.row.title or f"Receipt {entry.row.receipt_id}",
-            lines=lines,
-            token="",
-        )
 
     def audit(self, draft_id: str) -> list[AuditEvent]:
         self.ctx.writer.flush()

@@ -17,11 +17,12 @@ from decimal import Decimal
 from enum import StrEnum
 
 from intake_gui.domain.date_windows import to_store_local
-from intake_gui.domain.diagnosis import Diagnosis, diagnose, diagnose_submit_error
-from intake_gui.domain.models import DraftState, HistoryRow, Location, Product, ReceiveDraft
-from intake_gui.domain.verification import ReadFailure, VerificationEvidence, VerificationReport
+from intake_gui.domain.diagnosis import Diagnosis, diagnose_submit_error
+from intake_gui.domain.models import DraftState, Product, ReceiveDraft
+from intake_gui.domain.verification import ReadFailure, VerificationReport
 from intake_gui.pos import errors as E
 from intake_gui.services.context import AppContext
+from intake_gui.services.verification import VerificationService, VerifyTarget, speech_for
 from intake_gui.store.journal import JournalEntry
 
 log = logging.getLogger(__name__)
@@ -196,11 +197,7 @@ class ReceivingService:
 
     def baseline(self, draft: ReceiveDraft) -> dict[str, Decimal] | None:
         """Sellable quantities before the receive, so existing stock cannot fool the sellable light."""
-        try:
-            return self._sellable(draft.location, [ln.sku for ln in draft.lines])
-        except E.PosError as exc:
-            log.info("Sellable baseline unavailable: %s", exc.message)
-            return None
+        return VerificationService(self.ctx).baseline(draft)
 
     def submit(
         self,
@@ -427,19 +424,7 @@ class ReceivingService:
         return outcomes
 
     # ---- verify -------------------------------------------------------------------------------------
-
-    def _sellable(self, location: Location, skus: list[str]) -> dict[str, Decimal]:
-        return self._sellable_read(location, skus)[0]
-
-    def _sellable_read(self, location: Location, skus: list[str]) -> tuple[dict[str, Decimal], int]:
-        """Our SKUs' sellable totals, and how many rows the whole read had (0 hints at room access)."""
-        wanted = set(skus)
-        totals: dict[str, Decimal] = {}
-        items = self.ctx.connector.sellable_inventory(location, skus)
-        for item in items:
-            if item.sku in wanted:
-                totals[item.sku] = totals.get(item.sku, Decimal(0)) + item.quantity
-        return totals, len(items)
+    # Delegates to services.verification (verify helper) until ReceiveSession calls it directly.
 
     def verify(
         self,
@@ -451,77 +436,36 @@ class ReceivingService:
         attempt: int = 1,
         record: bool = True,
     ) -> VerificationReport:
-        """The three reads, diagnosed. `record=False` for a receive Intake did not make (no draft to file it on)."""
-        loc = draft.location
-        conn = self.ctx.connector
-        caps = conn.capabilities
-        fields: dict[str, object] = {}
+        """The three reads, diagnosed and merged with what was proven before (`VerificationService`).
 
-        def read(field: str, prefix: str, fn: Callable[[], object]) -> None:
-            try:
-                fields[field] = fn()
-            except E.PosError as exc:
-                fields[field] = None
-                fields[f"{prefix}_failure"] = read_failure(exc)
-                fields[f"{prefix}_message"] = exc.message
-
-        skus = [ln.sku for ln in draft.lines]
-        read("packages", "packages", lambda: tuple(conn.packages_for_receipt(loc, receipt_id)))
-        read(
-            "history", "history", lambda: tuple(self._history_rows(draft, receipt_id, submitted_at))
+        `draft` is the draft as sent (its lines are what Intake sent); `record=False` keeps the result out of
+        the journal.
+        """
+        return VerificationService(self.ctx).verify(
+            VerifyTarget(
+                location=draft.location,
+                receipt_id=receipt_id,
+                draft=draft,
+                submitted_at=submitted_at,
+                baseline=baseline,
+            ),
+            attempt=attempt,
+            record=record,
         )
-        if caps.verify_sellable:
-            read("sellable_read", "sellable", lambda: self._sellable_read(loc, skus))
-            sellable = fields.pop("sellable_read")
-            fields["sellable_after"] = sellable[0] if sellable else None
-            fields["sellable_location_rows"] = sellable[1] if sellable else None
-        else:
-            fields.update(sellable_after=None, sellable_failure=ReadFailure.NOT_SUPPORTED)
-        rooms = {draft.room.room_id: draft.room}
-        try:
-            rooms.update({r.room_id: r for r in conn.rooms(loc)})
-        except E.PosError as exc:
-            log.info("Rooms unavailable during verification: %s", exc.message)
-        evidence = VerificationEvidence(
-            draft=draft,
-            receipt_id=receipt_id,
-            sellable_before=baseline,
-            rooms=rooms,
-            seconds_since_submit=(datetime.now(UTC) - submitted_at).total_seconds(),
-            sellable_supported=caps.verify_sellable,
-            **fields,
-        )
-        report = diagnose(evidence, attempt=attempt)
-        if not record:
-            return report
-        self.ctx.journal.mark_verified(draft.draft_id, report.to_json(), report.all_green)
-        self._event(
-            draft.draft_id,
-            "verify",
-            {
-                "receipt_id": receipt_id,
-                "attempt": attempt,
-                "lights": {light.kind.value: light.state.value for light in report.lights},
-            },
-        )
-        return report
-
-    def _history_rows(
-        self, draft: ReceiveDraft, receipt_id: int, submitted_at: datetime
-    ) -> list[HistoryRow]:
-        loc = draft.location
-        local = to_store_local(submitted_at, loc.timezone).replace(tzinfo=None)
-        rows = self.ctx.connector.receipt_history(
-            loc, local - timedelta(days=1), local + timedelta(days=1)
-        )
-        tag = f"[{draft.token}]" if draft.token else None
-        return [r for r in rows if r.receipt_id == receipt_id or (tag and tag in r.title)]
 
     def diagnose_error(self, exc: BaseException) -> Diagnosis:
         """Words for any error a clerk may meet while receiving."""
         if isinstance(exc, SubmitRefused):
             return exc.diagnosis
         if isinstance(exc, SubmitUncertain):
-            return diagnose_submit_error("outcome_unknown", exc.message)
+            return diagnose_submit_error(
+                "outcome_unknown", exc.message, speech=speech_for(self.ctx)
+            )
         message = getattr(exc, "pos_message", None) or getattr(exc, "message", None) or str(exc)
-        return diagnose_submit_error(error_kind(exc), message)
+        retry = getattr(exc, "retry_after", None)
+        return diagnose_submit_error(
+            error_kind(exc),
+            message,
+            speech=speech_for(self.ctx),
+            retry_after_s=retry if isinstance(retry, int | float) and retry > 0 else None,
+        )

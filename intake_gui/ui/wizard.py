@@ -262,10 +262,12 @@ class ReceiveWizard(QWidget):
 
     def attach(self, services: AppServices, settings: StationSettings) -> None:
         from intake_gui.domain.shelf_count import POS_NAMES  # late: not needed for the first frame
+        from intake_gui.services.verification import speech_for
 
         self.services = services
         self.settings = settings
         self._gen += 1
+        self.flow.speech = speech_for(services.ctx)
         self.flow.reset()
         self.catalog = None
         self._catalog_for = None

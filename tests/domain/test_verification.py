@@ -205,3 +205,80 @@ def test_evidence_refuses_unknown_fields() -> None:
     """A misspelt field must fail loudly, not silently default to 'no data'."""
     with pytest.raises(ValidationError):
         VerificationEvidence(draft=draft(), receipt_id=1, packages=(), history=(), sellable=None)  # type: ignore[call-arg]
+
+
+def test_a_light_is_proven_only_when_a_read_decided_it() -> None:
+    from intake_gui.domain.verification import Basis
+
+    decided = {"rooms": Basis.PACKAGE_ROOMS}
+    assert light(LightKind.SELLABLE, LightState.RED, rests_on=decided).proven
+    assert light(LightKind.SELLABLE, LightState.GREEN, rests_on=decided).proven
+    assert not light(LightKind.SELLABLE, LightState.AMBER, rests_on=decided).proven
+    assert not light(LightKind.SELLABLE, LightState.GREEN).proven
+    assert not light(LightKind.SELLABLE, LightState.RED, rests_on={"rooms": Basis.NONE}).proven
+
+
+def test_basis_ranks_put_evidence_that_cannot_be_fooled_above_totals() -> None:
+    from intake_gui.domain.verification import Basis
+
+    assert Basis.NONE.rank < Basis.TOTALS.rank < Basis.BASELINE_DELTA.rank
+    assert Basis.ROOM_SENT.rank < Basis.PACKAGE_ROOMS.rank
+    assert Basis.ELAPSED.rank < Basis.PACKAGE_RECORDS.rank
+
+
+def test_rule_facts_and_evidence_survive_the_journal() -> None:
+    from intake_gui.domain.verification import Basis
+
+    rep = VerificationReport(
+        receipt_id=7,
+        lights=(
+            light(LightKind.PACKAGES),
+            light(LightKind.HISTORY),
+            light(
+                LightKind.SELLABLE,
+                LightState.RED,
+                rule="sellable.non_sellable_room",
+                facts={"rooms": ("Vault",), "baseline": False, "receipt_id": 7},
+                rests_on={"rooms": Basis.PACKAGE_ROOMS},
+                carried_from=NOW,
+                lines=(
+                    LineCheck(sku="A", expected=Decimal(3), ok=False, reason="non_sellable_room"),
+                ),
+            ),
+        ),
+        checked_at=NOW,
+    )
+    back = VerificationReport.from_json(rep.to_json())
+    assert back == rep
+    sellable = back.by_kind(LightKind.SELLABLE)
+    assert (
+        sellable.facts["rooms"] == ("Vault",) and sellable.rests_on["rooms"] is Basis.PACKAGE_ROOMS
+    )
+    assert sellable.lines[0].reason == "non_sellable_room"
+
+
+def test_a_report_stored_before_rules_had_ids_still_reads() -> None:
+    """Journals hold reports written by the previous version: no rule, facts or evidence fields."""
+    old = (
+        '{"receipt_id": 1, "checked_at": "2026-04-18T17:00:00Z", "attempt": 1, "lights": ['
+        '{"kind": "packages", "state": "green", "headline": "ok"},'
+        '{"kind": "history", "state": "green", "headline": "ok"},'
+        '{"kind": "sellable", "state": "red", "headline": "Vault", "lines": [{"sku": "A", '
+        '"expected": "3", "ok": false, "note": "x"}]}]}'
+    )
+    rep = VerificationReport.from_json(old)
+    assert rep.by_kind(LightKind.SELLABLE).rule == "" and not rep.by_kind(LightKind.SELLABLE).proven
+
+
+def test_evidence_knows_whether_intake_made_the_receive() -> None:
+    ev = VerificationEvidence(draft=draft(), receipt_id=1, packages=(), history=())
+    assert ev.made_by_intake
+    elsewhere = VerificationEvidence.from_reads(
+        draft(),
+        1,
+        packages=ReadOutcome[tuple[Package, ...]].success(()),
+        history=ReadOutcome[tuple[HistoryRow, ...]].success(()),
+        sellable_after=ReadOutcome[dict[str, Decimal]].success({}),
+        made_by_intake=False,
+    )
+    assert not elsewhere.made_by_intake

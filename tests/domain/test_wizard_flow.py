@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from intake_gui.domain.diagnosis import Speech
 from intake_gui.domain.models import DraftLine, Location, ReceiveDraft, Room, Vendor
 from intake_gui.domain.wizard_flow import (
     STEP_ORDER,
@@ -13,6 +14,7 @@ from intake_gui.domain.wizard_flow import (
     Step,
     WizardFlow,
 )
+from intake_gui.pos.dutchie.words import DUTCHIE_WORDS
 
 AZ = Location(loc_id=1989, name="AZ Sandbox", state="AZ", lsp_id=575)
 IL = Location(loc_id=2862, name="IL Sandbox", state="IL", lsp_id=575)
@@ -259,6 +261,8 @@ def test_choosing_unconfirmed_vault_later_pulls_back_to_room() -> None:
 
 def test_no_rooms_blocks_with_course_explanation() -> None:
     flow = at_room(rooms=(), location=IL)
+    # The course's sandboxes are named only on the training sandbox; screens are named per POS.
+    flow.speech = Speech(DUTCHIE_WORDS, training_sandbox=True)
     block = flow.room_page_block()
     assert isinstance(block, Blocked)
     assert block.step is Step.ROOM
@@ -273,7 +277,9 @@ def test_no_rooms_blocks_with_course_explanation() -> None:
 
 
 def test_ohio_sandbox_blocks_too() -> None:
-    block = at_room(rooms=(), location=OH).room_page_block()
+    flow = at_room(rooms=(), location=OH)
+    flow.speech = Speech(training_sandbox=True)
+    block = flow.room_page_block()
     assert block is not None and "Ohio sandbox (2869)" in block.what_happened
 
 

@@ -99,3 +99,29 @@ def test_history_still_loads_when_the_record_is_down(open_station, receive, reco
     assert entries.shared_problem == "the shared record could not be reached"
     row = next(e for e in entries if e.row.receipt_id == result.receipt_id)
     assert row.source == "outside"  # what this PC can know right now; the window says why
+
+
+def test_a_receive_made_at_another_station_is_rechecked_against_what_it_sent(
+    open_station, receive, record
+) -> None:  # type: ignore[no-untyped-def]
+    """[verify] The History window's re-check on a supervisor's PC: the lines come from the shared record
+    (what Receiving-1 sent), not from the POS's packages; nothing is written to a journal that is not its own."""
+    from intake_gui.domain.verification import LightKind
+
+    one = open_station("Receiving-1", record.station)
+    office = open_station("Office", record.supervisor)
+    made, result = receive(one, "INV-30003", count=2)
+    one.writer.flush()
+    assert one.shared.sender.flush(20)
+    location, start, end = _week(office)
+    entry = next(
+        e
+        for e in HistoryService(office).history(location, start, end)
+        if e.row.receipt_id == result.receipt_id
+    )
+    report = HistoryService(office).reverify(location, entry)
+    history = report.by_kind(LightKind.HISTORY)
+    assert history.rule == "history.recorded"
+    assert history.facts["lines_sent"] == len(made.lines)
+    assert report.by_kind(LightKind.PACKAGES).rule == "packages.match"
+    assert office.journal.by_receipt([result.receipt_id]) == {}

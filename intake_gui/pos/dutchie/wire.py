@@ -236,6 +236,8 @@ class WireRoom(TolerantModel):
             name=self.name or f"Room {self.room_id}",
             inventory_room=self.inventory_room,
             pos_room=self.pos_room,
+            # [verify] an assumed PosRoom proves nothing about where stock can be sold
+            sellable_known="pos_room" in self.model_fields_set,
         )
 
 
