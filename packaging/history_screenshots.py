@@ -128,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    apply_theme(app)
+    apply_theme(
+        app, compact=False
+    )  # [screens] the density of a 1366×768 station (offscreen is 800×600)
     box = EmbeddedSandbox(
         home / "sandbox", config=SandboxConfig(product_count=2000, rate_limit_per_minute=0)
     )
@@ -153,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         _wait(app, lambda: bool(synced), "the catalog sync")
 
         window = HistoryWindow(ctx, scheduler=scheduler)
-        window.resize(1560, 820)
+        window.resize(1366, 768)  # [screens] a station's screen, as the README's other screenshots
         loads: list[object] = []
         window.loaded.connect(loads.append)
         window.show()

@@ -10,6 +10,7 @@ for reviewing the look; the script fails loudly if a page does not reach the sta
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -18,7 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-WINDOW_SIZE = (1280, 860)
+WINDOW_SIZE = (1366, 768)
+"""The screen most stations have (the whole screen: the window is maximised there)."""
 TOMMY_CHONG = "3B4791"
 
 
@@ -26,23 +28,44 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "resources" / "screenshots")
     parser.add_argument("--large-type", action="store_true", help="render in large-type mode")
+    parser.add_argument(
+        "--size",
+        default="x".join(map(str, WINDOW_SIZE)),
+        help="window size WxH (default %(default)s)",
+    )
     args = parser.parse_args(argv)
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    size = tuple(int(n) for n in args.size.lower().split("x"))
     os.environ["INTAKE_HOME"] = tempfile.mkdtemp(prefix="intake-screens-")
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+        # An offscreen screen of the station's size: the window sizes itself to it as on a real station
+        # (maximised), and the density follows its height (offscreen's own screen is 800×600).
+        screen = Path(os.environ["INTAKE_HOME"]) / "screen.json"
+        screen.write_text(
+            json.dumps(
+                {
+                    "screens": [
+                        {"name": "station", "width": size[0], "height": size[1], "logicalDpi": 96}
+                    ]
+                }
+            ),
+            encoding="utf-8",
+        )
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
     for var in ("INTAKE_API_BASE", "INTAKE_USERNAME", "INTAKE_PASSWORD"):
         os.environ.pop(var, None)
     sys.path.insert(0, str(REPO))
     args.out.mkdir(parents=True, exist_ok=True)
-    return Shooter(args.out, large_type=args.large_type).run()
+    return Shooter(args.out, large_type=args.large_type, size=(size[0], size[1])).run()
 
 
 class Shooter:
-    def __init__(self, out: Path, *, large_type: bool) -> None:
+    def __init__(self, out: Path, *, large_type: bool, size: tuple[int, int] = WINDOW_SIZE) -> None:
         from intake_gui.store.settings import ScannerSettings, StationSettings
         from intake_gui.ui.app import create_application
         from intake_gui.ui.theme import app_icon, apply_theme
 
         self.out = out
+        self.size = size
         self.app = create_application()
         apply_theme(self.app, large_type=large_type)
         self.app.setWindowIcon(app_icon())
@@ -56,6 +79,8 @@ class Shooter:
         self.window = self.open_window(self.settings)
         self.wizard = self.window.wizard
         self.saved: list[Path] = []
+        self.cut: list[str] = []
+        """Screenshots with text cut off (ui/layout_check.py): the run fails with them listed."""
 
     def open_window(self, settings: object) -> object:
         from intake_gui.sandbox import SandboxConfig
@@ -66,7 +91,6 @@ class Shooter:
             settings=settings,  # type: ignore[arg-type]
             context_factory=lambda **kw: open_context(sandbox_config=SandboxConfig(), **kw),
         )
-        window.resize(*WINDOW_SIZE)
         return window
 
     # ---- plumbing --------------------------------------------------------------------------------
@@ -91,8 +115,14 @@ class Shooter:
     def shot(self, name: str, widget: object | None = None) -> None:
         self.settle()
         path = self.out / f"{name}.png"
-        if not (widget or self.window).grab().save(str(path)):  # type: ignore[attr-defined]
+        target = widget or self.window
+        if not target.grab().save(str(path)):  # type: ignore[attr-defined]
             raise SystemExit(f"screenshots: could not write {path}")
+        from intake_gui.ui.layout_check import describe, find_clipped
+
+        clips = find_clipped(target)  # type: ignore[arg-type]
+        if clips:
+            self.cut.append(f"{name}:\n{describe(clips)}")
         self.saved.append(path)
         print(path)
 
@@ -102,6 +132,7 @@ class Shooter:
     # ---- the tour --------------------------------------------------------------------------------
 
     def run(self) -> int:
+        self.welcome()
         try:
             self.tour()
         finally:
@@ -114,13 +145,31 @@ class Shooter:
         finally:
             self.window.close()
         print(f"{len(self.saved)} screenshots in {self.out}")
+        if self.cut:
+            print("Text cut off:\n" + "\n".join(self.cut), file=sys.stderr)
+            return 1
         return 0
+
+    def welcome(self) -> None:
+        """The first start's dialog, over the window as a station first shows it (not connected yet)."""
+        from intake_gui.services.context import data_locations
+        from intake_gui.store.paths import app_paths
+        from intake_gui.ui.dialogs.welcome_dialog import WelcomeDialog
+
+        self.window.show_on_screen()
+        dialog = WelcomeDialog(
+            self.settings.station_name, data_locations(app_paths()), parent=self.window
+        )
+        dialog.open()
+        self.shot("00_welcome", dialog)
+        dialog.close()
+        dialog.deleteLater()
 
     def tour(self) -> None:
         from intake_gui.domain.wizard_flow import Step
 
         w, wiz = self.window, self.wizard
-        w.show()
+        w.show_on_screen()
         w.start()
         self.wait("locations", lambda: bool(wiz.location_page.locations))
         self.wait("start-up check", lambda: w.recovery is not None)
@@ -229,7 +278,6 @@ class Shooter:
 
         # Tools > Shelf count: the Sales Floor counted against the POS, two products scanned.
         count = w.open_count()
-        count.resize(*WINDOW_SIZE)
         self.wait("count locations", lambda: bool(count.locations))
         count.set_location(1989)
         self.wait(
@@ -255,7 +303,7 @@ class Shooter:
     def indica_tour(self) -> None:
         """IndicaOnline has no receive API: the station says so on its first screen and offers Shelf count."""
         w = self.window
-        w.show()
+        w.show_on_screen()
         w.start()
         self.wait("IndicaOnline connection", lambda: w.services is not None)
         self.wait("start-up check", lambda: w.recovery is not None)

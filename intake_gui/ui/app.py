@@ -68,7 +68,11 @@ def run(options: StartOptions) -> int:
     window = MainWindow(options, paths=paths, settings=settings)
     handler = CrashHandler(lambda: log_path, lambda: window, window.flush_now)
     handler.install()
-    window.show()
+    if os.environ.get("INTAKE_UI_PROBE"):  # test harnesses only: see ui/ui_probe.py
+        from intake_gui.ui.ui_probe import install_from_env
+
+        install_from_env(window)
+    window.show_on_screen()
     QTimer.singleShot(0, window.start)
     try:
         return app.exec()

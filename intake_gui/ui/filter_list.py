@@ -39,6 +39,9 @@ class FilterList(QWidget):
 
     activated = Signal(object)
     current_changed = Signal(object)
+    filtered = Signal(int, int, str)
+    """(shown, total, filter text) after every change of the filter or the choices: the page's count line says
+    what is on screen ("1 of 10 vendors match “palo”"), not only what was loaded."""
 
     def __init__(
         self,
@@ -137,6 +140,12 @@ class FilterList(QWidget):
                 self.list.setCurrentRow(-1)
         self.empty.setVisible(self.list.count() > 0 and shown == 0)
         self.empty.setText(f"Nothing matches “{text}”." if text else "")
+        self.filtered.emit(shown, self.list.count(), text.strip())
+
+    def clear_filter(self) -> None:
+        """A fresh start (a new receive): no words left from the last delivery narrowing the list."""
+        if self.filter.text():
+            self.filter.clear()
 
     def activate_current(self) -> None:
         data = self.current_data()

@@ -41,7 +41,13 @@ class HistoryRangeMixin:
 
     def _build_range_row(self) -> QHBoxLayout:
         self.location_combo = QComboBox()
-        self.location_combo.setMinimumWidth(300)
+        # [screens] as wide as the row allows (at least 180 px), not as its longest store name: that made the
+        # window wider than a 1024-pixel screen. The list that drops down still shows every name whole.
+        self.location_combo.setMinimumWidth(180)
+        self.location_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.location_combo.setMinimumContentsLength(16)
         self.location_combo.setAccessibleName("Store")
         self.location_combo.addItem("Loading stores…")
         self.location_combo.setEnabled(False)

@@ -161,7 +161,7 @@ class HistoryWindow(HistoryRangeMixin, HistoryOutputsMixin, QMainWindow):
 
     # ---- building ------------------------------------------------------------------------------------
 
-    def _build_filter_row(self) -> QHBoxLayout:
+    def _build_filter_row(self) -> QVBoxLayout:
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(
             "Filter: vendor, title, receipt, clerk, station, status… (Ctrl+F)"
@@ -181,7 +181,7 @@ class HistoryWindow(HistoryRangeMixin, HistoryOutputsMixin, QMainWindow):
         self.export_button = QPushButton("&Export CSV…")
         self.export_button.setToolTip("The rows shown, as CSV (Ctrl+E)")
         self.export_button.clicked.connect(self.choose_export_path)
-        self.report_button = QPushButton("&Report PDF…")
+        self.report_button = QPushButton("Report &PDF…")  # [screens] Alt+R is the range
         self.report_button.setToolTip(
             "A printable receiving report for the selected receipt (Ctrl+P)"
         )
@@ -199,11 +199,16 @@ class HistoryWindow(HistoryRangeMixin, HistoryOutputsMixin, QMainWindow):
         row.addWidget(self.filter_edit, 2)
         row.addWidget(self.people)
         row.addWidget(self.group_combo)
-        row.addWidget(self.open_button)
-        row.addWidget(self.report_button)
-        row.addWidget(self.export_button)
-        row.addWidget(self.sync_button)
-        return row
+        # [screens] The actions on a row of their own: in one row with the filters the window could not be
+        # narrower than ~1090 px, more than a 1024×600 station's screen.
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        for button in (self.open_button, self.report_button, self.export_button, self.sync_button):
+            actions.addWidget(button)
+        rows = QVBoxLayout()
+        rows.addLayout(row)
+        rows.addLayout(actions)
+        return rows
 
     def _build_table(self) -> QWidget:
         page = QWidget()

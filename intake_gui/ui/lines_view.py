@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import contextlib
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
+from intake_gui.ui.theme import density
+
 ROW_HEIGHT = 34
-"""Tall enough to hit with a finger on a touch screen at the dock."""
+"""Tall enough to hit with a finger on a touch screen at the dock (the roomy density's; compact uses less)."""
 
 _HOLD = Qt.WidgetAttribute.WA_UpdatesDisabled
 """Set directly rather than through setUpdatesEnabled, whose re-enabling repaints the whole widget."""
@@ -34,7 +36,10 @@ class LinesTableView(QTableView):
             | QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
-        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.verticalHeader().setDefaultSectionSize(density().row_height)
+        # Tab leaves the table for the next control (Import manifest, Blind count, …) instead of walking its
+        # cells: a clerk reaches every control with Tab alone; arrows move within the table.
+        self.setTabKeyNavigation(False)
         self._inserted_from: int | None = None
         """The first row inserted since the last layout, while insertions are all that happened."""
         self._changed_rows: list[tuple[int, int]] = []
@@ -42,6 +47,11 @@ class LinesTableView(QTableView):
         pending (the layout's full repaint would cover them), so a partial repaint must include them."""
         self._relayout_all = True
         self._model: QAbstractItemModel | None = None
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.StyleChange:
+            self.verticalHeader().setDefaultSectionSize(density().row_height)
+        super().changeEvent(event)
 
     # ---- what changed since the last layout --------------------------------------------------------
 

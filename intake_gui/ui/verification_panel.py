@@ -4,11 +4,18 @@ A light is never colour alone: each shows a symbol, a word and a headline, and c
 lights re-check themselves with a doubling back-off (the POS can take minutes to show new stock); RED lights say
 what happened and what to do; GREY says what could not be checked and that it is not fatal. The per-line
 table and the technical detail stay folded until asked for, so the first screen is readable at a glance.
+
+The cards share the row by need: a confirmed light says one line, a problem says three paragraphs and may show
+its lines, so a card with words to say gets more of the width than a green one. The row sits in a scroll area:
+on a short screen the diagnosis scrolls, it is never cut and never painted over itself. Times are the store's
+(the location's zone, with its abbreviation), like everything else the POS records.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
@@ -18,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -35,11 +43,27 @@ from intake_gui.domain.verification import (
     VerificationReport,
 )
 from intake_gui.ui.theme import repolish
+from intake_gui.ui.wording import plural
 
 DEFAULT_BACKOFF_S: tuple[float, ...] = RECHECK_SCHEDULE_S
 """The one re-check schedule (domain.lifecycle), which the CLI walks too; the panel's timer only follows it."""
 
 LINE_COLUMNS = ("", "SKU", "Product", "Sent", "Found", "Room", "Note")
+TABLE_ROWS_SHOWN = 6
+"""A card's lines table is as tall as its rows up to this many; more scroll inside it."""
+
+
+def store_clock(moment: datetime, zone: str | None) -> str:
+    """ "14:02:11 MST": a moment as the store's wall clock with the zone's abbreviation (the station's own
+    clock when no zone is known, said as such)."""
+    if zone:
+        try:
+            local = moment.astimezone(ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            local = None
+        if local is not None:
+            return f"{local:%H:%M:%S} {local.tzname() or zone} (store time)"
+    return f"{moment.astimezone():%H:%M:%S} (this station's clock)"
 
 
 class LightCard(QFrame):
@@ -50,7 +74,7 @@ class LightCard(QFrame):
         self.kind = kind
         self.setObjectName("light")
         self.setProperty("state", LightState.CHECKING.value)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         self.light: Light = Light.checking(kind)
 
         top = QHBoxLayout()
@@ -83,7 +107,9 @@ class LightCard(QFrame):
         buttons = QHBoxLayout()
         self.lines_button = QPushButton("Lines")
         self.lines_button.setCheckable(True)
+        self.lines_button.setAccessibleName(f"{kind.title}: lines")
         self.detail_button = QPushButton("Details")
+        self.detail_button.setAccessibleName(f"{kind.title}: details")
         self.detail_button.setToolTip(
             "Technical detail for support: ids, endpoints, the POS's own words"
         )
@@ -98,7 +124,7 @@ class LightCard(QFrame):
         self.lines_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.lines_table.horizontalHeader().setStretchLastSection(True)
         self.lines_table.setVisible(False)
-        self.lines_table.setMinimumHeight(120)
+        self.lines_table.setTabKeyNavigation(False)
         self.detail = QPlainTextEdit()
         self.detail.setReadOnly(True)
         self.detail.setVisible(False)
@@ -122,6 +148,14 @@ class LightCard(QFrame):
     def state(self) -> LightState:
         return self.light.state
 
+    @property
+    def need(self) -> int:
+        """How much of the row this card should get: 1 for a line of words, more for a diagnosis and its
+        lines."""
+        if self.happened.isHidden() and self.todo.isHidden():
+            return 1
+        return 3 if self.lines_table.isVisibleTo(self) else 2
+
     def show_light(self, light: Light) -> None:
         self.light = light
         restyle = self.property("state") != light.state.value
@@ -140,10 +174,9 @@ class LightCard(QFrame):
         self.lines_button.setText(
             f"Lines ({len(light.lines)}, {bad} ✖)" if bad else f"Lines ({len(light.lines)})"
         )
+        checked = plural(len(light.lines), "line")
         self.lines_button.setToolTip(
-            f"{len(light.lines)} lines checked, {bad} with a problem"
-            if bad
-            else f"{len(light.lines)} lines checked"
+            f"{checked} checked, {bad} with a problem" if bad else f"{checked} checked"
         )
         if bad and not self.lines_button.isChecked():
             self.lines_button.setChecked(True)
@@ -176,6 +209,11 @@ class LightCard(QFrame):
                     )
                 table.setItem(row, col, item)
         table.resizeColumnsToContents()
+        shown = min(len(lines), TABLE_ROWS_SHOWN)
+        height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+        height += sum(table.rowHeight(r) for r in range(shown))
+        scroll = table.horizontalScrollBar().sizeHint().height()
+        table.setFixedHeight(height + scroll)
 
 
 class VerificationPanel(QWidget):
@@ -199,19 +237,46 @@ class VerificationPanel(QWidget):
         self._auto_index = 0
         self._checking = False
 
+        self.store_zone: str | None = None
+        """The location's IANA zone: the "checked at" time is shown in it (set by the Verify page)."""
+
         self.summary = QLabel("Waiting for the receive to be sent…")
         self.summary.setObjectName("subheading")
         self.summary.setWordWrap(True)
+        # The keyboard rests here after a submit: words to read, nothing that a second Enter could press.
+        self.summary.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.summary.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.summary.setAccessibleName("Verification summary")
         self.next_check = QLabel("")
         self.next_check.setObjectName("hint")
+        self.next_check.setWordWrap(True)
 
-        self.cards: dict[LightKind, LightCard] = {kind: LightCard(kind) for kind in LIGHT_ORDER}
-        row = QHBoxLayout()
-        row.setSpacing(12)
+        # The scroll area and its holder first, then the cards made straight into it: reparenting finished
+        # cards (their tables and all) into a scroll area polishes every one of their widgets a second time.
+        self.cards_area = QScrollArea(self)
+        self.cards_area.setObjectName("lights_area")
+        self.cards_area.setWidgetResizable(True)
+        self.cards_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.cards_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.cards_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        holder = QWidget()
+        holder.setObjectName("lights")
+        self.cards_row = QHBoxLayout(holder)
+        self.cards_row.setSpacing(12)
+        self.cards_row.setContentsMargins(0, 0, 0, 0)
+        self.cards_area.setWidget(holder)
+        self.cards: dict[LightKind, LightCard] = {}
         for kind in LIGHT_ORDER:
-            row.addWidget(self.cards[kind], 1)
+            card = LightCard(kind, holder)
+            self.cards[kind] = card
+            # Top-aligned: a confirmed light stays a short card beside a long diagnosis, not an empty box.
+            self.cards_row.addWidget(card, 1, Qt.AlignmentFlag.AlignTop)
+            card.lines_button.toggled.connect(lambda _on: self._share_the_row())
 
-        self.check_button = QPushButton("Check &again (F5)")
+        self.check_button = QPushButton("&Check again (F5)")
         self.check_button.setShortcut(QKeySequence("F5"))
         self.check_button.setToolTip("Read the POS again now (F5)")
         self.check_button.clicked.connect(self.request_check)
@@ -223,9 +288,8 @@ class VerificationPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
-        layout.addLayout(row)
+        layout.addWidget(self.cards_area, 1)
         layout.addLayout(bottom)
-        layout.addStretch(1)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -244,6 +308,7 @@ class VerificationPanel(QWidget):
         self._checking = False
         for card in self.cards.values():
             card.show_light(Light.checking(card.kind))
+        self._share_the_row()
         self.summary.setText("Waiting for the receive to be sent…")
         self.check_button.setEnabled(False)
 
@@ -257,6 +322,7 @@ class VerificationPanel(QWidget):
         if self.report is None:
             for card in self.cards.values():
                 card.show_light(Light.checking(card.kind))
+            self._share_the_row()
             self.summary.setText("Checking that the receive landed…")
 
     def set_report(self, report: VerificationReport) -> None:
@@ -264,6 +330,7 @@ class VerificationPanel(QWidget):
         self.report = report
         for light in report.lights:
             self.cards[light.kind].show_light(light)
+        self._share_the_row()
         self.summary.setText(self._summary_text(report))
         self.check_button.setEnabled(True)
         if report.needs_recheck and self._auto_index < len(self.backoff_s):
@@ -310,6 +377,10 @@ class VerificationPanel(QWidget):
 
     # ---- internals -------------------------------------------------------------------------------
 
+    def _share_the_row(self) -> None:
+        for index, kind in enumerate(LIGHT_ORDER):
+            self.cards_row.setStretch(index, self.cards[kind].need)
+
     def _auto_check(self) -> None:
         self._countdown.stop()
         if not self._checking:
@@ -341,4 +412,6 @@ class VerificationPanel(QWidget):
             return (
                 "Automatic checks have stopped. Press F5 to check again, or look in History later."
             )
-        return f"Checked {report.checked_at.astimezone().strftime('%H:%M:%S')} (attempt {report.attempt})."
+        return (
+            f"Checked {store_clock(report.checked_at, self.store_zone)}, attempt {report.attempt}."
+        )

@@ -352,12 +352,32 @@ class IntakeApp:
         return self.wait_log(r"Embedded sandbox started at (\S+)").group(1)
 
     def admin(self) -> Any:
-        from intake_gui.sandbox.admin_client import AdminClient
+        from intake_gui.sandbox.admin_client import (
+            SandboxAdmin,
+        )  # [screens] was AdminClient: no such name
 
-        return AdminClient(self.sandbox_url())
+        return SandboxAdmin(self.sandbox_url())
 
     def screenshot(self, name: str) -> Path:
         return self.x.screenshot(name)
+
+    # [screens] the app's own account of its window (ui/ui_probe.py): focus, step, clipped texts, status bar.
+    def state(self, timeout: float = WAIT) -> dict[str, Any]:
+        """Ask the running app for a state dump and wait for it (see intake_gui/ui/ui_probe.py)."""
+        folder = self.home / "probe"
+        answer = folder / "state.json"
+        ident = f"{time.monotonic_ns()}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "request").write_text(ident, encoding="utf-8")
+
+        def read() -> dict[str, Any] | None:
+            try:
+                state = json.loads(answer.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return None
+            return state if state.get("id") == ident else None
+
+        return wait_until(read, timeout, "the app's state dump")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -378,12 +398,16 @@ def _entry_point() -> Path:
     return exe
 
 
-def launch(x: XServer, home: Path, **settings: Any) -> IntakeApp:
+def launch(
+    x: XServer, home: Path, env_extra: dict[str, str] | None = None, **settings: Any
+) -> IntakeApp:
     env = x.env()
+    env.update(env_extra or {})  # [screens] e.g. QT_SCALE_FACTOR=1.5
     env.update(
         INTAKE_HOME=str(home),
         PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
         XDG_RUNTIME_DIR=str(home / "xdg-runtime"),
+        INTAKE_UI_PROBE=str(home / "probe"),  # [screens] IntakeApp.state()
     )
     for var in ("INTAKE_API_BASE", "INTAKE_USERNAME", "INTAKE_PASSWORD"):
         env.pop(var, None)
@@ -417,8 +441,8 @@ save_settings(app_paths(), StationSettings(**values))
 def start_intake(tmp_path: Path) -> Iterator[Callable[..., IntakeApp]]:
     apps: list[IntakeApp] = []
 
-    def start(x: XServer, **settings: Any) -> IntakeApp:
-        app = launch(x, tmp_path / f"intake-home-{len(apps)}", **settings)
+    def start(x: XServer, env_extra: dict[str, str] | None = None, **settings: Any) -> IntakeApp:
+        app = launch(x, tmp_path / f"intake-home-{len(apps)}", env_extra, **settings)
         apps.append(app)
         return app
 

@@ -192,6 +192,10 @@ def test_the_scan_counts_and_lines_are_exact(open_station):
     st = open_station()
     st.to_products()
     page = st.wizard.products_page
+    assert (
+        st.focus() is page.title_edit
+    )  # [screens] the page opens in the title, as the walkthrough says
+    st.key(Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     st.type("3*")  # typed in the search box, then a scan: counts three
     st.scan(TOMMY_CHONG)
     assert st.lines() == [(TOMMY_CHONG, "3")] and page.search.text() == ""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, qVersion
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from intake_gui import __version__
 from intake_gui.ui.assets import asset_path
+from intake_gui.ui.dialogs.dialog_parts import fit_to_width, path_field
 
 
 class AboutDialog(QDialog):
@@ -59,7 +60,7 @@ class AboutDialog(QDialog):
         if pos_text:
             form.addRow("Connected to:", _selectable(pos_text))
         for name, path in paths.items():
-            form.addRow(f"{name}:", _selectable(str(path)))
+            form.addRow(f"{name}:", path_field(path))
         form.addRow(
             "Runtime:",
             _selectable(
@@ -71,6 +72,10 @@ class AboutDialog(QDialog):
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        fit_to_width(self, 680)
+        super().showEvent(event)
 
 
 def _selectable(text: str) -> QLabel:

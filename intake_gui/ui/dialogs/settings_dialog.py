@@ -94,7 +94,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.calibrate_button)
 
         # Test connection = the doctor's read-only probe of the tenant these fields name (issue 11).
-        self.test_button = QPushButton("&Test connection…")
+        self.test_button = QPushButton("Test co&nnection…")  # [screens] Alt+T is the tenant address
         self.test_button.setToolTip(
             "Reads what Intake uses from the POS and reports it; writes nothing."
         )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -20,6 +23,7 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("Everywhere", "Ctrl+Shift+C", "Shelf count (scan a shelf, compare with the POS)"),
     ("Everywhere", "Ctrl+Shift+R", "Refresh the product catalog now"),
     ("Everywhere", "F1", "This list"),
+    ("Everywhere", "Tab / Shift+Tab", "Next / previous control; Enter or Space presses a button"),
     ("Lists", "Type", "Filter the list"),
     ("Lists", "↑ ↓ PgUp PgDn", "Move the highlight"),
     ("Lists", "Enter", "Choose the highlighted entry and continue"),
@@ -29,12 +33,15 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("Products", "Ctrl+L", "Go to the lines table"),
     ("Products", "F2", "Edit the quantity of the selected line"),
     ("Products", "Delete", "Remove the selected line"),
+    ("Products", "Ctrl+D", "Dismiss an unknown code (it is not counted)"),
+    ("Products", "Insert", "Count a read that was taken for a double read"),
     ("Products", "Ctrl+Z", "Undo the last change (scan, edit, removal)"),
-    ("Products", "Ctrl+T", "Edit the title"),
+    ("Products", "Ctrl+T or Alt+I", "Edit the title (the page opens there)"),
     ("Products", "Ctrl+I", "Import a manifest (CSV or WCIA JSON)"),
     ("Products", "Ctrl+B", "Blind count on/off"),
     ("Review", "Ctrl+Enter", "Submit to the POS"),
     ("Verify", "F5", "Check the three lights again now"),
+    ("Verify", "Ctrl+N", "The next delivery (the lights stay until then)"),
     ("Verify", "Alt+M", "Move stock received into a non-sales room to a sales room"),
 )
 
@@ -50,11 +57,22 @@ class ShortcutsDialog(QDialog):
         for row, values in enumerate(SHORTCUTS):
             for col, value in enumerate(values):
                 table.setItem(row, col, QTableWidgetItem(value))
+        # Short columns fit their words; the last takes the rest and wraps, so nothing runs off the side.
+        table.setWordWrap(True)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(lambda *_: table.resizeRowsToContents())
+        table.setTabKeyNavigation(False)
+        self.table = table
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(640, 560)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        available = self.screen().availableGeometry()
+        self.resize(min(760, available.width() - 40), min(560, available.height() - 40))
+        super().showEvent(event)

@@ -2,6 +2,10 @@
 
 It is short on purpose: a new station should be scanning a training delivery within a minute. Everything here
 can be changed later in Settings.
+
+The keyboard starts on Start (the default button, with its focus ring), so Enter begins practising at once;
+every control has its own Alt+letter, none shared with another. Calibration is a plain button: Enter never
+opens it by surprise.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -27,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_gui.services.drivers import drivers, words_for
+from intake_gui.ui.dialogs.dialog_parts import fit_to_width, path_field
 from intake_gui.ui.dialogs.settings_dialog import CALIBRATION_MODULE
 
 
@@ -90,7 +96,7 @@ class WelcomeDialog(QDialog):
         self.station = QLineEdit(station_name)
         form.addRow("&Your POS:", self.pos_kind)
         form.addRow("POS &address:", self.api_base)
-        form.addRow("&Station name:", self.station)
+        form.addRow("Station &name:", self.station)
         layout.addLayout(form)
 
         self.calibrate_button = QPushButton("Ca&librate the scanner…")
@@ -101,15 +107,18 @@ class WelcomeDialog(QDialog):
             if has_calibration
             else "Scanner calibration is not part of this build."
         )
+        self.calibrate_button.setAutoDefault(False)
         self.calibrate_button.clicked.connect(self.calibrate_requested.emit)
         layout.addWidget(self.calibrate_button)
 
-        where_text = "<br>".join(f"<b>{name}:</b> {path}" for name, path in where.items())
-        where_label = QLabel(f"Where Intake keeps things:<br>{where_text}")
+        where_label = QLabel("Where Intake keeps things (Help > Open data folder opens it later):")
         where_label.setObjectName("hint")
         where_label.setWordWrap(True)
-        where_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(where_label)
+        where_form = QFormLayout()
+        for name, path in where.items():
+            where_form.addRow(f"{name}:", path_field(path))
+        layout.addLayout(where_form)
 
         self.error = QLabel("")
         self.error.setObjectName("status_line")
@@ -121,12 +130,18 @@ class WelcomeDialog(QDialog):
         start = buttons.addButton("&Start", QDialogButtonBox.ButtonRole.AcceptRole)
         start.setObjectName("primary")
         start.setDefault(True)
+        self.start_button = start
         buttons.accepted.connect(self._accept)
         layout.addWidget(buttons)
         self.resize(640, 0)
 
     def _pos_changed(self, *_args: object) -> None:
         self.api_base.setPlaceholderText(words_for(self.pos_kind.currentData()).api_base_example)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        fit_to_width(self, 680)
+        super().showEvent(event)
+        self.start_button.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def choice(self) -> WelcomeChoice:
         use_sandbox = self.sandbox_choice.isChecked()

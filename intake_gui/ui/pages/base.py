@@ -6,10 +6,10 @@ domain.wizard_flow.WizardFlow. Keeping that split means a page never navigates b
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from intake_gui.ui.theme import repolish
+from intake_gui.ui.theme import density, repolish
 
 
 class Page(QWidget):
@@ -32,10 +32,23 @@ class Page(QWidget):
         self.status.setVisible(False)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(24, 16, 24, 12)
-        self.layout_.setSpacing(10)
-        self.layout_.addWidget(self.heading)
+        self._apply_density()
+        self.heading_row = QHBoxLayout()
+        """The heading, and room at its right for a page's one-line context (what this receive is for)."""
+        self.heading_row.setSpacing(16)
+        self.heading_row.addWidget(self.heading)
+        self.layout_.addLayout(self.heading_row)
         self.layout_.addWidget(self.hint)
+
+    def _apply_density(self) -> None:
+        dense = density()
+        self.layout_.setContentsMargins(*dense.page_margins)
+        self.layout_.setSpacing(dense.page_spacing)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.StyleChange:
+            self._apply_density()  # the theme was applied again: maybe for another screen
+        super().changeEvent(event)
 
     def add_status_line(self) -> None:
         """Pages place the status line where it reads best (usually right under their main control)."""

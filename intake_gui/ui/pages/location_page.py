@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 from intake_gui.domain.models import Location
 from intake_gui.ui.filter_list import Choice, FilterList
 from intake_gui.ui.pages.base import Page
+from intake_gui.ui.wording import plural
 
 
 def location_choice(loc: Location) -> Choice:
@@ -35,7 +36,9 @@ class LocationPage(Page):
             parent,
         )
         self.picker = FilterList("Filter locations — e.g. “AZ” or “1989”")
+        self.picker.filter.setAccessibleName("Filter locations")
         self.picker.activated.connect(self.chosen.emit)
+        self.picker.filtered.connect(self._count_shown)
         self.layout_.addWidget(self.picker, 1)
         self.add_status_line()
         row = QHBoxLayout()
@@ -47,6 +50,7 @@ class LocationPage(Page):
         row.addStretch(1)
         self.layout_.addLayout(row)
         self.locations: list[Location] = []
+        self._remembered: Location | None = None
 
     def set_loading(self, text: str = "Connecting to the POS…") -> None:
         self.picker.setEnabled(False)
@@ -58,17 +62,29 @@ class LocationPage(Page):
         self.picker.setEnabled(True)
         self.retry_button.setVisible(False)
         selected = next((loc for loc in self.locations if loc.loc_id == select_id), None)
+        self._remembered = selected
+        self.picker.clear_filter()
         self.picker.set_choices((location_choice(loc) for loc in self.locations), select=selected)
         if not self.locations:
             self.say(
                 "This login sees no locations. Ask an administrator to give it access to a store.",
                 "bad",
             )
-        elif selected is not None:
-            self.say(f"Last used here: {selected.name}. Press Enter to keep it.", "info")
-        else:
-            self.say(f"{len(self.locations)} locations.", "info")
         self.on_enter()
+
+    def _count_shown(self, shown: int, total: int, text: str) -> None:
+        if not total:
+            return
+        if text:
+            self.say(
+                f"{shown} of {plural(total, 'location')} match “{text}”."
+                + (" Enter chooses the highlighted one." if shown else ""),
+                "info",
+            )
+        elif self._remembered is not None:
+            self.say(f"Last used here: {self._remembered.name}. Press Enter to keep it.", "info")
+        else:
+            self.say(f"{plural(total, 'location')}.", "info")
 
     def set_error(self, headline: str, what_to_do: str = "") -> None:
         self.picker.setEnabled(bool(self.locations))

@@ -28,6 +28,7 @@ from intake_gui.domain.diagnosis import Diagnosis
 from intake_gui.domain.models import NOTE_MAX, ReceiveDraft
 from intake_gui.domain.quantities import format_quantity
 from intake_gui.ui.pages.base import Page
+from intake_gui.ui.wording import plural
 
 
 def money(value: Decimal | None) -> str:
@@ -85,8 +86,8 @@ def summary_html(draft: ReceiveDraft) -> str:
         )
     out.append("</table>")
     out.append(
-        f"<p><b>Totals:</b> {len(draft.lines)} line{'s' if len(draft.lines) != 1 else ''}, "
-        f"{qty_text(draft.total_quantity)} units, {money(draft.total_cost)}"
+        f"<p><b>Totals:</b> {plural(len(draft.lines), 'line')}, "
+        f"{plural(draft.total_quantity, 'unit')}, {money(draft.total_cost)}"
         + (
             ""
             if draft.costs_known
@@ -115,7 +116,8 @@ class ReviewPage(Page):
         )
         self.summary = QTextBrowser()
         self.summary.setOpenLinks(False)
-        self.summary.setMinimumHeight(220)
+        self.summary.setMinimumHeight(110)
+        self.summary.setAccessibleName("What will be sent")
         self.layout_.addWidget(self.summary, 1)
 
         note_label = QLabel(
@@ -256,7 +258,7 @@ class ReviewPage(Page):
             self.go_back_requested.emit(self._go_back_to)
 
     def on_enter(self) -> None:
-        if self.submit_button.isEnabled():
-            self.submit_button.setFocus()
-        else:
-            self.note.setFocus()
+        """The keyboard rests on the summary (arrows scroll it), not on Submit: the Enter that brought the clerk
+        here from the title, pressed twice, must not send the receive unread. Ctrl+Enter submits, as the
+        page says; Tab reaches the note and the Submit button."""
+        self.summary.setFocus()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from intake_gui.domain.models import Location, Vendor
 from intake_gui.ui.filter_list import Choice, FilterList
 from intake_gui.ui.pages.base import Page
+from intake_gui.ui.wording import plural
 
 
 class VendorPage(Page):
@@ -32,7 +33,9 @@ class VendorPage(Page):
             parent,
         )
         self.picker = FilterList("Filter vendors — e.g. “palomino” or “39195”")
+        self.picker.filter.setAccessibleName("Filter vendors")
         self.picker.activated.connect(self.chosen.emit)
+        self.picker.filtered.connect(self._count_shown)
         self.layout_.addWidget(self.picker, 1)
 
         self.empty_box = QFrame()
@@ -71,6 +74,7 @@ class VendorPage(Page):
     def set_loading(self, location: Location) -> None:
         self.location = location
         self.heading.setText(f"Who delivered to {location.name}?")
+        self.picker.clear_filter()
         self.picker.set_choices(())
         self.picker.setEnabled(False)
         self.picker.setVisible(True)
@@ -97,14 +101,28 @@ class VendorPage(Page):
                 )
             )
         self.picker.setEnabled(True)
+        if select is None:
+            # A new list or a new delivery: the last delivery's filter words must not pre-select its vendor.
+            self.picker.clear_filter()
         self.picker.set_choices(choices, select=select)
         if not self.vendors:
             self._show_empty()
             return
         self.picker.setVisible(True)
         self.empty_box.setVisible(False)
-        self.say(f"{len(self.vendors)} vendors.", "info")
         self.on_enter()
+
+    def _count_shown(self, shown: int, total: int, text: str) -> None:
+        if not total:
+            return
+        if text:
+            self.say(
+                f"{shown} of {plural(total, 'vendor')} match “{text}”."
+                + (" Enter chooses the highlighted one." if shown else ""),
+                "info",
+            )
+        else:
+            self.say(f"{plural(total, 'vendor')}.", "info")
 
     def _show_empty(self) -> None:
         where = self.location.name if self.location is not None else "this location"

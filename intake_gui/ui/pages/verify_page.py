@@ -7,6 +7,10 @@ again (F6) and one to decide (F7: it is in the POS / send it again) — lifecycl
 When the sellable light is red because the stock sits in a room customers cannot buy from, a "Move to a sales
 room…" button appears beside the lights (Alt+M). It is a button, not a dialog that pops up by itself: the lights
 re-check on their own, and a window jumping up mid-check would steal the clerk's keyboard.
+
+The lights stay until the clerk deliberately starts the next delivery (Ctrl+N, or the button pressed). Nothing
+here is a default button and the keyboard lands on the summary, not on "New receive": an Enter or Ctrl+Enter
+pressed twice on Review used to skip straight past the lights — even a red one — to the next delivery.
 """
 
 from __future__ import annotations
@@ -18,11 +22,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 from intake_gui.domain.models import ReceiveDraft
 from intake_gui.ui.pages.base import Page
 from intake_gui.ui.verification_panel import DEFAULT_BACKOFF_S, VerificationPanel
+from intake_gui.ui.wording import plural
 
 
 def _lines(draft: ReceiveDraft) -> str:
-    n = len(draft.lines)
-    return f"{n} line{'s' if n != 1 else ''}"
+    return plural(len(draft.lines), "line")
 
 
 class VerifyPage(Page):
@@ -77,7 +81,7 @@ class VerifyPage(Page):
         self.new_button.setObjectName("primary")
         self.new_button.setMinimumHeight(48)
         self.new_button.setToolTip("Start the next delivery at the same location (Ctrl+N)")
-        self.new_button.setAutoDefault(True)
+        self.new_button.setAutoDefault(False)
         self.new_button.clicked.connect(self.new_receive_requested.emit)
         bottom.addWidget(self.new_button)
         self.layout_.addLayout(bottom)
@@ -86,10 +90,9 @@ class VerifyPage(Page):
         """A new submit is under way for this draft."""
         self.panel.reset()
         self.heading.setText("Did it land?")
-        self.receipt.setText(
-            f"“{draft.title}” — {len(draft.lines)} lines for {draft.location.name}"
-        )
+        self.receipt.setText(f"“{draft.title}” — {_lines(draft)} for {draft.location.name}")
         self.new_button.setText(f"New receive at {draft.location.name}  (Ctrl+N)")
+        self.panel.store_zone = draft.location.timezone
         self.set_confirming(False)
         self.show_move_offer(False)
         self.say("", "info")
@@ -136,4 +139,4 @@ class VerifyPage(Page):
         return not self.move_button.isHidden()
 
     def on_enter(self) -> None:
-        self.new_button.setFocus()
+        self.panel.summary.setFocus()
