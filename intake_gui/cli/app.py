@@ -91,11 +91,13 @@ def _add_common(parser: argparse.ArgumentParser, *, under_command: bool) -> None
         help="POS kind (default: settings)",
         **({"default": argparse.SUPPRESS} if under_command else {"default": None}),
     )
-    group.add_argument(
-        "--clerk",
-        help="who is receiving, where the POS signs in with a key (default: INTAKE_CLERK_NAME, settings)",
-        **({"default": argparse.SUPPRESS} if under_command else {"default": None}),
-    )
+    if "--clerk" not in parser._option_string_actions:  # `history --clerk` filters; no name there
+        group.add_argument(
+            "--clerk",
+            help="who is receiving, where the POS signs in with a key "
+            "(default: INTAKE_CLERK_NAME, settings)",
+            **({"default": argparse.SUPPRESS} if under_command else {"default": None}),
+        )
     group.add_argument(
         "--decimal-mark",
         choices=["auto", "point", "comma"],

@@ -37,7 +37,7 @@ def register(sub: Any) -> None:
     h.add_argument("--csv", metavar="PATH", help="write CSV to PATH ('-' streams it to stdout)")
     # record helper: the shared record names the station and clerk of every receive made through Intake
     h.add_argument("--station", help="only receives made at this station")
-    h.add_argument("--clerk", help="only receives made by this clerk")
+    h.add_argument("--clerk", dest="clerk_filter", help="only receives made by this clerk")
     h.set_defaults(handler=cmd_history, needs_context=True)
 
 
@@ -66,7 +66,7 @@ def cmd_history(ctx: Any, args: argparse.Namespace, out: Output) -> int:
             f"The shared record could not be read ({entries.shared_problem}): receives made at other "
             "stations show without clerk and station."
         )
-    entries = filter_entries(entries, station=args.station, clerk=args.clerk)
+    entries = filter_entries(entries, station=args.station, clerk=args.clerk_filter)
     if args.csv == "-":
         _stream_csv(entries, loc.timezone, export_csv)
         out.emitted = True  # the CSV is this command's document on stdout
