@@ -339,7 +339,8 @@ def read_row(model: type[M], raw: object, report: ReadReport) -> M | None:
         errors = exc.errors(include_input=False, include_url=False)
     spec = _spec(model)
     bad = {_field_at(model, err["loc"]) for err in errors}
-    essential = sorted(n for n in bad if n is None or n in spec.required)
+    # None is an error on the whole row; the key keeps it sortable beside field names (it goes first)
+    essential = sorted((n for n in bad if n is None or n in spec.required), key=_none_first)
     if not essential:
         blanked = frozenset(n for n in bad if n is not None)
         try:
@@ -366,6 +367,10 @@ def _essentials_present(row: M, report: ReadReport) -> M | None:
             report.skipped_for[" or ".join(spec.canonical[n] for n in group)] += 1
             return None
     return row
+
+
+def _none_first(name: str | None) -> tuple[bool, str]:
+    return (name is not None, name or "")
 
 
 def _field_at(model: type, loc: tuple[Any, ...]) -> str | None:
