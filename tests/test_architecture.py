@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -105,3 +106,20 @@ def test_cli_contract_names_every_cli_module():
     """The CLI's contract lists its modules one by one (to leave out one exception): none may be forgotten."""
     listed = set(_contract("cli-through-services")["source_modules"])
     assert listed == _children("intake_gui.cli") - CLI_OUTSIDE_RULE
+
+
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_over_500_lines_without_a_written_reason():
+    """Modules are read in one sitting: past 500 lines the docstring must say why, on a line starting `Size:`."""
+    over = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        lines = len(text.splitlines())
+        if lines <= MAX_MODULE_LINES:
+            continue
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        if not any(line.startswith("Size:") for line in doc.splitlines()):
+            over.append(f"{path.relative_to(ROOT).as_posix()}: {lines} lines, no 'Size:' reason")
+    assert over == []
