@@ -19,20 +19,22 @@ from __future__ import annotations
 
 import csv
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from intake_gui.domain.count_checks import count_refusal, room_access_warning
-from intake_gui.domain.counting import ShelfQuantity
+from intake_gui.domain.counting import PackageDetail, ShelfQuantity
 from intake_gui.domain.diagnosis import Diagnosis
 from intake_gui.domain.models import Location, Room
 from intake_gui.domain.pos_words import PosWords
+from intake_gui.domain.scan_outcome import ScanOutcome
 from intake_gui.domain.shelf_count import (
     CountComparison,
-    PackageDetail,
     RoomStock,
+    count_result_data,
     shelves_from_rows,
 )
 from intake_gui.pos.base import PackagesOnDemand, ProgressFn, RoomCounts
@@ -73,6 +75,49 @@ class CountingService:
         self.ctx = ctx
         self._setup = SetupService(ctx)
         self._catalog = CatalogService(ctx)
+
+    # A count's steps go to the journal (written by its own thread, never the GUI's) and from there to the
+    # shared record like a receive's events: a supervisor sees who counted which room, what they scanned and
+    # what differed.
+
+    def count_started(self, stock: RoomStock) -> str:
+        """A new count of `stock`'s room: its journal id."""
+        count_id = f"count-{uuid.uuid4().hex}"
+        self._record(
+            count_id,
+            "count_started",
+            {
+                "location_id": stock.location.loc_id,
+                "room_id": stock.room.room_id,
+                "room": stock.room.name,
+                "source": stock.source,
+                "products": len(stock.shelves),
+            },
+        )
+        return count_id
+
+    def count_scanned(self, count_id: str, outcome: ScanOutcome, raw: str) -> None:
+        product = outcome.product
+        self._record(
+            count_id,
+            "count_scan",
+            {
+                "code": outcome.raw or raw,
+                "outcome": outcome.kind.value,
+                "product_id": product.product_id if product else None,
+                "sku": product.sku if product else "",
+                "quantity": str(outcome.quantity),
+            },
+        )
+
+    def count_finished(self, count_id: str, comparison: CountComparison) -> None:
+        self._record(count_id, "count_result", count_result_data(comparison))
+
+    def _record(self, count_id: str, kind: str, data: dict[str, Any]) -> None:
+        if count_id:
+            self.ctx.writer.record_event_async(
+                count_id, kind, data, actor=self.ctx.clerk, station=self.ctx.station
+            )
 
     @property
     def words(self) -> PosWords:
@@ -177,7 +222,7 @@ class CountingService:
 
     def _full(self, location: Location, room: Room) -> RoomStock:
         words = self.words
-        reader = self.ctx.capability(RoomCounts)
+        reader = self.ctx.capability(RoomCounts)  # type: ignore[type-abstract]  # a Protocol as a key: mypy#4717
         if (
             reader is None
         ):  # the driver's declaration and the connector disagree: say so, never guess
@@ -216,7 +261,7 @@ class CountingService:
         holds by the time the read returns.
         """
         wanted = stock.missing_detail(product_ids)
-        reader = self.ctx.capability(PackagesOnDemand)
+        reader = self.ctx.capability(PackagesOnDemand)  # type: ignore[type-abstract]  # a Protocol as a key: mypy#4717
         if not wanted or reader is None:
             return []
         return list(reader.room_quantities(stock.location, stock.room, product_ids=wanted))

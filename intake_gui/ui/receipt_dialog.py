@@ -57,6 +57,7 @@ from intake_gui.ui.report_pdf import (
 )
 from intake_gui.ui.theme import repolish
 from intake_gui.ui.verification_panel import VerificationPanel
+from intake_gui.ui.wording import plural
 from intake_gui.ui.workers import start_worker
 
 log = logging.getLogger(__name__)
@@ -245,7 +246,7 @@ class ReceiptDialog(QDialog):
         if e.clerk:
             who = f"Received by {e.clerk} at station {e.station}"
             if e.scans is not None:
-                who += f" · {e.scans} scans, {e.submit_attempts or 0} submit attempts"
+                who += f" · {plural(e.scans, 'scan')}, {plural(e.submit_attempts or 0, 'submit attempt')}"
             if e.source == "shared":
                 who += " (from the shared record)"
         else:
