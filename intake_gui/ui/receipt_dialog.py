@@ -4,6 +4,9 @@ A supervisor opens a receipt to answer "did this delivery really land, and who h
 first half (with the room's sellability beside each, because stock in a vault is received yet unsellable); the
 re-verification runs the wizard's own check again, so the verdict means the same thing in both places; the audit
 trail is the journal's append-only record and is shown read-only.
+
+Size: the packages table, the re-verification and the audit trail are three tabs of one dialog sharing one
+loaded receipt; their text already comes from report_pdf/history_model.
 """
 
 from __future__ import annotations

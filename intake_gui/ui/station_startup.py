@@ -191,14 +191,14 @@ class StartupMixin(_Base):
     ) -> None:
         if self.login_dialog is not None and self.login_dialog.isVisible():
             return
-        from intake_gui.store.secrets import SecretStore
+        from intake_gui.services.keyring_check import keyring_persistent
 
         dialog = LoginDialog(
             api_base or self.options.api_base or self.settings.api_base or "",
             username if username is not None else self.settings.username,
             pos_kind=self.settings.pos_kind,
             message=message,
-            keyring_persistent=SecretStore().persistent,
+            keyring_persistent=keyring_persistent(),
             clerk_name=self.settings.clerk_name,
             station=self.settings,
             parent=self,
