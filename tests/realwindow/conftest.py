@@ -282,6 +282,7 @@ class IntakeApp:
         self.home = home
         self.proc = proc
         self._window = ""
+        self._admin: Any = None
         self.keys = Keys(x, self.window)
 
     @property
@@ -352,11 +353,12 @@ class IntakeApp:
         return self.wait_log(r"Embedded sandbox started at (\S+)").group(1)
 
     def admin(self) -> Any:
-        from intake_gui.sandbox.admin_client import (
-            SandboxAdmin,
-        )  # [screens] was AdminClient: no such name
+        """The embedded sandbox's admin client (one per app, closed with it)."""
+        from intake_gui.sandbox.admin_client import SandboxAdmin
 
-        return SandboxAdmin(self.sandbox_url())
+        if self._admin is None:
+            self._admin = SandboxAdmin(self.sandbox_url())
+        return self._admin
 
     def screenshot(self, name: str) -> Path:
         return self.x.screenshot(name)
@@ -380,6 +382,9 @@ class IntakeApp:
         return wait_until(read, timeout, "the app's state dump")
 
     def stop(self) -> None:
+        if self._admin is not None:
+            self._admin.close()
+            self._admin = None
         if self.proc.poll() is None:
             self.proc.terminate()
             try:

@@ -74,6 +74,9 @@ def _kill_after(proc: subprocess.Popen, marker: str, rng: random.Random) -> bool
     time.sleep(rng.uniform(0.0, 1.6))
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    for pipe in (proc.stdout, proc.stderr):  # the killed process's pipes are ours to close
+        if pipe is not None:
+            pipe.close()
     return seen
 
 

@@ -65,7 +65,8 @@ def test_buttons_and_check_boxes_too_narrow_for_their_words_are_cut(qtbot):
         QPushButton("New receive at AZ Sandbox — Phoenix (Ctrl+N)"),
         QCheckBox("&Blind count"),
     )
-    root = _shown(qtbot, button, box)
+    # Wide enough for the button's words whatever theme an earlier test left applied (large type is ~416 px).
+    root = _shown(qtbot, button, box, width=800)
     button.setGeometry(0, 0, 120, 40)
     box.setGeometry(0, 50, 40, 30)
     assert {c.kind for c in find_clipped(root)} == {"QPushButton", "QCheckBox"}
