@@ -322,3 +322,33 @@ def shelves_from_rows(
         ShelfQuantity(product_id=pid, sku=info[pid][0], name=info[pid][1], quantity=qty)
         for pid, qty in totals.items()
     )
+
+
+def count_result_data(comparison: CountComparison) -> dict[str, object]:
+    """What a finished count found, for the journal and the shared record: the totals and every product that
+    differs (a matching product is only counted), quantities as machine text."""
+    differs = [p for p in comparison.products if p.status is not CountStatus.MATCH]
+    return {
+        "location_id": comparison.location.loc_id,
+        "room_id": comparison.room.room_id,
+        "room": comparison.room.name,
+        "scope": comparison.scope.value,
+        "source": comparison.source,
+        "products": len(comparison.products),
+        "matched": len(comparison.matched),
+        "over": len(comparison.over),
+        "short": len(comparison.short),
+        "unknown": len(comparison.unknown),
+        "counted_units": str(comparison.counted_units),
+        "expected_units": str(comparison.expected_units),
+        "differences": [
+            {
+                "product_id": p.product_id,
+                "sku": p.sku,
+                "status": p.status.value,
+                "expected": str(p.expected),
+                "counted": str(p.counted),
+            }
+            for p in differs
+        ],
+    }

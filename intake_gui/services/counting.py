@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -29,10 +30,12 @@ from intake_gui.domain.counting import ShelfQuantity
 from intake_gui.domain.diagnosis import Diagnosis
 from intake_gui.domain.models import Location, Room
 from intake_gui.domain.pos_words import PosWords
+from intake_gui.domain.scan_outcome import ScanOutcome
 from intake_gui.domain.shelf_count import (
     CountComparison,
     PackageDetail,
     RoomStock,
+    count_result_data,
     shelves_from_rows,
 )
 from intake_gui.pos.base import PackagesOnDemand, ProgressFn, RoomCounts
@@ -73,6 +76,49 @@ class CountingService:
         self.ctx = ctx
         self._setup = SetupService(ctx)
         self._catalog = CatalogService(ctx)
+
+    # A count's steps go to the journal (written by its own thread, never the GUI's) and from there to the
+    # shared record like a receive's events: a supervisor sees who counted which room, what they scanned and
+    # what differed.
+
+    def count_started(self, stock: RoomStock) -> str:
+        """A new count of `stock`'s room: its journal id."""
+        count_id = f"count-{uuid.uuid4().hex}"
+        self._record(
+            count_id,
+            "count_started",
+            {
+                "location_id": stock.location.loc_id,
+                "room_id": stock.room.room_id,
+                "room": stock.room.name,
+                "source": stock.source,
+                "products": len(stock.shelves),
+            },
+        )
+        return count_id
+
+    def count_scanned(self, count_id: str, outcome: ScanOutcome, raw: str) -> None:
+        product = outcome.product
+        self._record(
+            count_id,
+            "count_scan",
+            {
+                "code": outcome.raw or raw,
+                "outcome": outcome.kind.value,
+                "product_id": product.product_id if product else None,
+                "sku": product.sku if product else "",
+                "quantity": str(outcome.quantity),
+            },
+        )
+
+    def count_finished(self, count_id: str, comparison: CountComparison) -> None:
+        self._record(count_id, "count_result", count_result_data(comparison))
+
+    def _record(self, count_id: str, kind: str, data: dict[str, Any]) -> None:
+        if count_id:
+            self.ctx.writer.record_event_async(
+                count_id, kind, data, actor=self.ctx.clerk, station=self.ctx.station
+            )
 
     @property
     def words(self) -> PosWords:

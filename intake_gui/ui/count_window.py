@@ -73,6 +73,8 @@ class CountWindow(CountExport, QMainWindow):
         self.locations: list[Location] = []
         self.rooms: list[Room] = []
         self.count: CountSession | None = None
+        self.count_id = ""
+        """The journal's id for the count in progress (its events go to the shared record like a receive's)."""
         self._generation = 0
         self._closed = False
         self._busy = False
@@ -254,6 +256,7 @@ class CountWindow(CountExport, QMainWindow):
             return
         self._busy = False
         self.count = CountSession(stock, snapshot, self.ctx.settings.scanner)
+        self.count_id = self.counting.count_started(stock)
         # One scan or undo can emit several change events; they coalesce into one comparison.
         self.count.scans.subscribe(lambda _event: self._compare_timer.start())
         self._show_stock(stock)
@@ -300,8 +303,17 @@ class CountWindow(CountExport, QMainWindow):
             "good",
         )
 
+    def _finish_count(self) -> None:
+        """The count in progress ends (another room, a new start, the window closed): what it found goes to the
+        journal once."""
+        comparison = self.comparison
+        if self.count is not None and self.count_id and comparison is not None:
+            self.counting.count_finished(self.count_id, comparison)
+        self.count_id = ""
+
     def _reset_count(self) -> None:
         """Forget the count in progress (another location or room): results still in flight are dropped."""
+        self._finish_count()
         self._generation += 1
         self._busy = False
         self.count = None
@@ -321,6 +333,7 @@ class CountWindow(CountExport, QMainWindow):
             self._say("Scan not counted: choose a room and press Start count first.", "bad")
             return None
         outcome, text = self.count.scan(raw)
+        self.counting.count_scanned(self.count_id, outcome, raw)
         self._compare_timer.stop()
         self._show_comparison()  # now, not on the timer: the status line quotes the fresh numbers
         self._show_outcome(outcome, text)
@@ -463,6 +476,8 @@ class CountWindow(CountExport, QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed:
+            self._finish_count()
         self._closed = True
         self._generation += 1
         self._detail_timer.stop()

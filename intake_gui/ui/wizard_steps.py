@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from intake_gui.domain.input_refusals import clerk_message
 from intake_gui.domain.models import Location, Product, ReceiveDraft, Room, Vendor
 from intake_gui.domain.wizard_flow import FlowError, Step
 
@@ -226,7 +227,7 @@ class WizardSteps:
         try:
             return self.session.build_draft(scan.draft_lines() if scan is not None else None)
         except ValueError as exc:
-            self.products_page.say_title_problem(str(exc))
+            self.products_page.say_title_problem(clerk_message(exc))  # never pydantic's text
             return None
 
     def _draft_changed(self, *_args: Any) -> None:

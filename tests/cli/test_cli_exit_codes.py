@@ -125,7 +125,7 @@ ROWS = [
     ("login_failed", ["locations"], [], {"INTAKE_PASSWORD": "not-the-password"}, 4, "login_failed"),
     ("no_credentials", ["locations"], [], {"INTAKE_PASSWORD": None}, 4, "no_credentials"),
     (
-        "sent_unconfirmed",
+        "sent_needs_decision",
         receive(SALES_FLOOR, "2C1108=1"),
         [
             {"endpoint": "v2/inventory/receive", "kind": "drop_after_commit", "times": 1},
@@ -133,7 +133,7 @@ ROWS = [
         ],
         {},
         5,
-        "unconfirmed",
+        "needs_decision",
     ),
     (
         "cannot_receive",

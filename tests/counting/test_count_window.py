@@ -106,6 +106,27 @@ def test_dutchie_count_over_and_short_per_product_exported(
     assert window.comparison.product(over.product_id).counted == over.quantity + 1
 
 
+def test_a_count_is_in_the_journal_for_the_shared_record(
+    open_pos: OpenPos, open_window: Any, qtbot: Any
+) -> None:
+    """Who counted which room, each scan, and what differed: journal events, so the outbox sends them on."""
+    ctx = open_pos("dutchie", full_size=True, last_location_id=AZ_LOC_ID)
+    window = open_window(ctx)
+    start(qtbot, window, "Sales Floor")
+    count_id = window.count_id
+    over = max(window.stock.shelves, key=lambda s: s.quantity)
+    scan(window, over.sku, over.quantity + 1)
+    window.close()
+    ctx.writer.flush()
+    events = ctx.journal.events(count_id)
+    kinds = [e.kind for e in events]
+    assert kinds == ["count_started", "count_scan", "count_result"], kinds
+    assert {e.actor for e in events} == {ctx.clerk} and {e.station for e in events} == {ctx.station}
+    result = events[-1].data
+    assert result["room"] == "Sales Floor" and result["over"] == 1
+    assert any(d["sku"] == over.sku and d["status"] == "over" for d in result["differences"])
+
+
 def test_blaze_count_per_package_oldest_first_with_the_fifo_mixup_flagged(
     open_pos: OpenPos, open_window: Any, qtbot: Any, tmp_path: Path
 ) -> None:

@@ -158,6 +158,21 @@ def test_settings_dialog_validates_and_reports_a_reconnect(qtbot):
     assert dialog.result_settings.large_type and dialog.reconnect_needed
 
 
+def test_settings_dialog_sets_the_decimal_mark_and_refuses_in_clerk_words(qtbot):
+    from intake_gui.ui.dialogs.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(StationSettings(first_run_done=True))
+    qtbot.addWidget(dialog)
+    dialog.api_base.setText("tenant.example.com")  # no scheme
+    dialog._accept()
+    assert dialog.result() == 0 and not dialog.error.isHidden()
+    assert "pydantic" not in dialog.error.text() and "Value error" not in dialog.error.text()
+    dialog.api_base.setText("")
+    dialog.decimal_mark.setCurrentIndex(dialog.decimal_mark.findData("comma"))
+    dialog._accept()
+    assert dialog.result_settings is not None and dialog.result_settings.decimal_mark == "comma"
+
+
 def test_login_dialog_test_connection_gives_a_clear_verdict(qtbot, sandbox):
     from intake_gui.sandbox import TRAINING_SECRET, TRAINING_USER
     from intake_gui.ui.dialogs.login_dialog import LoginDialog

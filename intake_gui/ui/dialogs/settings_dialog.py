@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake_gui.domain.input_refusals import clerk_message
 from intake_gui.services.drivers import driver_for, drivers
 from intake_gui.store.settings import StationSettings
 from intake_gui.ui.theme import repolish
@@ -32,6 +33,11 @@ CALIBRATION_MODULE = "intake_gui.ui.dialogs.calibration_dialog"
 TRANSPORTS = (
     ("default", "Standard"),
     ("browser_tls", "Browser-like TLS (if Cloudflare refuses the standard one)"),
+)
+DECIMAL_MARKS = (
+    ("auto", "As this computer's language settings say"),
+    ("point", "Point: 1.5"),
+    ("comma", "Comma: 1,5"),
 )
 
 
@@ -64,6 +70,12 @@ class SettingsDialog(QDialog):
         for value, text in TRANSPORTS:
             self.transport.addItem(text, value)
         self.transport.setCurrentIndex(max(0, self.transport.findData(settings.transport)))
+        # How quantities are typed and shown: "1,5" is one and a half only where the comma is the mark.
+        self.decimal_mark = QComboBox()
+        self.decimal_mark.setObjectName("decimal_mark_choice")
+        for value, text in DECIMAL_MARKS:
+            self.decimal_mark.addItem(text, value)
+        self.decimal_mark.setCurrentIndex(max(0, self.decimal_mark.findData(settings.decimal_mark)))
         self.large_type = QCheckBox("Large type (about 16 pt)")
         self.large_type.setChecked(settings.large_type)
         self.sound = QCheckBox("Beep on every scan")
@@ -79,13 +91,14 @@ class SettingsDialog(QDialog):
         form.addRow("&Clerk:", self.clerk)
         form.addRow("", self.clerk_hint)
         form.addRow("T&ransport:", self.transport)
+        form.addRow("&Decimal mark:", self.decimal_mark)
         form.addRow("", self.large_type)
         form.addRow("", self.sound)
         form.addRow("", self.blind_count)
         form.addRow("", self.require_costs)
         layout.addLayout(form)
 
-        self.calibrate_button = QPushButton("&Calibrate scanner…")
+        self.calibrate_button = QPushButton("Ca&librate scanner…")  # Alt+C is the clerk
         has_calibration = importlib.util.find_spec(CALIBRATION_MODULE) is not None
         self.calibrate_button.setEnabled(has_calibration)
         if not has_calibration:
@@ -147,6 +160,7 @@ class SettingsDialog(QDialog):
             "station_name": self.station.text().strip(),
             "clerk_name": self.clerk.text().strip(),
             "transport": self.transport.currentData(),
+            "decimal_mark": self.decimal_mark.currentData(),
             "large_type": self.large_type.isChecked(),
             "sound": self.sound.isChecked(),
             "blind_count": self.blind_count.isChecked(),
@@ -172,10 +186,9 @@ class SettingsDialog(QDialog):
         try:
             self.result_settings = StationSettings.model_validate(data)
         except ValidationError as exc:
-            msgs = "; ".join(
-                str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors()
-            )
-            self.error.setText(f"✖ {msgs}")
+            self.error.setText(
+                f"✖ {clerk_message(exc)}"
+            )  # the field and what to do, never pydantic's text
             self.error.setVisible(True)
             repolish(self.error)
             return
