@@ -11,7 +11,7 @@ from intake_gui.domain.lifecycle import RECHECK_SCHEDULE_S, recheck_delay
 from intake_gui.domain.models import DraftLine, Room
 from intake_gui.domain.wizard_flow import FlowError, Step
 from intake_gui.pos import errors as E
-from intake_gui.pos.base import Capabilities
+from intake_gui.pos.registry import driver_for
 from intake_gui.services.receive_session import (
     Ending,
     ReceiveSession,
@@ -101,9 +101,10 @@ def test_the_one_no_rooms_rule(session_on):
 
 def test_a_pos_without_a_receive_api_builds_no_draft(session_on):
     _pos, ctx, session = session_on()
-    ctx.connector.capabilities = Capabilities(receive=False, receive_hint="Use the POS itself.")
+    # What a POS can do is its driver's to say (pos/registry.py): IndicaOnline's has no receive capability.
+    ctx.driver = driver_for("indica")
     session.attach(session.receiving)
-    assert not session.can_receive and session.receive_hint == "Use the POS itself."
+    assert not session.can_receive and session.receive_hint == ctx.words.receive_hint != ""
     with pytest.raises(FlowError):
         session.choose_location(ctx.connector.locations()[0])
     assert session.build_draft([]) is None
