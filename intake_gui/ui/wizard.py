@@ -14,10 +14,10 @@ so a slow vendor read for store A can never fill the vendor list of store B. A P
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from intake_gui.domain.lifecycle import RECHECK_SCHEDULE_S
-from intake_gui.domain.wizard_flow import STEP_ORDER, Step, WizardFlow
+from intake_gui.domain.wizard_flow import Step, WizardFlow
 from intake_gui.store.settings import StationSettings
 from intake_gui.ui.pages.location_page import LocationPage
 from intake_gui.ui.wizard_catalog import WizardCatalog
 from intake_gui.ui.wizard_nav import WizardNav
+from intake_gui.ui.wizard_pages import NO_RECEIVE, PageKey, WizardPages
 from intake_gui.ui.wizard_steps import WizardSteps
 from intake_gui.ui.workers import Worker, start_worker
 
@@ -51,26 +52,6 @@ if TYPE_CHECKING:
     from intake_gui.ui.wizard_submit import WizardSubmit
 
 log = logging.getLogger(__name__)
-
-NO_RECEIVE = "no_receive"
-"""The key of the page shown instead of the steps where the POS cannot receive."""
-PageKey = Step | str
-
-
-class WizardPages(Mapping[Step, QWidget]):
-    """The step pages by step, as the navigation reads them; a page is built when it is first looked up."""
-
-    def __init__(self, wizard: ReceiveWizard) -> None:
-        self._wizard = wizard
-
-    def __getitem__(self, step: Step) -> QWidget:
-        return self._wizard._page(step)
-
-    def __iter__(self) -> Iterator[Step]:
-        return iter(STEP_ORDER)
-
-    def __len__(self) -> int:
-        return len(STEP_ORDER)
 
 
 class ReceiveWizard(WizardSteps, WizardNav, QWidget):
@@ -128,15 +109,12 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
         self.notice.setWordWrap(True)
         self.notice.setVisible(False)
 
-        # Pages are built the first time anything touches them (`_page`): the first frame needs only the
-        # Location page, and the others' modules (the products table, the verification panel, the diagnosis
-        # words behind them) cost more to import and lay out than everything else on that frame.
-        self._built: dict[PageKey, QWidget] = {}
-        self.pages = WizardPages(self)
+        # Pages are built the first time anything touches them, and ahead of need once the first frame is
+        # painted (`wizard_pages`): the first frame needs only the Location page.
         self.stack = QStackedWidget()
         self.location_page = LocationPage()
-        self._built[Step.LOCATION] = self.location_page
         self.stack.addWidget(self.location_page)
+        self.pages = WizardPages(self, self.location_page)
         self.location_page.chosen.connect(self.choose_location)
         self.location_page.retry_requested.connect(self._retry_locations)
         self.cat = WizardCatalog(self)
@@ -203,82 +181,14 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
 
     def built_pages(self) -> set[PageKey]:
         """The pages constructed so far (the start-up guard in tests/ui checks only Location is)."""
-        return set(self._built)
+        return self.pages.keys_built()
 
     def _page(self, key: PageKey) -> QWidget:
-        page = self._built.get(key)
-        if page is None:
-            page = self._build_page(key)
-            self._built[key] = page
-            self.stack.addWidget(
-                page
-            )  # order in the stack is irrelevant: pages are shown by identity
-        return page
-
-    def _build_page(self, key: PageKey) -> QWidget:
-        """Construct one page, wire it to the wizard and give it what the wizard already told its siblings
-        (a fresh page is in the state `attach` and `new_receive` reset pages to)."""
-        words = self.services.ctx.words if self.services is not None else None
-        if key is Step.VENDOR:
-            from intake_gui.ui.pages.vendor_page import VendorPage
-
-            vendor = VendorPage()
-            vendor.chosen.connect(self.choose_vendor)
-            vendor.reload_requested.connect(self._reload_vendors)
-            vendor.change_location.connect(lambda: self.go_to(Step.LOCATION))
-            if words is not None:
-                vendor.pos_name = words.pos_name
-            return vendor
-        if key is Step.ROOM:
-            from intake_gui.ui.pages.room_page import RoomPage
-
-            room = RoomPage()
-            room.chosen.connect(self.choose_room)
-            room.confirmed.connect(self.confirm_room)
-            room.change_location.connect(lambda: self.go_to(Step.LOCATION))
-            if words is not None:
-                room.set_pos_note(words.rooms_note)
-            return room
-        if key is Step.PRODUCTS:
-            from intake_gui.ui.pages.products_page import ProductsPage
-
-            products = ProductsPage(self.settings)
-            products.next_requested.connect(self.go_next)
-            products.draft_changed.connect(self._draft_changed)
-            products.audit.connect(self.audit)
-            products.code_mapped.connect(self._save_code_mapping)
-            products.title_changed.connect(self._title_changed)
-            products.blind_count_toggled.connect(self._blind_count_toggled)
-            return products
-        if key is Step.REVIEW:
-            from intake_gui.ui.pages.review_page import ReviewPage
-
-            review = ReviewPage()
-            review.submit_requested.connect(self.submit)
-            review.note_changed.connect(self._note_changed)
-            review.go_back_requested.connect(lambda step: self.go_to(Step(step)))
-            return review
-        if key is Step.VERIFY:
-            from intake_gui.ui.pages.verify_page import VerifyPage
-
-            verify = VerifyPage(backoff_s=self.session.recheck_s)
-            verify.new_receive_requested.connect(self.new_receive)
-            verify.confirm_requested.connect(self.sending.look_again)
-            verify.decide_requested.connect(self.sending.decide)
-            verify.panel.recheck_requested.connect(self.sending.verify)
-            verify.move_requested.connect(self.open_move)
-            return verify
-        if key == NO_RECEIVE:
-            from intake_gui.ui.pages.no_receive_page import NoReceivePage
-
-            no_receive = NoReceivePage()
-            no_receive.count_requested.connect(self.count_requested.emit)
-            return no_receive
-        raise KeyError(key)
+        return self.pages.page(key)
 
     def _built_page(self, key: PageKey) -> Any:
         """The page if it exists, else None: resets and shutdowns have nothing to do on an unbuilt page."""
-        return self._built.get(key)
+        return self.pages.built(key)
 
     # ---- the session's state, as the window and tests read it ------------------------------------
 
@@ -398,6 +308,7 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
         self.show_step()
         if self.can_receive:
             self._load_locations()
+            QTimer.singleShot(0, self.pages.build_ahead)
 
     def detach(self) -> None:
         self._gen += 1
