@@ -55,18 +55,18 @@ def cmd_history(ctx: Any, args: argparse.Namespace, out: Output) -> int:
         )
     start = datetime.combine(since, datetime.min.time())
     end = datetime.combine(until + timedelta(days=1), datetime.min.time())
-    entries = HistoryService(ctx).history(
-        loc,
-        start,
-        end,
-        progress=lambda done, total: total > 1 and out.info(f"Read {done}/{total} windows"),
-    )
-    if entries.shared_problem:
+
+    def progress(done: int, total: int) -> None:
+        if total > 1:
+            out.info(f"Read {done}/{total} windows")
+
+    read = HistoryService(ctx).history(loc, start, end, progress=progress)
+    if read.shared_problem:
         out.info(
-            f"The shared record could not be read ({entries.shared_problem}): receives made at other "
+            f"The shared record could not be read ({read.shared_problem}): receives made at other "
             "stations show without clerk and station."
         )
-    entries = filter_entries(entries, station=args.station, clerk=args.clerk_filter)
+    entries = filter_entries(read, station=args.station, clerk=args.clerk_filter)
     if args.csv == "-":
         _stream_csv(entries, loc.timezone, export_csv)
         out.emitted = True  # the CSV is this command's document on stdout

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from intake_gui.domain.counting import PackageDetail
 from intake_gui.domain.diagnosis import Diagnosis
 from intake_gui.domain.models import Location, Room
 from intake_gui.domain.pos_words import PosWords
-from intake_gui.domain.shelf_count import PackageDetail
 
 
 def count_refusal(

@@ -66,7 +66,8 @@ def split_range(start: datetime, end: datetime, max_days: int = DEFAULT_MAX_DAYS
 
 
 def _receipt_id(row: Any) -> Hashable:
-    return row.receipt_id
+    receipt_id: Hashable = row.receipt_id
+    return receipt_id
 
 
 def _received_at(row: Any) -> Any:

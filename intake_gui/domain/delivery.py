@@ -9,7 +9,8 @@ shape (`DuplicateCheck`) whatever its source, so the clerk is warned once.
 A delivery is known by its location and vendor plus one of:
 - its reference: the manifest / invoice number when one was imported, else the receive's title (case, spacing and
   the `[IN-…]` tag do not count). Titles are what clerks type from the paperwork, so the same title from the same
-  vendor within `REFERENCE_WINDOW` is the same paper;
+  vendor within `REFERENCE_WINDOW` is the same paper — except the title Intake proposes (vendor and date), which
+  names no paper;
 - its package tags (Metrc tags are unique per package: one shared tag is the same delivery, at any distance);
 - its lines (the same SKUs in the same quantities) within `RECENT_WINDOW`, for a retry typed with another title.
 
@@ -83,12 +84,26 @@ class DeliveryKey:
     """Package tags on the lines (normalised); one in common is the same delivery."""
 
 
+_DATE_ONLY = re.compile(r"\d{8}")
+
+
+def paper_reference(title: str, vendor_name: str) -> str:
+    """The normalised reference a title carries, or "" when it carries none: the title Intake proposes (the
+    vendor's name and a date) names no paper, and two deliveries from one vendor on one day would share it."""
+    ref = normalise_reference(title)
+    vendor = normalise_reference(vendor_name)
+    if vendor and ref.startswith(vendor) and _DATE_ONLY.fullmatch(ref[len(vendor) :]):
+        return ""
+    return ref
+
+
 def delivery_key(draft: ReceiveDraft, manifest_ref: str = "") -> DeliveryKey:
-    ref = manifest_ref or draft.manifest_ref or draft.title
+    ref = manifest_ref or draft.manifest_ref
+    reference = normalise_reference(ref) if ref else paper_reference(draft.title, draft.vendor.name)
     return DeliveryKey(
         location_id=draft.location.loc_id,
         vendor_id=draft.vendor.vendor_id,
-        reference=normalise_reference(ref),
+        reference=reference,
         lines=lines_fingerprint(draft.lines),
         packages=frozenset(
             ln.package_tag.strip().casefold() for ln in draft.lines if ln.package_tag.strip()

@@ -17,7 +17,7 @@ a position that types nothing on that level.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _N = "\0"
 
@@ -154,6 +154,9 @@ class LayoutMap:
 
     scanner: str = ""
     station: str = ""
+    # Built in __post_init__ from the two names: not arguments, not part of equality, hash or repr.
+    _table: dict[str, str] = field(init=False, repr=False, compare=False, default_factory=dict)
+    _altgr: dict[str, str] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in (self.scanner, self.station):
@@ -180,8 +183,8 @@ class LayoutMap:
     def meant(self, char: str, *, altgr: bool = False) -> str:
         """The character the scanner meant by the `char` this station produced (AltGr pressed: `altgr`)."""
         if altgr:
-            return self._altgr.get(char.lower(), char)  # type: ignore[attr-defined]
-        return self._table.get(char, char)  # type: ignore[attr-defined]
+            return self._altgr.get(char.lower(), char)
+        return self._table.get(char, char)
 
     def translate(self, text: str) -> str:
         return "".join(self.meant(c) for c in text)

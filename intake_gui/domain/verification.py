@@ -31,7 +31,7 @@ class LightKind(StrEnum):
     SELLABLE = "sellable"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # shadows str.title on purpose: the light's label
         """The label under the light: what is being proved, in the clerk's words."""
         return _KIND_TITLES[self]
 

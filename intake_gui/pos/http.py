@@ -79,7 +79,10 @@ class RetryPolicy:
     def backoff(self, attempt: int, rng: Callable[[], float]) -> float:
         """Capped exponential backoff with up to 25% jitter downwards, so clients that failed together
         do not come back together."""
-        delay = min(self.max_delay, self.base_delay * (2 ** max(0, attempt - 1)))
+        factor: int = 2 ** max(
+            0, attempt - 1
+        )  # typeshed: int ** int is Any (a negative power is a float)
+        delay = min(self.max_delay, self.base_delay * factor)
         return max(0.0, delay * (1.0 - 0.25 * rng()))
 
 

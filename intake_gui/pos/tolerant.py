@@ -173,16 +173,21 @@ def plan_for(model: type, keys: tuple[str, ...]) -> _Plan:
         if isinstance(key, str):
             by_norm.setdefault(norm(key), key)
     claimed: set[str] = set()
-    pairs, renamed, missing, guesses = [], [], [], []
+    pairs: list[tuple[str, str]] = []
+    renamed: list[tuple[str, str]] = []
+    missing: list[str] = []
+    guesses: list[tuple[str, tuple[str, ...]]] = []
     for name, wanted in spec.names.items():
-        key = next((by_norm[n] for n in wanted if n in by_norm and by_norm[n] not in claimed), None)
-        if key is None:
+        found = next(
+            (by_norm[n] for n in wanted if n in by_norm and by_norm[n] not in claimed), None
+        )
+        if found is None:
             missing.append(name)
             continue
-        claimed.add(key)
-        pairs.append((name, key))
-        if key != spec.canonical[name]:
-            renamed.append((name, key))
+        claimed.add(found)
+        pairs.append((name, found))
+        if found != spec.canonical[name]:
+            renamed.append((name, found))
     for name in missing:
         hints = spec.hints.get(name)
         if hints is not None:
@@ -293,11 +298,13 @@ def rows_of(data: object, report: ReadReport) -> list[Any]:
             key = by_norm.get(wanted)
             if key is not None and isinstance(data[key], list):
                 report.shape = f"the '{key}' list of an object"
-                return data[key]
+                found: list[Any] = data[key]
+                return found
         lists = [k for k, v in data.items() if isinstance(v, list)]
         if len(lists) == 1:
             report.shape = f"the '{lists[0]}' list of an object"
-            return data[lists[0]]
+            only: list[Any] = data[lists[0]]
+            return only
     raise ValueError(f"expected a list of rows, got {type(data).__name__}")
 
 
@@ -332,7 +339,8 @@ def read_row(model: type[M], raw: object, report: ReadReport) -> M | None:
         errors = exc.errors(include_input=False, include_url=False)
     spec = _spec(model)
     bad = {_field_at(model, err["loc"]) for err in errors}
-    essential = sorted(n for n in bad if n is None or n in spec.required)
+    # None is an error on the whole row; the key keeps it sortable beside field names (it goes first)
+    essential = sorted((n for n in bad if n is None or n in spec.required), key=_none_first)
     if not essential:
         blanked = frozenset(n for n in bad if n is not None)
         try:
@@ -344,8 +352,10 @@ def read_row(model: type[M], raw: object, report: ReadReport) -> M | None:
                 report.unreadable[spec.canonical[name]] += 1
             return _essentials_present(row, report)
     report.skipped += 1
-    for name in essential or sorted(n for n in bad if n):
-        report.skipped_for[spec.canonical.get(name, name) if name else "(row)"] += 1
+    for field_name in essential or sorted(n for n in bad if n):
+        report.skipped_for[
+            spec.canonical.get(field_name, field_name) if field_name else "(row)"
+        ] += 1
     return None
 
 
@@ -357,6 +367,10 @@ def _essentials_present(row: M, report: ReadReport) -> M | None:
             report.skipped_for[" or ".join(spec.canonical[n] for n in group)] += 1
             return None
     return row
+
+
+def _none_first(name: str | None) -> tuple[bool, str]:
+    return (name is not None, name or "")
 
 
 def _field_at(model: type, loc: tuple[Any, ...]) -> str | None:

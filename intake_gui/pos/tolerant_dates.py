@@ -61,7 +61,10 @@ def parse_when(value: object) -> tuple[datetime, str]:
     if isinstance(value, bool):
         raise UnreadableDate("a flag is not a date")
     if isinstance(value, int | float | Decimal):
-        return _epoch(float(value)), "epoch ms" if abs(value) >= EPOCH_MS_FROM else "epoch s"
+        number = float(
+            value
+        )  # the label is decided on the number _epoch converts, as for text below
+        return _epoch(number), "epoch ms" if abs(number) >= EPOCH_MS_FROM else "epoch s"
     if not isinstance(value, str):
         raise UnreadableDate(f"a {type(value).__name__} is not a date")
     text = value.strip()

@@ -63,7 +63,8 @@ def _browser_tls_transport() -> httpx.BaseTransport:
             "with the `cloudflare` extra (pip install 'intake-gui[cloudflare]') or switch the transport "
             "back to default."
         ) from exc
-    return CurlTransport(impersonate="chrome", default_headers=True)
+    transport: httpx.BaseTransport = CurlTransport(impersonate="chrome", default_headers=True)
+    return transport
 
 
 def build_http_client(

@@ -50,9 +50,10 @@ def store_wall(value: Any, zone: ZoneInfo) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        parsed = _us(text)
-        if parsed is None:
+        guessed = _us(text)
+        if guessed is None:
             return None
+        parsed = guessed
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(zone).replace(tzinfo=None)
     return parsed

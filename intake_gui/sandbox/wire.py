@@ -109,7 +109,9 @@ async def _until_disconnected(receive: Receive) -> None:
             return
 
 
-async def drop(scope: Scope, receive: Receive, send: Send, partial: bytes | None = None) -> None:
+async def drop(
+    scope: Scope, receive: Receive, send: Send, partial: bytes | memoryview | None = None
+) -> None:
     """Close the connection; with `partial`, first send headers promising twice its length and the
     partial bytes, so the client sees a response that breaks off mid-body."""
     if partial is not None:

@@ -38,8 +38,8 @@ class CatalogSnapshot:
 class SyncStatus:
     last_sync: datetime | None
     records: int
-    duration_s: float
-    last_error: str
+    duration_s: float | None
+    last_error: str | None
     error_count: int
     next_due: datetime | None
     stale: bool

@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from intake_gui.domain.models import PosKind
 from intake_gui.domain.pos_words import PosWords
@@ -30,6 +30,11 @@ from intake_gui.store.journal_writer import JournalWriter
 from intake_gui.store.paths import AppPaths, app_paths
 from intake_gui.store.secrets import SecretStore
 from intake_gui.store.settings import StationSettings, save_settings
+
+if (
+    TYPE_CHECKING
+):  # the sandbox is imported only when a station runs on training data (start-up time)
+    from intake_gui.sandbox import EmbeddedSandbox, SandboxConfig
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +55,8 @@ class AppContext:
     writer: JournalWriter
     catalog_cache: CatalogCache
     connector: PosConnector
-    sandbox: object | None = None
-    """The EmbeddedSandbox when running on training data (typed loosely: the sandbox is optional at runtime)."""
+    sandbox: EmbeddedSandbox | None = None
+    """The embedded sandbox when running on training data (imported only then)."""
     api_base: str = ""
     driver: PosDriver = field(default_factory=lambda: driver_for("dutchie"))
     shared: object | None = None
@@ -123,7 +128,7 @@ class AppContext:
             self.connector.close()
             self.journal.close()
             if self.sandbox is not None:
-                self.sandbox.stop()  # type: ignore[attr-defined]
+                self.sandbox.stop()
 
 
 def resolve_api_base(explicit: str | None, settings: StationSettings) -> str | None:
@@ -141,7 +146,7 @@ def open_context(
     clerk: str | None = None,
     paths: AppPaths | None = None,
     settings: StationSettings | None = None,
-    sandbox_config: object | None = None,
+    sandbox_config: SandboxConfig | None = None,
     login: bool = True,
 ) -> AppContext:
     """Open storage, pick the POS (a real tenant or the embedded sandbox), connect, and log in.
@@ -167,7 +172,7 @@ def open_context(
     options = driver.parse_options(settings.pos_options.get(driver.kind))
     secrets = SecretStore()
     base = resolve_api_base(api_base, settings)
-    sandbox = None
+    sandbox: EmbeddedSandbox | None = None
     if base is None:
         sandbox, base, creds = _start_sandbox(paths, driver, sandbox_config)
     else:
@@ -254,15 +259,15 @@ def _connection(
 
 
 def _start_sandbox(
-    paths: AppPaths, driver: PosDriver, sandbox_config: object | None
-) -> tuple[object, str, CredentialSchema]:
+    paths: AppPaths, driver: PosDriver, sandbox_config: SandboxConfig | None
+) -> tuple[EmbeddedSandbox, str, CredentialSchema]:
     from intake_gui.sandbox import EmbeddedSandbox
     from intake_gui.services.sandbox_mounts import extra_mounts
 
     creds = cred.training(driver)
     sandbox = EmbeddedSandbox(
         paths.sandbox_dir,
-        config=sandbox_config,  # type: ignore[arg-type]
+        config=sandbox_config,
         extra_mounts=extra_mounts(paths.sandbox_dir),
     )
     sandbox.start()
@@ -347,7 +352,7 @@ def forget_credentials(ctx: AppContext) -> None:
         ctx.api_base,
         ctx.settings.username if ctx.driver.names_person else "",
     )
-    keeper = ctx.capability(KeepsSession)
+    keeper = ctx.capability(KeepsSession)  # type: ignore[type-abstract]  # a Protocol as a key: mypy#4717
     if keeper is not None:
         keeper.forget_session()
 

@@ -26,14 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from intake_gui.domain.count_checks import count_refusal, room_access_warning
-from intake_gui.domain.counting import ShelfQuantity
+from intake_gui.domain.counting import PackageDetail, ShelfQuantity
 from intake_gui.domain.diagnosis import Diagnosis
 from intake_gui.domain.models import Location, Room
 from intake_gui.domain.pos_words import PosWords
 from intake_gui.domain.scan_outcome import ScanOutcome
 from intake_gui.domain.shelf_count import (
     CountComparison,
-    PackageDetail,
     RoomStock,
     count_result_data,
     shelves_from_rows,
@@ -223,7 +222,7 @@ class CountingService:
 
     def _full(self, location: Location, room: Room) -> RoomStock:
         words = self.words
-        reader = self.ctx.capability(RoomCounts)
+        reader = self.ctx.capability(RoomCounts)  # type: ignore[type-abstract]  # a Protocol as a key: mypy#4717
         if (
             reader is None
         ):  # the driver's declaration and the connector disagree: say so, never guess
@@ -262,7 +261,7 @@ class CountingService:
         holds by the time the read returns.
         """
         wanted = stock.missing_detail(product_ids)
-        reader = self.ctx.capability(PackagesOnDemand)
+        reader = self.ctx.capability(PackagesOnDemand)  # type: ignore[type-abstract]  # a Protocol as a key: mypy#4717
         if not wanted or reader is None:
             return []
         return list(reader.room_quantities(stock.location, stock.room, product_ids=wanted))

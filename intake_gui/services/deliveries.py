@@ -15,6 +15,7 @@ import importlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from intake_gui.domain.delivery import (
     REFERENCE_WINDOW,
@@ -106,7 +107,8 @@ def shared_guard(ctx: AppContext) -> DeliveryGuard | None:
     if factory is None:
         return None
     try:
-        return factory(ctx)
+        guard: DeliveryGuard | None = factory(ctx)
+        return guard
     except Exception as exc:  # no shared record must never stop a receive
         log.warning("Shared record guard unavailable", exc_info=exc)
         return None
@@ -135,7 +137,7 @@ def check_all(
     return result
 
 
-def confirmation_event(check: DuplicateCheck, how: str) -> dict:
+def confirmation_event(check: DuplicateCheck, how: str) -> dict[str, Any]:
     """The journal event data that records a person's yes to sending a second receive of a delivery."""
     return {
         "how": how,

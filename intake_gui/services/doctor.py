@@ -131,7 +131,7 @@ def run_doctor(
     step("count")
     # drivers helper: a count read is a capability the POS's driver declares, not a method name to probe.
     declared = driver_for(pos).capabilities if pos in registry else ()
-    counts = capability(connector, declared, RoomCounts)
+    counts = capability(connector, declared, RoomCounts)  # type: ignore[type-abstract]  # a Protocol as a key: mypy#4717
     room = next((r for r in rooms if r.sellable), rooms[0] if rooms else None)
     if counts is not None and room is not None:
         counter = counts.room_quantities

@@ -108,7 +108,7 @@ def summarize_verification(entry: JournalEntry | None) -> tuple[str, bool | None
     return summarize_report(entry.last_verification)
 
 
-def summarize_report(stored: dict | None) -> tuple[str, bool | None]:
+def summarize_report(stored: dict[str, Any] | None) -> tuple[str, bool | None]:
     """The same phrase for a stored report (the journal's or the shared record's) of a receive Intake made."""
     report = parse_report(stored)
     if stored and report is None:
@@ -121,7 +121,7 @@ def summarize_report(stored: dict | None) -> tuple[str, bool | None]:
     return ", ".join(f"{n} {state}" for state, n in sorted(counts.items())), False
 
 
-def parse_report(stored: dict | None) -> VerificationReport | None:
+def parse_report(stored: dict[str, Any] | None) -> VerificationReport | None:
     if not stored:
         return None
     try:

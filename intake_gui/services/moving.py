@@ -108,7 +108,7 @@ class MovingService:
 
     @property
     def _transfers(self) -> Transfers | None:
-        return self.ctx.capability(Transfers)
+        return self.ctx.capability(Transfers)  # type: ignore[type-abstract]  # a Protocol as a key: mypy#4717
 
     @property
     def supported(self) -> bool:

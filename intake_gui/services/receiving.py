@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from intake_gui.domain.delivery import DeliveryGuard, DuplicateCheck
 from intake_gui.domain.diagnosis import Diagnosis
@@ -148,7 +149,7 @@ class ReceivingService:
     def autosave(self, draft: ReceiveDraft) -> None:
         self.ctx.writer.save_draft_async(draft, actor=self.ctx.clerk, station=self.ctx.station)
 
-    def record(self, draft_id: str, kind: str, data: dict) -> None:
+    def record(self, draft_id: str, kind: str, data: dict[str, Any]) -> None:
         self.ctx.writer.record_event_async(
             draft_id, kind, data, actor=self.ctx.clerk, station=self.ctx.station
         )
@@ -185,7 +186,7 @@ class ReceivingService:
         self.ctx.journal.mark_abandoned(draft_id, actor=self.ctx.clerk)
         self._event(draft_id, "abandoned", {})
 
-    def _event(self, draft_id: str, kind: str, data: dict) -> None:
+    def _event(self, draft_id: str, kind: str, data: dict[str, Any]) -> None:
         self.ctx.journal.record_event(
             draft_id, kind, data, actor=self.ctx.clerk, station=self.ctx.station
         )

@@ -18,8 +18,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from intake_gui.domain.delivery import DuplicateCheck, delivery_key, lines_fingerprint
+from intake_gui.domain.delivery import (
+    DeliveryGuard,
+    DuplicateCheck,
+    delivery_key,
+    lines_fingerprint,
+)
 from intake_gui.domain.diagnosis import Diagnosis
 from intake_gui.domain.lifecycle import DecisionFacts, already_received
 from intake_gui.domain.models import DraftState, ReceiveDraft
@@ -76,14 +82,14 @@ class Decision:
 
 class Recovery:
     def __init__(
-        self, ctx: AppContext, submitter: Submitter, guards: list, words: PosWords
+        self, ctx: AppContext, submitter: Submitter, guards: list[DeliveryGuard], words: PosWords
     ) -> None:
         self.ctx = ctx
         self.submitter = submitter
         self.guards = guards
         self.words = words
 
-    def _event(self, draft_id: str, kind: str, data: dict) -> None:
+    def _event(self, draft_id: str, kind: str, data: dict[str, Any]) -> None:
         self.ctx.journal.record_event(
             draft_id, kind, data, actor=self.ctx.clerk, station=self.ctx.station
         )

@@ -55,9 +55,9 @@ class LazyApp:
         await self.app(scope, receive, send)
 
 
-def extra_mounts(sandbox_dir: Path) -> dict[str, object]:
+def extra_mounts(sandbox_dir: Path) -> dict[str, AsgiApp]:
     """`/<path>` -> the lazily built emulator of every registered driver that brings one."""
-    mounts: dict[str, object] = {}
+    mounts: dict[str, AsgiApp] = {}
     for driver in registry:
         mount = driver.sandbox
         if mount is None or mount.app is None:

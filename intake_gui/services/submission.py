@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from intake_gui.domain.date_windows import to_store_local
 from intake_gui.domain.diagnosis import Diagnosis, Speech, diagnose_submit_error
@@ -199,7 +200,7 @@ class Submitter:
         self.words = words
         self.speech = speech or Speech(pos=words)
 
-    def _event(self, draft_id: str, kind: str, data: dict) -> None:
+    def _event(self, draft_id: str, kind: str, data: dict[str, Any]) -> None:
         self.ctx.journal.record_event(
             draft_id, kind, data, actor=self.ctx.clerk, station=self.ctx.station
         )

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from intake_gui.domain.date_windows import from_store_local, to_store_local
 from intake_gui.domain.diagnosis import Speech, diagnose, merge_reports
@@ -94,9 +95,12 @@ class VerifyTarget:
     """The journal entry to merge with and store into; defaults to `draft.draft_id` when made by Intake."""
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class _Read:
-    value: object = None
+class _Read(Generic[T]):
+    value: T | None = None
     failure: ReadFailure | None = None
     message: str = ""
 
@@ -132,7 +136,7 @@ class VerificationService:
 
     # ---- reading ----------------------------------------------------------------------------------
 
-    def _read(self, fn: Callable[[], object]) -> _Read:
+    def _read(self, fn: Callable[[], T]) -> _Read[T]:
         try:
             return _Read(value=fn())
         except E.PosError as exc:
@@ -184,24 +188,29 @@ class VerificationService:
             rooms[draft.room.room_id] = draft.room
         rooms_read = self._read(lambda: conn.rooms(loc))
         if rooms_read.failure is None:
-            rooms.update({r.room_id: r for r in rooms_read.value})  # type: ignore[attr-defined]
+            rooms.update({r.room_id: r for r in rooms_read.value or ()})
         else:
             log.info("Rooms unavailable during verification: %s", rooms_read.message)
-        pkg_list: Iterable[Package] = packages.value or ()  # type: ignore[assignment]
-        sellable = (
+        pkg_list: Iterable[Package] = packages.value or ()
+        sellable: _Read[tuple[dict[str, Decimal], int]] = (
             self._read(lambda: self._sellable(loc, _skus_and_ids(draft.lines, pkg_list)))
             if caps.verify_sellable
             else _Read(failure=ReadFailure.NOT_SUPPORTED)
         )
-        after, location_rows = sellable.value if sellable.failure is None else (None, None)  # type: ignore[misc]
+        after: dict[str, Decimal] | None = None
+        location_rows: int | None = None
+        if (
+            sellable.failure is None and sellable.value is not None
+        ):  # a read that did not fail has its value
+            after, location_rows = sellable.value
         return VerificationEvidence(
             draft=draft,
             receipt_id=rid,
             made_by_intake=target.draft is not None,
-            packages=packages.value if packages.failure is None else None,  # type: ignore[arg-type]
+            packages=packages.value if packages.failure is None else None,
             packages_failure=packages.failure,
             packages_message=packages.message,
-            history=history.value if history.failure is None else None,  # type: ignore[arg-type]
+            history=history.value if history.failure is None else None,
             history_failure=history.failure,
             history_message=history.message,
             sellable_before=target.baseline,

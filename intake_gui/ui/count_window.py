@@ -21,10 +21,11 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
+from intake_gui.domain.counting import PackageDetail
 from intake_gui.domain.diagnosis import Diagnosis
 from intake_gui.domain.models import Location, Room
 from intake_gui.domain.scan_session import ScanOutcome, ScanSession
-from intake_gui.domain.shelf_count import CountComparison, CountScope, PackageDetail, RoomStock
+from intake_gui.domain.shelf_count import CountComparison, CountScope, RoomStock
 from intake_gui.pos.errors import PosError
 from intake_gui.services.count_session import CountSession
 from intake_gui.services.counting import CountingService, CountRefused

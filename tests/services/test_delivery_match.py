@@ -35,6 +35,24 @@ def test_the_tag_case_and_spacing_do_not_change_the_reference():
     assert normalise_reference("— / —") == ""
 
 
+def test_the_title_intake_proposes_names_no_paper(draft_factory):
+    """Two deliveries from one vendor on one day, both keeping the proposed "<vendor> <date>" title, are not
+    one delivery for that reason (their lines or tags may still say so)."""
+    from intake_gui.services.receive_session import default_title
+
+    first = draft_factory()
+    title = default_title(first.vendor)
+    a = first.model_copy(update={"title": title})
+    b = first.model_copy(update={"title": title, "lines": first.lines[:1]})
+    assert delivery_key(a).reference == ""
+    assert match(delivery_key(a), delivery_key(b), old_at=NOW - timedelta(hours=1), now=NOW) is None
+    assert (
+        match(delivery_key(a), delivery_key(a), old_at=NOW - timedelta(hours=1), now=NOW) == "lines"
+    )
+    typed = first.model_copy(update={"title": f"{first.vendor.name} INV 4711"})
+    assert delivery_key(typed).reference != ""
+
+
 def test_lines_are_a_set_of_totals_whatever_the_order_or_splitting():
     a = [line("A1", "2"), line("B2", "1.50"), line("A1", "1")]
     b = [line("b2", "1.5"), line("A1", "3")]

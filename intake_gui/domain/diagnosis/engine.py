@@ -5,7 +5,7 @@ Also the one explanation that is not a light: a location whose rooms cannot take
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from intake_gui.domain.diagnosis import history, packages, sellable
@@ -15,6 +15,7 @@ from intake_gui.domain.diagnosis.submit_words import SUBMIT_WORDS
 from intake_gui.domain.diagnosis.words import render
 from intake_gui.domain.models import Location, Room
 from intake_gui.domain.verification import (
+    Fact,
     Light,
     VerificationEvidence,
     VerificationReport,
@@ -22,7 +23,9 @@ from intake_gui.domain.verification import (
 )
 
 
-def _first(rules: Iterable, ev: VerificationEvidence) -> Finding:
+def _first(
+    rules: Iterable[Callable[[VerificationEvidence], Finding | None]], ev: VerificationEvidence
+) -> Finding:
     for rule in rules:
         found = rule(ev)
         if found is not None:
@@ -82,7 +85,7 @@ def no_rooms_explanation(
     speech = speech or Speech()
     rooms = tuple(rooms)
     rule = RuleId.LOCATION_NO_INVENTORY_ROOM if rooms else RuleId.LOCATION_NO_ROOMS
-    facts = {
+    facts: dict[str, Fact] = {
         "loc_id": location.loc_id,
         "location": location.name,
         "rooms": tuple(r.name for r in rooms),

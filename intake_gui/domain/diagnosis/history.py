@@ -13,18 +13,18 @@ from intake_gui.domain.diagnosis.failed_reads import failed_read
 from intake_gui.domain.diagnosis.findings import Finding, RuleId
 from intake_gui.domain.diagnosis.reading import duplicates, has_token, our_row
 from intake_gui.domain.models import HistoryRow
-from intake_gui.domain.verification import Basis, LightKind, LightState, VerificationEvidence
+from intake_gui.domain.verification import Basis, Fact, LightKind, LightState, VerificationEvidence
 
 HistoryRule = Callable[[VerificationEvidence], Finding | None]
 _ON_ROW = {"row": Basis.HISTORY_ROW}
 _ON_ROW_AND_LINES = {"row": Basis.HISTORY_ROW, "lines": Basis.HISTORY_ROW}
 
 
-def _finding(rule: RuleId, state: LightState, facts: dict, **kw: object) -> Finding:
+def _finding(rule: RuleId, state: LightState, facts: dict[str, Fact], **kw: object) -> Finding:
     return Finding(rule=rule, kind=LightKind.HISTORY, state=state, facts=facts, **kw)  # type: ignore[arg-type]
 
 
-def _row_facts(row: HistoryRow) -> dict:
+def _row_facts(row: HistoryRow) -> dict[str, Fact]:
     return {
         "receipt_id": row.receipt_id,
         "status": row.status,
@@ -62,7 +62,7 @@ def duplicate(ev: VerificationEvidence) -> Finding | None:
 def missing(ev: VerificationEvidence) -> Finding | None:
     if ev.history is None or our_row(ev) is not None:
         return None
-    facts = {
+    facts: dict[str, Fact] = {
         "receipt_id": ev.receipt_id,
         "token": ev.draft.token,
         "rows_read": len(ev.history),

@@ -22,6 +22,7 @@ from intake_gui.domain.diagnosis.reading import (
 )
 from intake_gui.domain.verification import (
     Basis,
+    Fact,
     LightKind,
     LightState,
     LineCheck,
@@ -32,7 +33,7 @@ PackageRule = Callable[[VerificationEvidence], Finding | None]
 _ON_RECORDS = {"packages": Basis.PACKAGE_RECORDS}
 
 
-def _finding(rule: RuleId, state: LightState, facts: dict, **kw: object) -> Finding:
+def _finding(rule: RuleId, state: LightState, facts: dict[str, Fact], **kw: object) -> Finding:
     return Finding(rule=rule, kind=LightKind.PACKAGES, state=state, facts=facts, **kw)  # type: ignore[arg-type]
 
 
@@ -87,7 +88,7 @@ def not_visible(ev: VerificationEvidence) -> Finding | None:
     """No packages and no history yet: usually a delay, until the grace period says otherwise."""
     if ev.packages is None or ev.packages:
         return None
-    facts = {
+    facts: dict[str, Fact] = {
         "receipt_id": ev.receipt_id,
         "seconds_since_submit": round(ev.seconds_since_submit, 3),
         "grace_s": ev.propagation_grace_s,
@@ -136,7 +137,7 @@ def checks(ev: VerificationEvidence) -> list[LineCheck]:
     return out
 
 
-def _common(ev: VerificationEvidence) -> dict:
+def _common(ev: VerificationEvidence) -> dict[str, Fact]:
     extra = unmatched_packages(ev, groups(ev))
     return {
         "receipt_id": ev.receipt_id,

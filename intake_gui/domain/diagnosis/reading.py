@@ -55,11 +55,11 @@ def groups(ev: VerificationEvidence) -> dict[str, SkuGroup]:
         group.line_count += 1
     by_product = {pid: g for g in out.values() for pid in g.product_ids}
     for package in ev.packages or ():
-        group = out.get(norm(package.sku))
-        if group is None and package.product_id is not None:
-            group = by_product.get(package.product_id)
-        if group is not None:
-            group.packages.append(package)
+        owner = out.get(norm(package.sku))
+        if owner is None and package.product_id is not None:
+            owner = by_product.get(package.product_id)
+        if owner is not None:
+            owner.packages.append(package)
     return out
 
 

@@ -27,6 +27,7 @@ from intake_gui.domain.diagnosis.reading import (
 )
 from intake_gui.domain.verification import (
     Basis,
+    Fact,
     LightKind,
     LightState,
     LineCheck,
@@ -37,7 +38,7 @@ from intake_gui.domain.verification import (
 SellableRule = Callable[[VerificationEvidence], Finding | None]
 
 
-def _finding(rule: RuleId, state: LightState, facts: dict, **kw: object) -> Finding:
+def _finding(rule: RuleId, state: LightState, facts: dict[str, Fact], **kw: object) -> Finding:
     return Finding(rule=rule, kind=LightKind.SELLABLE, state=state, facts=facts, **kw)  # type: ignore[arg-type]
 
 
@@ -102,7 +103,7 @@ def _weakest(bases: list[Basis]) -> Basis:
     return min(bases, key=lambda b: b.rank) if bases else Basis.NONE
 
 
-def _common(ev: VerificationEvidence, checks: list[SkuCheck]) -> dict:
+def _common(ev: VerificationEvidence, checks: list[SkuCheck]) -> dict[str, Fact]:
     return {
         "receipt_id": ev.receipt_id,
         "baseline": ev.sellable_before is not None,

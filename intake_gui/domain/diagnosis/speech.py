@@ -68,6 +68,15 @@ def listing(items: Iterable[object]) -> str:
     return ", ".join(str(i) for i in items)
 
 
+def as_int(value: Fact) -> int:
+    """A count fact as a number: no value (None, "", 0) is 0. A list of names is not a count."""
+    if not value:
+        return 0
+    if isinstance(value, tuple):
+        raise TypeError(f"a count fact holds names, not a number: {value!r}")
+    return int(value)
+
+
 def as_tuple(value: Fact) -> tuple[str, ...]:
     if isinstance(value, tuple | list):
         return tuple(str(v) for v in value)

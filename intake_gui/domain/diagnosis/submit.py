@@ -270,5 +270,5 @@ def diagnose_submit_error(
         safe_to_resend=found.safe_to_resend,
         go_back_to=found.go_back_to,
         rule=found.rule.value,
-        facts={k: v for k, v in facts.items() if v is not None},  # type: ignore[misc]
+        facts={k: v for k, v in facts.items() if v is not None},
     )

@@ -15,6 +15,7 @@ from intake_gui.domain.diagnosis.speech import (
     Texts,
     Words,
     after_submit,
+    as_int,
     as_tuple,
     count,
     facts_detail,
@@ -108,7 +109,7 @@ def _read(f: Finding, s: Speech) -> Texts:
 
 
 def _orphaned(f: Finding, s: Speech) -> Texts:
-    rid, n = f.facts["receipt_id"], int(f.facts["products_in_history"] or 0)
+    rid, n = f.facts["receipt_id"], as_int(f.facts["products_in_history"])
     recorded = f"Receipt {rid} is in the receive history with {count(n, 'product', 'products')}, yet no packages came back."
     if not f.facts.get("made_by_intake"):
         return Texts(
@@ -164,7 +165,7 @@ def _not_visible(f: Finding, s: Speech) -> Texts:
 
 def _dropped_lines(f: Finding, s: Speech) -> Texts:
     skus = listing(as_tuple(f.facts["dropped_skus"]))
-    n = int(f.facts["dropped_lines"] or 0)
+    n = as_int(f.facts["dropped_lines"])
     happened = (
         f"{skus}: not received. The POS created packages for the other lines but none for "
         f"{plural(n, 'this one', 'these')}; it silently drops lines that match nothing at this location."
@@ -193,7 +194,7 @@ def _wrong_quantity(f: Finding, s: Speech) -> Texts:
 
 
 def _match(f: Finding, s: Speech) -> Texts:
-    n = int(f.facts["package_count"] or 0)
+    n = as_int(f.facts["package_count"])
     if f.rule is RuleId.PACKAGES_PRESENT:
         return Texts(
             f"{count(n, 'package', 'packages')} found for this receive.",
@@ -259,7 +260,7 @@ def _wrong_vendor(f: Finding, s: Speech) -> Texts:
 
 
 def _wrong_count(f: Finding, s: Speech) -> Texts:
-    n, sent = int(f.facts["products"] or 0), int(f.facts["lines_sent"] or 0)
+    n, sent = as_int(f.facts["products"]), as_int(f.facts["lines_sent"])
     headline = f"The history shows {count(n, 'product', 'products')}; Intake sent {sent}."
     if f.rule is RuleId.HISTORY_FEWER_LINES:
         return Texts(
@@ -275,7 +276,7 @@ def _wrong_count(f: Finding, s: Speech) -> Texts:
 
 
 def _recorded(f: Finding, s: Speech) -> Texts:
-    n = int(f.facts["products"] or 0)
+    n = as_int(f.facts["products"])
     rid = f.facts["receipt_id"]
     if f.rule is RuleId.HISTORY_RECORDED_SENT_UNKNOWN:
         return Texts(

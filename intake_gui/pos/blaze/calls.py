@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from intake_gui.domain.models import Location, PosKind, Vendor
 from intake_gui.pos import refusals
@@ -41,12 +41,13 @@ from intake_gui.pos.errors import (
 from intake_gui.pos.http import HttpSession, RetryPolicy
 from intake_gui.pos.pacer import Pacer, shared_pacer
 from intake_gui.pos.rate_window import StatedLimit
+from intake_gui.pos.tolerant import TolerantModel
 from intake_gui.pos.transport import TransportKind, build_http_client
 from intake_gui.pos.waits import WaitFn
 
 log = logging.getLogger(__name__)
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=TolerantModel)  # every wire model is one; read_rows takes only those
 
 CATALOG_REREAD_S = 60.0
 
@@ -247,7 +248,7 @@ class BlazeCalls(PosConnector):
 
     def _models(self, model: type[M], rows: Iterable[Any], path: str) -> list[M]:
         with reading(path):
-            return W.read_rows(model, list(rows), path)  # type: ignore[arg-type]
+            return W.read_rows(model, list(rows), path)
 
     # -- contract: session and lookups --------------------------------------------------------------
 

@@ -8,6 +8,7 @@ fast call refuses. A test compares it with `WireProduct.to_domain` over the sand
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any, NotRequired
 
@@ -113,7 +114,7 @@ def _fast_chunk(chunk: list[Any], report: ReadReport) -> list[dict[str, Any]] | 
     return [_product_values(row) for row in rows]
 
 
-def _product_values(row: dict[str, Any]) -> dict[str, Any]:
+def _product_values(row: Mapping[str, Any]) -> dict[str, Any]:
     """Domain Product values from a validated row keyed by field name; null means the default."""
     values = {**_PRODUCT_DEFAULTS, **row}
     # [input] how it is counted, from the UnitId as sent (before the default 1) or the unit's name

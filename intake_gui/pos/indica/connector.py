@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from intake_gui.domain.counting import ShelfQuantity
 from intake_gui.domain.models import (
@@ -54,12 +54,13 @@ from intake_gui.pos.indica import wire as W
 from intake_gui.pos.indica.words import INDICA_WORDS
 from intake_gui.pos.pacer import Pacer, shared_pacer
 from intake_gui.pos.rate_window import StatedLimit
+from intake_gui.pos.tolerant import TolerantModel
 from intake_gui.pos.transport import TransportKind, build_http_client
 from intake_gui.pos.waits import WaitFn
 
 log = logging.getLogger(__name__)
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=TolerantModel)  # every wire model is one; read_rows takes only those
 
 MAX_PAGES = 10_000
 """A server that ignores `offset` and reports no total would page forever; this stops it loudly."""
@@ -225,7 +226,7 @@ class IndicaConnector(PosConnector):
 
     def _models(self, model: type[M], rows: Iterable[Any], path: str) -> list[M]:
         with _reading(path):
-            return W.read_rows(model, list(rows), path)  # type: ignore[arg-type]
+            return W.read_rows(model, list(rows), path)
 
     # -- contract ----------------------------------------------------------------------------------
 

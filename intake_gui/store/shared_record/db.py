@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from intake_gui.store.secrets import SecretStore
 from intake_gui.store.shared_record.config import SharedRecordConfig, password_from_env
@@ -145,7 +145,7 @@ class _Guarded:
         except sa_exc.SQLAlchemyError as exc:
             raise SharedRecordUnavailable(describe_error(exc)) from exc
 
-    def __exit__(self, *exc_info: Any) -> bool:
+    def __exit__(self, *exc_info: Any) -> Literal[False]:
         from sqlalchemy import exc as sa_exc
 
         try:

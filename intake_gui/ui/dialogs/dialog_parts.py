@@ -4,14 +4,19 @@ A long folder path has no spaces to wrap at, so a label showing it was cut at th
 dialog's "Logs: /home/…" lost its end on every screen). A read-only field shows it instead: the start is in
 view, the rest scrolls, the tooltip and Ctrl+C give it whole. And a dialog whose labels wrap is as tall as
 its words need at its width: Qt sizes a new dialog from its minimum size, which does not know that a wrapping
-label needs more lines when the dialog is narrower than the label would like.
+label needs more lines when the dialog is narrower than the label would like. And a dialog with many fields
+(Settings, Welcome) keeps its buttons on a 1024×600 screen: its fields scroll, its buttons stay (`ScrollBody`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QLineEdit
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QFrame, QLineEdit, QScrollArea, QWidget
+
+SHORTEST_BODY = 160
+"""A scrolling body never shrinks below this many pixels: a few fields stay in view on any screen."""
 
 
 def path_field(path: Path | str) -> QLineEdit:
@@ -37,3 +42,53 @@ def fit_to_width(dialog: QDialog, width: int) -> None:
     )
     height = max(height, layout.totalMinimumSize().height())
     dialog.resize(width, min(height, screen.height()))
+
+
+class ScrollBody(QScrollArea):
+    """A dialog's fields, scrolling only on a screen too short for them.
+
+    QScrollArea's own size hint stops at about 24 text lines, so a dialog built around one would scroll on every
+    screen; this one asks for its contents' whole height (for the width it gets) and only gives way when the
+    screen cannot hold it. The focused field is scrolled into view, so Tab never leaves the clerk typing blind.
+    """
+
+    def __init__(self, body: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidget(body)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        body = self.widget()
+        if new is not None and body is not None and body.isAncestorOf(new):
+            self.ensureWidgetVisible(new)
+
+    def _body_height(self, width: int) -> int:
+        body = self.widget()
+        layout = body.layout() if body is not None else None
+        if layout is None:
+            return super().sizeHint().height()
+        if layout.hasHeightForWidth():
+            return layout.totalHeightForWidth(width)
+        return layout.totalSizeHint().height()
+
+    def sizeHint(self) -> QSize:
+        body = self.widget()
+        width = body.sizeHint().width() if body is not None else super().sizeHint().width()
+        return QSize(width, self._body_height(width))
+
+    def minimumSizeHint(self) -> QSize:
+        body = self.widget()
+        width = body.minimumSizeHint().width() if body is not None else 0
+        return QSize(width, min(SHORTEST_BODY, self._body_height(max(width, 1))))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._body_height(width)

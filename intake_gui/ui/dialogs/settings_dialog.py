@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from intake_gui.domain.input_refusals import clerk_message
 from intake_gui.services.drivers import driver_for, drivers
 from intake_gui.store.settings import StationSettings
+from intake_gui.ui.dialogs.dialog_parts import ScrollBody
 from intake_gui.ui.theme import repolish
 
 CALIBRATION_MODULE = "intake_gui.ui.dialogs.calibration_dialog"
@@ -51,6 +52,11 @@ class SettingsDialog(QDialog):
         self.result_settings: StationSettings | None = None
         layout = QVBoxLayout(self)
         form = QFormLayout()
+        # The fields scroll on a short screen; the error line and the buttons below them stay in view.
+        outer = layout
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
 
         self.api_base = QLineEdit(settings.api_base or "")
         self.api_base.setPlaceholderText("empty = the built-in training sandbox")
@@ -114,6 +120,9 @@ class SettingsDialog(QDialog):
         self.test_button.clicked.connect(self.test_connection)
         layout.addWidget(self.test_button)
         self.doctor_dialog: QDialog | None = None
+
+        outer.addWidget(ScrollBody(body), 1)
+        layout = outer
 
         self.error = QLabel("")
         self.error.setObjectName("status_line")

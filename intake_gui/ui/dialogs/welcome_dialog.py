@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_gui.services.drivers import drivers, words_for
-from intake_gui.ui.dialogs.dialog_parts import fit_to_width, path_field
+from intake_gui.ui.dialogs.dialog_parts import ScrollBody, fit_to_width, path_field
 from intake_gui.ui.dialogs.settings_dialog import CALIBRATION_MODULE
 
 
@@ -60,6 +60,11 @@ class WelcomeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Welcome to Intake")
         layout = QVBoxLayout(self)
+        # The fields scroll on a short screen; the error line and the buttons below them stay in view.
+        outer = layout
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
         heading = QLabel("Welcome to Intake")
         heading.setObjectName("heading")
         layout.addWidget(heading)
@@ -111,14 +116,21 @@ class WelcomeDialog(QDialog):
         self.calibrate_button.clicked.connect(self.calibrate_requested.emit)
         layout.addWidget(self.calibrate_button)
 
-        where_label = QLabel("Where Intake keeps things (Help > Open data folder opens it later):")
+        # Only the data folder on a first start (it holds the journal: what IT backs up); Help > About lists
+        # logs, settings and the catalogue cache too, so the dialog keeps its buttons on a 1024×600 screen.
+        where_label = QLabel(
+            "Intake keeps its journal here (Help > Open data folder opens it; Help > About lists the rest):"
+        )
         where_label.setObjectName("hint")
         where_label.setWordWrap(True)
         layout.addWidget(where_label)
         where_form = QFormLayout()
-        for name, path in where.items():
+        for name, path in list(where.items())[:1]:
             where_form.addRow(f"{name}:", path_field(path))
         layout.addLayout(where_form)
+
+        outer.addWidget(ScrollBody(body), 1)
+        layout = outer
 
         self.error = QLabel("")
         self.error.setObjectName("status_line")
