@@ -179,7 +179,7 @@ def _tolerant_streams() -> None:
 
 
 def _start_logging() -> None:
-    from intake_gui.store.logs import configure_logging
+    from intake_gui.services.station_log import configure_logging
     from intake_gui.store.paths import app_paths
 
     paths = app_paths()

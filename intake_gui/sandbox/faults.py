@@ -5,8 +5,6 @@
 from __future__ import annotations
 
 import random
-import time
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,30 +75,3 @@ class Alternator:
 
     def reset(self) -> None:
         self._n = 0
-
-
-class RateLimiter:
-    """Per-session sliding window (60 s unless a test shortens it). Refused requests do not count."""
-
-    WINDOW_S = 60.0
-
-    def __init__(self) -> None:
-        self._hits: dict[str, deque[float]] = {}
-
-    def check(
-        self, key: str, limit: int, window_s: float = WINDOW_S, now: float | None = None
-    ) -> float | None:
-        """Count a request; return None if allowed, else the seconds until one would be."""
-        if limit <= 0:
-            return None
-        now = time.monotonic() if now is None else now
-        hits = self._hits.setdefault(key, deque())
-        while hits and hits[0] <= now - window_s:
-            hits.popleft()
-        if len(hits) >= limit:
-            return max(0.0, hits[0] + window_s - now)
-        hits.append(now)
-        return None
-
-    def clear(self) -> None:
-        self._hits.clear()

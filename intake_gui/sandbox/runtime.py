@@ -17,8 +17,9 @@ from intake_gui.sandbox.catalog import Catalog, catalog_for, product_record, ser
 from intake_gui.sandbox.config import RUNTIME_SETTINGS, SandboxConfig
 from intake_gui.sandbox.dialects import Dialect, business_ids, get_dialect
 from intake_gui.sandbox.dialects.course import PRODUCT as COURSE_PRODUCT
-from intake_gui.sandbox.faults import Alternator, FaultEngine, RateLimiter
+from intake_gui.sandbox.faults import Alternator, FaultEngine
 from intake_gui.sandbox.moods import Moods
+from intake_gui.sandbox.rate_limit import RateLimiter
 from intake_gui.sandbox.store import SandboxStore, SessionRow
 
 

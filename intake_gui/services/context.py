@@ -181,6 +181,7 @@ def open_context(
     journal = Journal(paths.journal_path)
     writer = JournalWriter(journal)
     cache = CatalogCache(paths.catalog_dir)
+    connector = None
     try:
         # The embedded sandbox listens on a new port every start, so a session kept in the keyring could never
         # be used again: it would only cost keyring round trips at login and leave stale entries behind.
@@ -190,6 +191,9 @@ def open_context(
         if login:
             connector.login()
     except BaseException:
+        # A refused login still opened the connector's HTTP client (and its pooled socket): close it too.
+        if connector is not None:
+            connector.close()
         writer.close()
         journal.close()
         if sandbox is not None:

@@ -29,7 +29,8 @@ from intake_gui.services.context import AppContext
 from intake_gui.services.shared_record import shared_of
 from intake_gui.services.verification import VerificationService
 from intake_gui.store import journal_payload
-from intake_gui.store.journal import AuditEvent, JournalEntry
+from intake_gui.store.journal import AuditEvent as AuditEvent
+from intake_gui.store.journal import JournalEntry
 from intake_gui.store.shared_record.db import SharedRecordUnavailable
 
 HISTORY_WINDOW_DAYS = 31

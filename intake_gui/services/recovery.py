@@ -44,7 +44,7 @@ from intake_gui.services.submission import (
     SubmitUncertain,
     Verdict,
 )
-from intake_gui.store.journal import JournalEntry
+from intake_gui.store.journal import JournalEntry as JournalEntry
 
 log = logging.getLogger(__name__)
 

@@ -6,6 +6,9 @@ History window and by the duplicate-delivery guard.
 configured — and this is not the embedded training sandbox, whose data must never mix with a store's — it opens the
 database and starts the outbox sender. Nothing here blocks the caller on the network: the engine connects lazily,
 the sender runs on its own thread, and the guard's question is bounded by a short connect timeout.
+
+The faces take the record's status type, its words and its error from here (re-exported), never from
+`store.shared_record`: they reach past services only for types and errors of `pos.errors` and the settings.
 """
 
 from __future__ import annotations
@@ -28,10 +31,15 @@ from intake_gui.store import journal_payload
 from intake_gui.store.shared_record.config import SharedRecordConfigError, parse
 from intake_gui.store.shared_record.db import (
     SharedRecordDB,
-    SharedRecordUnavailable,
     resolve_password,
 )
-from intake_gui.store.shared_record.sender import OFF, OutboxSender, SharedRecordStatus
+from intake_gui.store.shared_record.db import (
+    SharedRecordUnavailable as SharedRecordUnavailable,
+)
+from intake_gui.store.shared_record.sender import OFF as OFF
+from intake_gui.store.shared_record.sender import OutboxSender
+from intake_gui.store.shared_record.sender import SharedRecordStatus as SharedRecordStatus
+from intake_gui.store.shared_record.sender import status_words as status_words
 
 if TYPE_CHECKING:
     from intake_gui.services.context import AppContext

@@ -13,6 +13,10 @@ Saving never bakes a value that came from the environment into the file. The fil
 current shape. Credentials never live here: a key whose name looks like one is refused on construction,
 removed from a file on load and refused on save; the POS drivers keep secret credential fields in the
 keyring (`pos.descriptor`), and settings hold only the public `username` of a person's login.
+
+Size: one pydantic-settings model per section and the sources that build them belong together (a field and its
+source order are read side by side); the migrations already live in settings_migrations.py. Split the section
+models out if it grows further.
 """
 
 from __future__ import annotations

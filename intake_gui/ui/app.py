@@ -48,7 +48,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 def run(options: StartOptions) -> int:
     from intake_gui.services.drivers import load_station_settings
-    from intake_gui.store.logs import configure_logging
+    from intake_gui.services.station_log import configure_logging
     from intake_gui.store.paths import app_paths
     from intake_gui.ui.dialogs.crash_dialog import CrashHandler
     from intake_gui.ui.theme import app_icon, apply_theme

@@ -13,8 +13,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
-from intake_gui.services.shared_record import shared_status
-from intake_gui.store.shared_record.sender import OFF, SharedRecordStatus, status_words
+from intake_gui.services.shared_record import OFF, SharedRecordStatus, shared_status, status_words
 from intake_gui.ui.theme import repolish
 
 POLL_MS = 2000

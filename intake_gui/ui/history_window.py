@@ -16,6 +16,9 @@ computes "today" and "this month" in the store's calendar, not the station's.
 
 Everything that touches the POS or the disk runs on workers (`ui.workers`); the window only reacts to results, and a
 result that arrives after a newer request was made is dropped, so a slow read can never overwrite a fresh one.
+
+Size: the window's layout, filters and the wiring to its model, chart and export; the table model
+(history_model.py), record status and PDF report are already their own modules.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ A supervisor opens a receipt to answer "did this delivery really land, and who h
 first half (with the room's sellability beside each, because stock in a vault is received yet unsellable); the
 re-verification runs the wizard's own check again, so the verdict means the same thing in both places; the audit
 trail is the journal's append-only record and is shown read-only.
+
+Size: the packages table, the re-verification and the audit trail are three tabs of one dialog sharing one
+loaded receipt; their text already comes from report_pdf/history_model.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from intake_gui.ui.report_pdf import (
 )
 from intake_gui.ui.theme import repolish
 from intake_gui.ui.verification_panel import VerificationPanel
+from intake_gui.ui.wording import plural
 from intake_gui.ui.workers import start_worker
 
 log = logging.getLogger(__name__)
@@ -242,7 +246,7 @@ class ReceiptDialog(QDialog):
         if e.clerk:
             who = f"Received by {e.clerk} at station {e.station}"
             if e.scans is not None:
-                who += f" · {e.scans} scans, {e.submit_attempts or 0} submit attempts"
+                who += f" · {plural(e.scans, 'scan')}, {plural(e.submit_attempts or 0, 'submit attempt')}"
             if e.source == "shared":
                 who += " (from the shared record)"
         else:

@@ -25,9 +25,8 @@ from PySide6.QtPrintSupport import QPrinter
 from intake_gui.domain.models import Location, ReceiveDraft
 from intake_gui.domain.verification import LIGHT_ORDER, VerificationReport
 from intake_gui.pos.errors import PosError
-from intake_gui.services.history import HistoryEntry, HistoryService, PackageView
-from intake_gui.store.journal import AuditEvent
-from intake_gui.store.shared_record.db import SharedRecordUnavailable
+from intake_gui.services.history import AuditEvent, HistoryEntry, HistoryService, PackageView
+from intake_gui.services.shared_record import SharedRecordUnavailable
 from intake_gui.ui.history_model import (
     clean_title,
     format_instant,

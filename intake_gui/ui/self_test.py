@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import os
 import platform
-import secrets
 import shutil
 import sys
 import tempfile
@@ -115,52 +114,12 @@ def check_keyring(_state: _State) -> str:
 
 
 def _keyring_round_trip() -> str:
-    from importlib.metadata import entry_points
+    from intake_gui.services.keyring_check import KeyringBroken, keyring_round_trip
 
-    import keyring
-
-    from intake_gui.store.secrets import SecretStore, usable_backend
-
-    registered = list(entry_points(group="keyring.backends"))
-    if not registered:
-        raise CheckFailed(
-            "keyring has no registered backends (its distribution metadata is missing from the build): "
-            "passwords could never be saved"
-        )
-    broken = []
-    for ep in registered:
-        try:
-            ep.load()
-        except Exception as exc:
-            broken.append(f"{ep.name} ({type(exc).__name__})")
-    if broken:
-        raise CheckFailed(f"keyring backend modules missing from the build: {', '.join(broken)}")
-
-    ring = keyring.get_keyring()
-    backend = f"{type(ring).__module__}.{type(ring).__name__}"
-    store = SecretStore(KEYRING_SERVICE)
-    account = f"probe-{secrets.token_hex(4)}"
-    value = secrets.token_urlsafe(18)
     try:
-        store.set_password(account, value)
-        read_back = store.get_password(account)
-    finally:
-        store.delete_password(account)
-    if read_back != value:
-        raise CheckFailed(f"{backend}: a saved secret did not read back")
-    if store.get_password(account) is not None:
-        raise CheckFailed(f"{backend}: a deleted secret is still there")
-    if store.persistent:
-        return f"{backend}: secret saved, read back and deleted ({len(registered)} backends registered)"
-    if usable_backend(ring):
-        return (
-            f"{backend} failed when used, so passwords stay in memory and are asked each session "
-            f"(clean fallback; {len(registered)} backends registered)"
-        )
-    return (
-        f"{backend}: no usable keyring here, so passwords stay in memory and are asked each session "
-        f"(clean fallback; {len(registered)} backends registered)"
-    )
+        return keyring_round_trip(KEYRING_SERVICE)
+    except KeyringBroken as exc:
+        raise CheckFailed(str(exc)) from exc
 
 
 FEATURE_MODULES = (
@@ -404,7 +363,7 @@ def _run_check(name: str, fn: Callable[[_State], str], state: _State) -> CheckRe
         # The traceback goes to the log in the kept folder; the line shows only type and message.
         log.exception("self-test check %s crashed", name)
         detail, ok = f"{type(exc).__name__}: {exc}", False
-    from intake_gui.store.logs import redact
+    from intake_gui.services.station_log import redact
 
     # The same scrubbing the log gets: a library's message could quote a secret it was handed.
     return CheckResult(name, ok, redact(detail), time.perf_counter() - started)
@@ -415,7 +374,7 @@ def _isolated(home: Path) -> Iterator[_State]:
     """A private INTAKE_HOME, no configured tenant or credentials, logging into that home's log folder."""
     import keyring
 
-    from intake_gui.store.logs import configure_logging
+    from intake_gui.services.station_log import configure_logging
     from intake_gui.store.paths import HOME_ENV, app_paths
     from intake_gui.store.settings import StationSettings
 

@@ -193,7 +193,7 @@ class StartupMixin(_Base):
     ) -> None:
         if self.login_dialog is not None and self.login_dialog.isVisible():
             return
-        from intake_gui.store.secrets import SecretStore
+        from intake_gui.services.keyring_check import keyring_persistent
         from intake_gui.ui.dialogs.login_dialog import LoginDialog
 
         dialog = LoginDialog(
@@ -201,7 +201,7 @@ class StartupMixin(_Base):
             username if username is not None else self.settings.username,
             pos_kind=self.settings.pos_kind,
             message=message,
-            keyring_persistent=SecretStore().persistent,
+            keyring_persistent=keyring_persistent(),
             clerk_name=self.settings.clerk_name,
             station=self.settings,
             parent=self,

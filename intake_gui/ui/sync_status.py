@@ -7,6 +7,9 @@ took, how many failed, when the next one is due, and an alert that cannot be mis
 
 The scheduler is a QObject the main window owns; the dashboard only observes it (or, standing alone, refreshes once
 on demand). Every sync and every status read runs on a worker.
+
+Size: the refresh schedule, its dashboard and its alert share one state object; the schedule could move to a
+Qt-free service (not yet done: the dashboard reads it on every tick).
 """
 
 from __future__ import annotations

@@ -151,39 +151,41 @@ def test_serve_forever_runs_in_the_foreground_until_interrupted(tmp_path: Path) 
         "serve_forever(Path(sys.argv[2]), 0, SandboxConfig(product_count=100),\n"
         "              on_ready=lambda url: print(url, flush=True))\n"
     )
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", script, str(root), str(tmp_path / "fg")],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        base_url = proc.stdout.readline().strip()
-        assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/api/")
-        for _ in range(200):  # the URL is printed as soon as the port is bound; wait for uvicorn
-            try:
-                response = httpx.post(
-                    base_url + "user/login", json={}, headers={"appname": "Backoffice"}
-                )
-                break
-            except httpx.ConnectError:
-                time.sleep(0.02)
-        assert response.json()["Message"] == "Invalid username or password"
-        proc.send_signal(signal.SIGINT)
-        # uvicorn shuts down cleanly, then re-raises the signal for the caller (the CLI catches it).
-        assert proc.wait(timeout=10) in (0, -signal.SIGINT)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    ) as proc:  # the with closes the pipe (else a ResourceWarning)
+        try:
+            assert proc.stdout is not None
+            base_url = proc.stdout.readline().strip()
+            assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/api/")
+            for _ in range(
+                200
+            ):  # the URL is printed as soon as the port is bound; wait for uvicorn
+                try:
+                    response = httpx.post(
+                        base_url + "user/login", json={}, headers={"appname": "Backoffice"}
+                    )
+                    break
+                except httpx.ConnectError:
+                    time.sleep(0.02)
+            assert response.json()["Message"] == "Invalid username or password"
+            proc.send_signal(signal.SIGINT)
+            # uvicorn shuts down cleanly, then re-raises the signal for the caller (the CLI catches it).
+            assert proc.wait(timeout=10) in (0, -signal.SIGINT)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
     assert (tmp_path / "fg" / "dutchie-sandbox.sqlite3").exists()
     assert not (tmp_path / "fg" / "dutchie-sandbox.sqlite3-wal").exists()  # closed cleanly
 
 
 def test_intake_sandbox_serves_the_dialect_asked_for(tmp_path: Path) -> None:
     """`intake sandbox --dialect camel` in a real process: the login answer is camelCase."""
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -199,30 +201,30 @@ def test_intake_sandbox_serves_the_dialect_asked_for(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    try:
-        assert proc.stderr is not None
-        ready = proc.stderr.readline()
-        assert "dialect camel" in ready
-        base_url = next(w for w in ready.split() if w.startswith("http://"))
-        for _ in range(250):
-            try:
-                login = {"Username": "trainer", "Password": "intake-sandbox"}
-                response = httpx.post(
-                    base_url + "user/login", json=login, headers={"appname": "Backoffice"}
-                )
-                break
-            except httpx.ConnectError:
-                time.sleep(0.02)
-        assert set(response.json()) == {"result", "message", "data"}
-        assert response.json()["data"]["locId"] == business_ids("camel").az_loc_id
-    finally:
-        proc.send_signal(signal.SIGINT)
+    ) as proc:  # the with closes the pipe (else a ResourceWarning)
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            assert proc.stderr is not None
+            ready = proc.stderr.readline()
+            assert "dialect camel" in ready
+            base_url = next(w for w in ready.split() if w.startswith("http://"))
+            for _ in range(250):
+                try:
+                    login = {"Username": "trainer", "Password": "intake-sandbox"}
+                    response = httpx.post(
+                        base_url + "user/login", json=login, headers={"appname": "Backoffice"}
+                    )
+                    break
+                except httpx.ConnectError:
+                    time.sleep(0.02)
+            assert set(response.json()) == {"result", "message", "data"}
+            assert response.json()["data"]["locId"] == business_ids("camel").az_loc_id
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def test_intake_sandbox_refuses_an_unknown_dialect(capsys: pytest.CaptureFixture[str]) -> None:

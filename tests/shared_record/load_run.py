@@ -79,6 +79,7 @@ class Station:
     def start(self, base_url: str, record_url: str) -> None:
         self.starts += 1
         self.finished = ""
+        self.close()  # a restart after a kill: the dead process's pipes
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -99,18 +100,33 @@ class Station:
 
     def _read(self, proc: subprocess.Popen[str]) -> None:
         assert proc.stdout is not None
-        for line in proc.stdout:
-            self.lines.append(line.rstrip())
-            if line.startswith("RECEIVED "):
-                self.done.add(int(line.split()[1]))
-            elif line.startswith("RECOVERED landed"):
-                self.recovered += 1
-            elif line.startswith("DONE "):
-                self.finished = line.strip()
+        with proc.stdout:  # closed at end of output, so no ResourceWarning for the pipe
+            for line in proc.stdout:
+                self.lines.append(line.rstrip())
+                if line.startswith("RECEIVED "):
+                    self.done.add(int(line.split()[1]))
+                elif line.startswith("RECOVERED landed"):
+                    self.recovered += 1
+                elif line.startswith("DONE "):
+                    self.finished = line.strip()
+
+    def close(self) -> None:
+        """Kill the process if it still runs and close its stderr pipe (stdout is the reader's)."""
+        _end(self.proc)
 
     @property
     def journal(self) -> Path:
         return self.home / "data" / "journal.sqlite3"
+
+
+def _end(proc: subprocess.Popen[str] | None) -> None:
+    if proc is None:
+        return
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    if proc.stderr is not None:
+        proc.stderr.close()
 
 
 def _local_events(station: Station, tenant: str) -> tuple[str, list[tuple[str, int]]]:
@@ -356,10 +372,8 @@ def run(
         return figures
     finally:
         for s in fleet:
-            if s.proc is not None and s.proc.poll() is None:
-                s.proc.kill()
-        if supervisor_proc is not None and supervisor_proc.poll() is None:
-            supervisor_proc.kill()
+            s.close()
+        _end(supervisor_proc)
         box.stop()
         pg.close()
 

@@ -25,9 +25,6 @@ All paths are under /api/v1/partner. The app is mountable under any prefix (the 
 from __future__ import annotations
 
 import json
-import threading
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -41,6 +38,7 @@ from starlette.routing import Route
 from intake_gui.sandbox.blaze.config import PERMISSION_NORMAL, BlazeConfig
 from intake_gui.sandbox.blaze.seed import DAY_MS
 from intake_gui.sandbox.blaze.state import ApiError, BlazeState, now_ms
+from intake_gui.sandbox.rate_limit import RateLimiter
 
 Handler = Callable[[Request, dict[str, Any]], Awaitable[Any]]
 PREFIX = "/api/v1/partner"
@@ -97,32 +95,11 @@ async def _json_body(request: Request) -> dict[str, Any]:
     return body
 
 
-class _RateLimiter:
-    def __init__(self, per_minute: int) -> None:
-        self.per_minute = per_minute
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def check(self, key: str) -> float:
-        """0 when the call may go, else the seconds until it could."""
-        if self.per_minute <= 0:
-            return 0.0
-        now = time.monotonic()
-        with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - 60:
-                hits.popleft()
-            if len(hits) >= self.per_minute:
-                return max(0.1, hits[0] + 60 - now)
-            hits.append(now)
-            return 0.0
-
-
 def create_app(data_dir: Path, *, seed: int = 7, config: BlazeConfig | None = None) -> Starlette:
     """The emulator as an ASGI app; `app.state.blaze` is its `BlazeState` (tests inspect it)."""
     cfg = config or BlazeConfig()
     state = BlazeState(Path(data_dir), cfg, seed)
-    limiter = _RateLimiter(cfg.rate_limit_per_minute)
+    limiter = RateLimiter()
 
     def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
@@ -141,8 +118,8 @@ def create_app(data_dir: Path, *, seed: int = 7, config: BlazeConfig | None = No
                 )
             if PERMISSION_NORMAL not in permissions:
                 return _error(403, f"Partner key does not have {PERMISSION_NORMAL} permission")
-            wait = limiter.check(developer or "")
-            if wait:
+            wait = limiter.check(developer or "", cfg.rate_limit_per_minute)
+            if wait is not None:
                 return _error(
                     429, "Rate limit exceeded", headers={"Retry-After": str(int(wait) + 1)}
                 )

@@ -22,8 +22,6 @@ no receive: the document describes none and this emulator invents none.
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -38,6 +36,7 @@ from starlette.routing import Route
 
 from intake_gui.sandbox.indica.config import PLAN_PRO, IndicaConfig
 from intake_gui.sandbox.indica.seed import IndicaWorld, generate, utc_now
+from intake_gui.sandbox.rate_limit import RateLimiter
 
 PREFIX = "/open_api/v2.3"
 META_FILE = "indica-world.json"
@@ -87,31 +86,12 @@ class IndicaState:
         self.requests: deque[tuple[str, str, dict[str, str]]] = deque(maxlen=20_000)
 
 
-class _RateLimiter:
-    def __init__(self, per_minute: int) -> None:
-        self.per_minute = per_minute
-        self._hits: deque[float] = deque()
-        self._lock = threading.Lock()
-
-    def check(self) -> float:
-        if self.per_minute <= 0:
-            return 0.0
-        now = time.monotonic()
-        with self._lock:
-            while self._hits and self._hits[0] <= now - 60:
-                self._hits.popleft()
-            if len(self._hits) >= self.per_minute:
-                return max(0.1, self._hits[0] + 60 - now)
-            self._hits.append(now)
-            return 0.0
-
-
 def create_app(data_dir: Path, *, seed: int = 11, config: IndicaConfig | None = None) -> Starlette:
     """The emulator as an ASGI app; `app.state.indica` is its `IndicaState` (tests inspect it)."""
     cfg = config or IndicaConfig()
     state = IndicaState(Path(data_dir), cfg, seed)
     world = state.world
-    limiter = _RateLimiter(cfg.rate_limit_per_minute)
+    limiter = RateLimiter()
 
     def page(request: Request, rows: list[dict[str, Any]]) -> dict[str, Any]:
         params = request.query_params
@@ -143,8 +123,8 @@ def create_app(data_dir: Path, *, seed: int = 11, config: IndicaConfig | None = 
                 return _error(401, "Unauthorized: missing or invalid API key")
             if pro and plan != PLAN_PRO:
                 return _error(403, "Package-level inventory is available to PRO plan users only")
-            wait = limiter.check()
-            if wait:
+            wait = limiter.check("", cfg.rate_limit_per_minute)
+            if wait is not None:
                 return _error(429, "Too many requests", headers={"Retry-After": str(int(wait) + 1)})
             try:
                 return JSONResponse(handler(request))

@@ -35,7 +35,7 @@ HEADLINE = "Intake hit a bug. Your draft is saved."
 
 def scrub(text: str) -> str:
     """Remove credentials with the log's own redaction, so "Copy details" can never leak a password."""
-    from intake_gui.store.logs import redact
+    from intake_gui.services.station_log import redact
 
     return redact(text)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QFrame, QLineEdit, QScrollArea, QWidget
 
 SHORTEST_BODY = 160
@@ -28,11 +28,23 @@ def path_field(path: Path | str) -> QLineEdit:
     return field
 
 
+FRAME_ALLOWANCE = 40
+"""The window manager's title bar and border, which the available geometry does not leave room for."""
+COMPACT_DIALOG_MAX = 540
+"""The compact density means a screen about 600 pixels tall (less a taskbar): a dialog stays within it."""
+
+
 def fit_to_width(dialog: QDialog, width: int) -> None:
-    """Resize `dialog` to `width` (or the screen's, if smaller) and the height its layout needs there."""
+    """Resize `dialog` to `width` (or the screen's, if smaller) and the height its layout needs there, never
+    taller than the screen leaves room for (a `ScrollBody` then scrolls)."""
+    from intake_gui.ui.theme import density
+
     layout = dialog.layout()
     screen = dialog.screen().availableGeometry()
     width = min(width, screen.width())
+    tallest = screen.height() - FRAME_ALLOWANCE
+    if density().compact:
+        tallest = min(tallest, COMPACT_DIALOG_MAX)
     if layout is None:
         return
     height = (
@@ -40,8 +52,15 @@ def fit_to_width(dialog: QDialog, width: int) -> None:
         if layout.hasHeightForWidth()
         else layout.totalSizeHint().height()
     )
-    height = max(height, layout.totalMinimumSize().height())
-    dialog.resize(width, min(height, screen.height()))
+    height = max(min(height, tallest), layout.totalMinimumSize().height())
+    dialog.resize(width, height)
+
+
+def refit_on_style_change(dialog: QDialog, event: QEvent, width: int) -> None:
+    """From a dialog's `changeEvent`: a new theme (large type, the other density) changes the height its words
+    need, so an open dialog is fitted again."""
+    if event.type() == QEvent.Type.StyleChange and dialog.isVisible():
+        fit_to_width(dialog, width)
 
 
 class ScrollBody(QScrollArea):

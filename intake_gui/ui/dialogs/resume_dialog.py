@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -24,7 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from intake_gui.domain.models import DraftState
-from intake_gui.store.journal import JournalEntry
+
+if TYPE_CHECKING:
+    from intake_gui.services.recovery import JournalEntry
 
 
 class ResumeAction(StrEnum):

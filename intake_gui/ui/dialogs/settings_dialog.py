@@ -10,7 +10,8 @@ from __future__ import annotations
 import importlib.util
 
 from pydantic import ValidationError
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from intake_gui.domain.input_refusals import clerk_message
 from intake_gui.services.drivers import driver_for, drivers
 from intake_gui.store.settings import StationSettings
-from intake_gui.ui.dialogs.dialog_parts import ScrollBody
+from intake_gui.ui.dialogs.dialog_parts import ScrollBody, fit_to_width, refit_on_style_change
 from intake_gui.ui.theme import repolish
 
 CALIBRATION_MODULE = "intake_gui.ui.dialogs.calibration_dialog"
@@ -146,6 +147,15 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(620, 0)
+
+    def changeEvent(self, event: QEvent) -> None:
+        refit_on_style_change(self, event, 640)
+        super().changeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # As tall as its fields need, or the screen if it is shorter (then the fields scroll, the buttons stay).
+        fit_to_width(self, 640)
+        super().showEvent(event)
 
     def _pos_changed(self, *_args: object) -> None:
         """The clerk's name matters where the POS's login names nobody; otherwise the login is the person."""

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -32,7 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from intake_gui.services.drivers import drivers, words_for
-from intake_gui.ui.dialogs.dialog_parts import ScrollBody, fit_to_width, path_field
+from intake_gui.ui.dialogs.dialog_parts import (
+    ScrollBody,
+    fit_to_width,
+    path_field,
+    refit_on_style_change,
+)
 from intake_gui.ui.dialogs.settings_dialog import CALIBRATION_MODULE
 
 
@@ -149,6 +154,10 @@ class WelcomeDialog(QDialog):
 
     def _pos_changed(self, *_args: object) -> None:
         self.api_base.setPlaceholderText(words_for(self.pos_kind.currentData()).api_base_example)
+
+    def changeEvent(self, event: QEvent) -> None:
+        refit_on_style_change(self, event, 680)
+        super().changeEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         fit_to_width(self, 680)

@@ -10,6 +10,9 @@ The keyboard lands in the title, as the walkthrough says (type the title, then s
 whatever has the focus, and a person's typing must go where the page's words say. It stays there when the
 catalog finishes loading. Ctrl+Z undoes the last scan or edit wherever the focus is on this page, the title
 included (the page says so; undoing the title's own typing is not what a clerk at the dock means).
+
+Size: the page's widgets and the scan session's signals; what a scan did and the catalog search are already
+split out (see above).
 """
 
 from __future__ import annotations
