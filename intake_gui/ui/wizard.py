@@ -36,7 +36,7 @@ from intake_gui.store.settings import StationSettings
 from intake_gui.ui.pages.location_page import LocationPage
 from intake_gui.ui.wizard_catalog import WizardCatalog
 from intake_gui.ui.wizard_nav import WizardNav
-from intake_gui.ui.wizard_pages import NO_RECEIVE, PageKey, WizardPages
+from intake_gui.ui.wizard_pages import NO_RECEIVE, AfterFirstPaint, PageKey, WizardPages
 from intake_gui.ui.wizard_steps import WizardSteps
 from intake_gui.ui.workers import Worker, start_worker
 
@@ -157,34 +157,31 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
 
     @property
     def vendor_page(self) -> VendorPage:
-        return self._page(Step.VENDOR)  # type: ignore[return-value]
+        return self.pages.page(Step.VENDOR)  # type: ignore[return-value]
 
     @property
     def room_page(self) -> RoomPage:
-        return self._page(Step.ROOM)  # type: ignore[return-value]
+        return self.pages.page(Step.ROOM)  # type: ignore[return-value]
 
     @property
     def products_page(self) -> ProductsPage:
-        return self._page(Step.PRODUCTS)  # type: ignore[return-value]
+        return self.pages.page(Step.PRODUCTS)  # type: ignore[return-value]
 
     @property
     def review_page(self) -> ReviewPage:
-        return self._page(Step.REVIEW)  # type: ignore[return-value]
+        return self.pages.page(Step.REVIEW)  # type: ignore[return-value]
 
     @property
     def verify_page(self) -> VerifyPage:
-        return self._page(Step.VERIFY)  # type: ignore[return-value]
+        return self.pages.page(Step.VERIFY)  # type: ignore[return-value]
 
     @property
     def no_receive_page(self) -> NoReceivePage:
-        return self._page(NO_RECEIVE)  # type: ignore[return-value]
+        return self.pages.page(NO_RECEIVE)  # type: ignore[return-value]
 
     def built_pages(self) -> set[PageKey]:
         """The pages constructed so far (the start-up guard in tests/ui checks only Location is)."""
         return self.pages.keys_built()
-
-    def _page(self, key: PageKey) -> QWidget:
-        return self.pages.page(key)
 
     def _built_page(self, key: PageKey) -> Any:
         """The page if it exists, else None: resets and shutdowns have nothing to do on an unbuilt page."""
@@ -249,12 +246,18 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
     # ---- scanner ---------------------------------------------------------------------------------
 
     def _install_scanner(self) -> None:
+        """Made now, watching the application from the Location page's first paint (before any key can reach
+        the window): it sees every event, and the binding's setup of each Qt type an event first brings into
+        Python (~180 ms) was otherwise paid inside the first frame."""
         from intake_gui.ui.scanner_filter import ScannerFilter
 
-        app = QApplication.instance()
         self.scanner = ScannerFilter(self.settings.scanner, parent=self)
         self.scanner.scanned.connect(self.handle_scan)
-        if app is not None:
+        self._scanner_start = AfterFirstPaint(self.location_page, self._start_scanner)
+
+    def _start_scanner(self) -> None:
+        app = QApplication.instance()
+        if app is not None and self._alive and self.scanner is not None:
             app.installEventFilter(self.scanner)
 
     def handle_scan(self, raw: str) -> None:

@@ -11,10 +11,10 @@ page built late is in the state `attach` and `new_receive` left the others in.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 from intake_gui.domain.wizard_flow import STEP_ORDER, Step
@@ -145,3 +145,21 @@ class WizardPages(Mapping[Step, QWidget]):
             no_receive.count_requested.connect(wizard.count_requested.emit)
             return no_receive
         raise KeyError(key)
+
+
+class AfterFirstPaint(QObject):
+    """Calls `fn` once, as `widget` receives its first paint event: the first frame is being drawn, and nothing
+    the clerk does can have reached the window before it. Used for work that must not delay that frame."""
+
+    def __init__(self, widget: QWidget, fn: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._fn: Callable[[], None] | None = fn
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._widget and event.type() == QEvent.Type.Paint and self._fn is not None:
+            fn, self._fn = self._fn, None
+            self._widget.removeEventFilter(self)
+            fn()
+        return False
