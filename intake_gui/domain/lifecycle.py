@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from intake_gui.domain.diagnosis import Diagnosis
+from intake_gui.domain.explanation import Diagnosis
 from intake_gui.domain.pos_words import GENERIC_WORDS, PosWords
 
 RECHECK_SCHEDULE_S: tuple[float, ...] = (2, 4, 8, 16, 32, 60, 60, 120, 120, 300, 300)

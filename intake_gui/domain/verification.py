@@ -21,6 +21,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from intake_gui.domain.explanation import Fact as Fact
 from intake_gui.domain.models import HistoryRow, Package, ReceiveDraft, Room
 
 
@@ -151,9 +152,6 @@ _BASIS_RANK = {
     Basis.PACKAGE_ROOMS: 2,
     Basis.BASELINE_DELTA: 2,
 }
-
-Fact = str | int | float | bool | None | tuple[str, ...]
-"""A value a diagnosis rule found. Plain data, so facts survive the journal and tests can assert on them."""
 
 
 class _Frozen(BaseModel):

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from intake_gui.domain.diagnosis import Diagnosis, Speech, no_rooms_explanation
+from intake_gui.domain.explanation import Diagnosis, Speech
 from intake_gui.domain.models import Location, ReceiveDraft, Room, Vendor
 
 
@@ -214,6 +214,10 @@ class WizardFlow:
             return None
         if any(r.eligible for r in self.rooms):
             return None
+        # The rule tables are imported here, not with this module: the window's first frame builds a flow long
+        # before any rule runs, and by the time rooms arrive the context's worker has imported them.
+        from intake_gui.domain.diagnosis import no_rooms_explanation
+
         explanation = no_rooms_explanation(self.location, self.rooms, speech=self.speech)
         return Blocked(**explanation.model_dump(), step=Step.ROOM)
 

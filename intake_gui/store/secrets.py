@@ -16,13 +16,15 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote, quote_plus
 
-import keyring
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail, null
-from keyring.errors import PasswordDeleteError
+if TYPE_CHECKING:
+    # keyring itself is imported where a store is made (`SecretStore()`), not with this module: loading it and
+    # its backends costs more than a tenth of a second, and the window's first frame imports this module's
+    # users (the context, the wizard's session) without touching a secret; the worker that opens the context
+    # is the first to need one. [startup]
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,8 @@ def credential_account(pos_kind: str, api_base: str, username: str, field: str) 
 
 def usable_backend(ring: KeyringBackend) -> bool:
     """False for backends that store nothing (fail, null, an empty chain) or store plaintext on disk."""
+    from keyring.backends import chainer, fail, null
+
     if isinstance(ring, fail.Keyring | null.Keyring):
         return False
     if isinstance(ring, chainer.ChainerBackend):
@@ -104,7 +108,11 @@ class SecretStore:
         self.service = service
         self._lock = threading.RLock()
         self._memory: dict[str, str] = {}
-        ring = backend if backend is not None else keyring.get_keyring()
+        if backend is None:
+            import keyring
+
+            backend = keyring.get_keyring()
+        ring = backend
         self._ring: KeyringBackend | None = ring if usable_backend(ring) else None
         if self._ring is None:
             log.warning(
@@ -196,6 +204,8 @@ class SecretStore:
         self._with_ring(lambda ring: ring.set_password(self.service, account, value), in_memory)
 
     def _delete(self, account: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
         def in_ring(ring: KeyringBackend) -> None:
             # PasswordDeleteError: nothing stored under that name, i.e. already forgotten.
             with contextlib.suppress(PasswordDeleteError):

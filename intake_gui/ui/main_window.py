@@ -38,26 +38,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake_gui.domain.lifecycle import RECHECK_SCHEDULE_S
 from intake_gui.domain.quantities import use_decimal_mark
 from intake_gui.store.paths import AppPaths, app_paths
 from intake_gui.store.settings import StationSettings
 from intake_gui.ui.button_keys import ButtonKeys
 from intake_gui.ui.catalog_schedule import CatalogScheduleMixin
 from intake_gui.ui.context_windows import HISTORY_MODULE, ContextWindowsMixin
-from intake_gui.ui.dialogs.login_dialog import LoginDialog
-from intake_gui.ui.dialogs.resume_dialog import ResumeDialog
 from intake_gui.ui.screen_fit import show_fitted
 from intake_gui.ui.station_menus import CALIBRATION_MODULE, COUNT_SHORTCUT, MenusMixin, pos_name
 from intake_gui.ui.station_startup import SANDBOX_BANNER, StartupMixin
 from intake_gui.ui.station_status_bar import StationStatusBar
 from intake_gui.ui.theme import app_icon
-from intake_gui.ui.verification_panel import DEFAULT_BACKOFF_S
 from intake_gui.ui.wizard import ReceiveWizard
 from intake_gui.ui.workers import wait_for_workers
 
 if TYPE_CHECKING:
     from intake_gui.ui.app_services import AppServices
     from intake_gui.ui.count_window import CountWindow
+    from intake_gui.ui.dialogs.login_dialog import LoginDialog
+    from intake_gui.ui.dialogs.resume_dialog import ResumeDialog
     from intake_gui.ui.history_window import HistoryWindow
     from intake_gui.ui.sync_status import CatalogRefreshScheduler, SyncStatusDialog
 
@@ -138,7 +138,7 @@ class MainWindow(StartupMixin, MenusMixin, ContextWindowsMixin, CatalogScheduleM
         settings: StationSettings | None = None,
         context_factory: ContextFactory | None = None,
         services_factory: Callable[[Any], AppServices] | None = None,
-        verify_backoff_s: tuple[float, ...] = DEFAULT_BACKOFF_S,
+        verify_backoff_s: tuple[float, ...] = RECHECK_SCHEDULE_S,
         install_scanner: bool = True,
     ) -> None:
         super().__init__()

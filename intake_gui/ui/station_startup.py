@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from intake_gui.pos.errors import AuthenticationError, PosError
-from intake_gui.ui.dialogs.login_dialog import LoginDialog, LoginRequest, refused_message
-from intake_gui.ui.dialogs.resume_dialog import ResumeAction, ResumeDialog
 from intake_gui.ui.station_menus import pos_name
 from intake_gui.ui.workers import start_worker
 
 if TYPE_CHECKING:
     from intake_gui.ui.app_services import AppServices
+    from intake_gui.ui.dialogs.login_dialog import LoginRequest
     from intake_gui.ui.main_window import MainWindow
 
     _Base = MainWindow
@@ -118,6 +117,7 @@ class StartupMixin(_Base):
             # Modules the GUI thread needs right after this, imported here instead of there.
             pos_name(ctx.pos_kind)
             importlib.import_module("intake_gui.ui.sync_status")
+            importlib.import_module("intake_gui.ui.wizard_submit")  # and the receive session
             importlib.import_module("intake_gui.ui.history_record_status")
         except BaseException:
             ctx.close()
@@ -172,6 +172,8 @@ class StartupMixin(_Base):
             self._ask_login("", api_base=exc.api_base, username=exc.username)
             return
         if isinstance(exc, AuthenticationError):
+            from intake_gui.ui.dialogs.login_dialog import refused_message
+
             self._ask_login(refused_message(self.settings.pos_kind))
             return
         if isinstance(exc, PosError):
@@ -192,6 +194,7 @@ class StartupMixin(_Base):
         if self.login_dialog is not None and self.login_dialog.isVisible():
             return
         from intake_gui.services.keyring_check import keyring_persistent
+        from intake_gui.ui.dialogs.login_dialog import LoginDialog
 
         dialog = LoginDialog(
             api_base or self.options.api_base or self.settings.api_base or "",
@@ -274,6 +277,8 @@ class StartupMixin(_Base):
     def _show_resume(self, entries: list[Any]) -> None:
         if not entries or self._closing:
             return
+        from intake_gui.ui.dialogs.resume_dialog import ResumeAction, ResumeDialog
+
         dialog = ResumeDialog(entries, self)
         self.resume_dialog = dialog
 

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,24 +31,25 @@ from PySide6.QtWidgets import (
 )
 
 from intake_gui.domain.lifecycle import RECHECK_SCHEDULE_S
-from intake_gui.domain.wizard_flow import STEP_ORDER, Step, WizardFlow
-from intake_gui.services.receive_session import ReceiveSession
+from intake_gui.domain.wizard_flow import Step, WizardFlow
 from intake_gui.store.settings import StationSettings
 from intake_gui.ui.pages.location_page import LocationPage
-from intake_gui.ui.pages.no_receive_page import NoReceivePage
-from intake_gui.ui.pages.products_page import ProductsPage
-from intake_gui.ui.pages.review_page import ReviewPage
-from intake_gui.ui.pages.room_page import RoomPage
-from intake_gui.ui.pages.vendor_page import VendorPage
-from intake_gui.ui.pages.verify_page import VerifyPage
 from intake_gui.ui.wizard_catalog import WizardCatalog
 from intake_gui.ui.wizard_nav import WizardNav
+from intake_gui.ui.wizard_pages import NO_RECEIVE, AfterFirstPaint, PageKey, WizardPages
 from intake_gui.ui.wizard_steps import WizardSteps
-from intake_gui.ui.wizard_submit import WizardSubmit
 from intake_gui.ui.workers import Worker, start_worker
 
 if TYPE_CHECKING:
+    from intake_gui.services.receive_session import ReceiveSession
     from intake_gui.ui.app_services import AppServices
+    from intake_gui.ui.pages.no_receive_page import NoReceivePage
+    from intake_gui.ui.pages.products_page import ProductsPage
+    from intake_gui.ui.pages.review_page import ReviewPage
+    from intake_gui.ui.pages.room_page import RoomPage
+    from intake_gui.ui.pages.vendor_page import VendorPage
+    from intake_gui.ui.pages.verify_page import VerifyPage
+    from intake_gui.ui.wizard_submit import WizardSubmit
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,9 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
         super().__init__(parent)
         self.settings = settings
         self.services: AppServices | None = None
-        self.session = ReceiveSession(recheck_s=verify_backoff_s)
+        self._recheck_s = verify_backoff_s
+        self._session: ReceiveSession | None = None
+        self._sending: WizardSubmit | None = None
         self._gen = 0
         self._workers: list[Worker] = []
         self._alive = True
@@ -106,27 +109,15 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
         self.notice.setWordWrap(True)
         self.notice.setVisible(False)
 
-        self.location_page = LocationPage()
-        self.vendor_page = VendorPage()
-        self.room_page = RoomPage()
-        self.products_page = ProductsPage(settings)
-        self.review_page = ReviewPage()
-        self.verify_page = VerifyPage(backoff_s=self.session.recheck_s)
-        self.no_receive_page = NoReceivePage()
-        self.pages: dict[Step, QWidget] = {
-            Step.LOCATION: self.location_page,
-            Step.VENDOR: self.vendor_page,
-            Step.ROOM: self.room_page,
-            Step.PRODUCTS: self.products_page,
-            Step.REVIEW: self.review_page,
-            Step.VERIFY: self.verify_page,
-        }
+        # Pages are built the first time anything touches them, and ahead of need once the first frame is
+        # painted (`wizard_pages`): the first frame needs only the Location page.
         self.stack = QStackedWidget()
-        for step in STEP_ORDER:
-            self.stack.addWidget(self.pages[step])
-        self.stack.addWidget(self.no_receive_page)
+        self.location_page = LocationPage()
+        self.stack.addWidget(self.location_page)
+        self.pages = WizardPages(self, self.location_page)
+        self.location_page.chosen.connect(self.choose_location)
+        self.location_page.retry_requested.connect(self._retry_locations)
         self.cat = WizardCatalog(self)
-        self.sending = WizardSubmit(self)
 
         self.back_button = QPushButton("◀  Back  (Alt+←)")
         self.back_button.setShortcut(QKeySequence("Alt+Left"))
@@ -156,39 +147,80 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
         layout.addLayout(top)
         layout.addWidget(self.stack, 1)
         layout.addLayout(nav)
-        self._connect_pages()
 
         self.scanner: Any = None
         if install_scanner:
             self._install_scanner()
-        self.show_step()
+        self._show_first_page()
 
-    def _connect_pages(self) -> None:
-        self.location_page.chosen.connect(self.choose_location)
-        self.location_page.retry_requested.connect(self._retry_locations)
-        self.vendor_page.chosen.connect(self.choose_vendor)
-        self.vendor_page.reload_requested.connect(self._reload_vendors)
-        self.vendor_page.change_location.connect(lambda: self.go_to(Step.LOCATION))
-        self.room_page.chosen.connect(self.choose_room)
-        self.room_page.confirmed.connect(self.confirm_room)
-        self.room_page.change_location.connect(lambda: self.go_to(Step.LOCATION))
-        self.products_page.next_requested.connect(self.go_next)
-        self.products_page.draft_changed.connect(self._draft_changed)
-        self.products_page.audit.connect(self.audit)
-        self.products_page.code_mapped.connect(self._save_code_mapping)
-        self.products_page.title_changed.connect(self._title_changed)
-        self.products_page.blind_count_toggled.connect(self._blind_count_toggled)
-        self.review_page.submit_requested.connect(self.submit)
-        self.review_page.note_changed.connect(self._note_changed)
-        self.review_page.go_back_requested.connect(lambda step: self.go_to(Step(step)))
-        self.verify_page.new_receive_requested.connect(self.new_receive)
-        self.verify_page.confirm_requested.connect(self.sending.look_again)
-        self.verify_page.decide_requested.connect(self.sending.decide)
-        self.verify_page.panel.recheck_requested.connect(self.sending.verify)
-        self.verify_page.move_requested.connect(self.open_move)
-        self.no_receive_page.count_requested.connect(self.count_requested.emit)
+    # ---- pages, built on first use -------------------------------------------------------------------
+
+    @property
+    def vendor_page(self) -> VendorPage:
+        return self.pages.page(Step.VENDOR)  # type: ignore[return-value]
+
+    @property
+    def room_page(self) -> RoomPage:
+        return self.pages.page(Step.ROOM)  # type: ignore[return-value]
+
+    @property
+    def products_page(self) -> ProductsPage:
+        return self.pages.page(Step.PRODUCTS)  # type: ignore[return-value]
+
+    @property
+    def review_page(self) -> ReviewPage:
+        return self.pages.page(Step.REVIEW)  # type: ignore[return-value]
+
+    @property
+    def verify_page(self) -> VerifyPage:
+        return self.pages.page(Step.VERIFY)  # type: ignore[return-value]
+
+    @property
+    def no_receive_page(self) -> NoReceivePage:
+        return self.pages.page(NO_RECEIVE)  # type: ignore[return-value]
+
+    def built_pages(self) -> set[PageKey]:
+        """The pages constructed so far (the start-up guard in tests/ui checks only Location is)."""
+        return self.pages.keys_built()
+
+    def _built_page(self, key: PageKey) -> Any:
+        """The page if it exists, else None: resets and shutdowns have nothing to do on an unbuilt page."""
+        return self.pages.built(key)
 
     # ---- the session's state, as the window and tests read it ------------------------------------
+
+    @property
+    def session(self) -> ReceiveSession:
+        """Made on first use, normally by `attach`: its module pulls in the services layer (context, journal,
+        submission, verification), which the window's first frame does not need and the context's worker
+        imports meanwhile (`StartupMixin._open_services`)."""
+        if self._session is None:
+            from intake_gui.services.receive_session import ReceiveSession
+
+            self._session = ReceiveSession(recheck_s=self._recheck_s)
+        return self._session
+
+    @property
+    def sending(self) -> WizardSubmit:
+        """Steps 5-6 (`wizard_submit`), made on first use for the same reason as the session."""
+        if self._sending is None:
+            from intake_gui.ui.wizard_submit import WizardSubmit
+
+            self._sending = WizardSubmit(self)
+        return self._sending
+
+    def _reset_sending(self) -> None:
+        if self._sending is not None:
+            self._sending.reset()
+
+    def _show_first_page(self) -> None:
+        """The first frame: the Location step as a fresh flow shows it, without making the session."""
+        fresh = WizardFlow()
+        self.stack.setCurrentWidget(self.location_page)
+        self.steps.setVisible(True)
+        self._update_steps(fresh)
+        self.update_nav(fresh)
+        self.location_page.on_enter()
 
     @property
     def flow(self) -> WizardFlow:
@@ -201,11 +233,11 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
     @property
     def can_receive(self) -> bool:
         """False for a POS without a receive API: no step is shown and no draft is ever built."""
-        return self.session.can_receive
+        return self._session is None or self._session.can_receive
 
     @property
     def busy(self) -> bool:
-        return self.session.busy
+        return self._session is not None and self._session.busy
 
     @property
     def catalog(self) -> Any:
@@ -214,12 +246,18 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
     # ---- scanner ---------------------------------------------------------------------------------
 
     def _install_scanner(self) -> None:
+        """Made now, watching the application from the Location page's first paint (before any key can reach
+        the window): it sees every event, and the binding's setup of each Qt type an event first brings into
+        Python (~180 ms) was otherwise paid inside the first frame."""
         from intake_gui.ui.scanner_filter import ScannerFilter
 
-        app = QApplication.instance()
         self.scanner = ScannerFilter(self.settings.scanner, parent=self)
         self.scanner.scanned.connect(self.handle_scan)
-        if app is not None:
+        self._scanner_start = AfterFirstPaint(self.location_page, self._start_scanner)
+
+    def _start_scanner(self) -> None:
+        app = QApplication.instance()
+        if app is not None and self._alive and self.scanner is not None:
             app.installEventFilter(self.scanner)
 
     def handle_scan(self, raw: str) -> None:
@@ -257,11 +295,15 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
         self.session.attach(services.receiving)
         self.cat.forget()
         self._reset_pages()
-        self.products_page.reset(settings)
         words = services.ctx.words  # the POS driver's words and capabilities (pos/registry.py)
         pos_name = words.pos_name
-        self.vendor_page.pos_name = pos_name
-        self.room_page.set_pos_note(words.rooms_note)
+        # Pages not built yet get these when they are (`_build_page`).
+        if (products := self._built_page(Step.PRODUCTS)) is not None:
+            products.reset(settings)
+        if (vendor := self._built_page(Step.VENDOR)) is not None:
+            vendor.pos_name = pos_name
+        if (room := self._built_page(Step.ROOM)) is not None:
+            room.set_pos_note(words.rooms_note)
         if not self.can_receive:
             caps = services.ctx.driver.summary
             self.no_receive_page.show_for(pos_name, caps.receive_hint)
@@ -269,12 +311,13 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
         self.show_step()
         if self.can_receive:
             self._load_locations()
+            QTimer.singleShot(0, self.pages.build_ahead)
 
     def detach(self) -> None:
         self._gen += 1
         self.services = None
-        self.sending.reset()
-        self.products_page.stop_session()
+        self._reset_sending()
+        self._stop_products_session()
         could_receive = self.can_receive
         self.session.detach()
         if not could_receive:
@@ -299,8 +342,15 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
 
     def _reset_pages(self) -> None:
         """The pages' part of a new draft (the session already forgot the old one)."""
-        self.review_page.set_note("")
-        self.review_page.clear_refusal()
+        review = self._built_page(Step.REVIEW)
+        if review is not None:
+            review.set_note("")
+            review.clear_refusal()
+
+    def _stop_products_session(self) -> None:
+        products = self._built_page(Step.PRODUCTS)
+        if products is not None:
+            products.stop_session()
 
     # ---- steps 5-6 (wizard_submit) ---------------------------------------------------------------
 
@@ -319,7 +369,8 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
         if self.busy:
             self.status_message.emit("A receive is being sent; start the next one when it is done.")
             return
-        scan = self.products_page.session
+        products = self._built_page(Step.PRODUCTS)
+        scan = products.session if products is not None else None
         if not self.flow.submitted and scan is not None and scan.lines:
             answer = QMessageBox.question(
                 self,
@@ -334,8 +385,8 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
         """The next delivery at the same store: keep location, rooms and catalog; clear the rest."""
         if self.busy:
             return
-        self.sending.reset()
-        self.products_page.stop_session()
+        self._reset_sending()
+        self._stop_products_session()
         self.session.start_over()
         self._reset_pages()
         if self.flow.location is not None:
@@ -348,7 +399,8 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
 
     def apply_settings(self, settings: StationSettings) -> None:
         self.settings = settings
-        self.products_page.apply_settings(settings)
+        if (products := self._built_page(Step.PRODUCTS)) is not None:
+            products.apply_settings(settings)
         if self.scanner is not None:
             self.scanner.settings = settings.scanner
 
@@ -386,8 +438,9 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
         self._gen += 1
         if self.services is not None:
             self.services.receiving.cancel()  # a wait in a running submit ends; start-up settles it
-        self.sending.reset()
-        self.products_page.shutdown()
+        self._reset_sending()
+        if (products := self._built_page(Step.PRODUCTS)) is not None:
+            products.shutdown()
         if self.scanner is not None:
             app = QApplication.instance()
             if app is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from intake_gui.domain.wizard_flow import STEP_ORDER, FlowError, Step
+from intake_gui.domain.wizard_flow import STEP_ORDER, FlowError, Step, WizardFlow
 
 
 class WizardNav:
@@ -128,27 +128,30 @@ class WizardNav:
         self.gate_label.setText("")
         self.no_receive_page.on_enter()
 
-    def _update_steps(self) -> None:
+    def _update_steps(self, flow: WizardFlow | None = None) -> None:
+        current = (flow if flow is not None else self.flow).step
         parts = []
         for s in STEP_ORDER:
             text = f"{s.index + 1} {s.title}"
-            if s is self.flow.step:
+            if s is current:
                 parts.append(f"<b><u>{text}</u></b>")
-            elif s.index < self.flow.step.index:
+            elif s.index < current.index:
                 parts.append(f"{text} ✔")
             else:
                 parts.append(f"<span style='color:#6b726e'>{text}</span>")
         self.steps.setText("  ›  ".join(parts))
 
-    def update_nav(self) -> None:
+    def update_nav(self, flow: WizardFlow | None = None) -> None:
+        """`flow`: the first frame's fresh flow, before the session (and its flow) exist."""
         if not self.can_receive:
             return
-        step = self.flow.step
+        flow = flow if flow is not None else self.flow
+        step = flow.step
         self.back_button.setVisible(step not in (Step.LOCATION, Step.VERIFY))
         self.back_button.setEnabled(not self.busy)
         self.next_button.setVisible(step not in (Step.REVIEW, Step.VERIFY))
         self.next_button.setEnabled(not self.busy and self.services is not None)
-        gate = self.flow.can_advance()
+        gate = flow.can_advance()
         self.gate_label.setText(
             "" if gate.ok or step in (Step.REVIEW, Step.VERIFY) else gate.reason
         )

@@ -13,7 +13,7 @@ from typing import Any
 
 from intake_gui.domain.input_refusals import clerk_message
 from intake_gui.domain.models import Location, Product, ReceiveDraft, Room, Vendor
-from intake_gui.domain.wizard_flow import FlowError
+from intake_gui.domain.wizard_flow import FlowError, Step
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class WizardSteps:
             return
         if changed:
             self._gen += 1
-            self.products_page.stop_session()
+            self._stop_products_session()
             self._reset_pages()
             self._load_location(location)
         if self.settings.last_location_id != location.loc_id:
@@ -152,8 +152,8 @@ class WizardSteps:
             return
         draft: ReceiveDraft = entry.draft
         self._gen += 1
-        self.products_page.stop_session()
-        self.sending.reset()
+        self._stop_products_session()
+        self._reset_sending()
         self.location_page.picker.select_data(draft.location)
         self.status_message.emit(f"Resuming “{draft.title}”…")
         self.run(
@@ -219,7 +219,8 @@ class WizardSteps:
     def current_draft(self) -> ReceiveDraft | None:
         """The draft as it would be sent now; None until location, vendor, room and a valid title exist,
         and always None for a POS that cannot receive."""
-        scan = self.products_page.session
+        products = self._built_page(Step.PRODUCTS)  # never built: nothing scanned
+        scan = products.session if products is not None else None
         if scan is not None:
             manifest = scan.manifest
             self.session.manifest_ref = manifest.transfer_id if manifest is not None else ""

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from intake_gui.domain.explanation import (
+    Diagnosis as Diagnosis,
+)  # lives there so holding one is light
 from intake_gui.domain.verification import Basis, Fact, LightKind, LightState, LineCheck
 
 
@@ -117,21 +118,3 @@ class SubmitFinding:
     safe_to_resend: bool = False
     """True only when the POS certainly recorded nothing, so sending the corrected draft cannot double stock."""
     go_back_to: str = ""
-
-
-class Diagnosis(BaseModel):
-    """An explanation outside the three lights: a refused submit, or a location Intake cannot receive into."""
-
-    model_config = ConfigDict(frozen=True)
-
-    headline: str
-    what_happened: str = ""
-    what_to_do: str = ""
-    detail: str = ""
-    safe_to_resend: bool = False
-    """True only when the POS certainly recorded nothing, so sending the corrected draft cannot double stock."""
-    go_back_to: str = ""
-    """A wizard step value ("vendor", "room", "products") the clerk should return to, or "" to stay."""
-    rule: str = ""
-    """The stable id of the rule that recognised it (`RuleId`), "" for ad-hoc explanations."""
-    facts: dict[str, Fact] = Field(default_factory=dict)

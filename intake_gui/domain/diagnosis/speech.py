@@ -13,16 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from intake_gui.domain.diagnosis.findings import Finding
-from intake_gui.domain.pos_words import GENERIC_WORDS, PosWords
+from intake_gui.domain.explanation import Speech as Speech
 from intake_gui.domain.quantities import format_quantity
 from intake_gui.domain.verification import Fact, LightKind, LineCheck
-
-
-@dataclass(frozen=True)
-class Speech:
-    pos: PosWords = GENERIC_WORDS
-    training_sandbox: bool = False
-    """True only when the service knows the tenant is the embedded training sandbox."""
 
 
 @dataclass(frozen=True)

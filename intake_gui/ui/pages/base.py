@@ -7,7 +7,7 @@ domain.wizard_flow.WizardFlow. Keeping that split means a page never navigates b
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from intake_gui.ui.theme import density, repolish
 
@@ -19,14 +19,17 @@ class Page(QWidget):
     def __init__(self, heading: str, hint: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("page")
-        self.heading = QLabel(heading)
+        # Every label is this page's child from the start: `setVisible(True)` on a parentless one shows it as a
+        # window of its own for a moment, which takes the focus window from the station's main window when a
+        # page is built after the window is up (pages are built on first use, ui/wizard_pages.py).
+        self.heading = QLabel(heading, self)
         self.heading.setObjectName("heading")
         self.heading.setWordWrap(True)
-        self.hint = QLabel(hint)
+        self.hint = QLabel(hint, self)
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
         self.hint.setVisible(bool(hint))
-        self.status = QLabel("")
+        self.status = QLabel("", self)
         self.status.setObjectName("status_line")
         self.status.setWordWrap(True)
         self.status.setVisible(False)
@@ -60,6 +63,19 @@ class Page(QWidget):
         self.status.setProperty("tone", tone)
         self.status.setVisible(bool(text))
         repolish(self.status, deep=False)
+
+    def take_focus(self, widget: QWidget) -> None:
+        """Give `widget` the keyboard focus, unless another page of the wizard is the one on screen.
+
+        Pages fill in whenever their data arrives (the rooms load while the clerk is still choosing a vendor),
+        and Qt lets a widget on a hidden page take the focus: the page the clerk is on then loses it, and
+        hiding the stolen widget afterwards leaves nothing focused at all. Since pages are built on first use
+        (ui/wizard.py), a page is as often filled while hidden as shown, so every page asks through here. A page
+        outside a stack (a test, a dialog) always takes it."""
+        stack = self.parentWidget()
+        if isinstance(stack, QStackedWidget) and stack.currentWidget() is not self:
+            return
+        widget.setFocus()
 
     def on_enter(self) -> None:
         """Called when the page becomes current: put the focus where the clerk's hands expect it."""

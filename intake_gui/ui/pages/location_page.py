@@ -92,4 +92,4 @@ class LocationPage(Page):
         self.say(f"{headline} {what_to_do}".strip(), "bad")
 
     def on_enter(self) -> None:
-        self.picker.setFocus()
+        self.take_focus(self.picker)

@@ -62,4 +62,4 @@ class NoReceivePage(Page):
         self.detail.setVisible(bool(hint))
 
     def on_enter(self) -> None:
-        self.count_button.setFocus()
+        self.take_focus(self.count_button)

@@ -328,7 +328,7 @@ class ProductsPage(ScanFeedbackMixin, LinesTableMixin, Page):
         self._show_catalog_state()
         self.title_edit.setModified(False)
         if self.isVisible() and self.focusWidget() is None:
-            self.title_edit.setFocus()
+            self.take_focus(self.title_edit)
         self.scan_status.setText(
             "Ready: scan the first item."
             if not lines
@@ -403,11 +403,11 @@ class ProductsPage(ScanFeedbackMixin, LinesTableMixin, Page):
     # ---- focus helpers ---------------------------------------------------------------------------
 
     def focus_search(self) -> None:
-        self.search.setFocus()
+        self.take_focus(self.search)
         self.search.selectAll()
 
     def focus_table(self) -> None:
-        self.table.setFocus()
+        self.take_focus(self.table)
         if (
             self.model is not None
             and self.model.rowCount()
@@ -416,7 +416,7 @@ class ProductsPage(ScanFeedbackMixin, LinesTableMixin, Page):
             self.table.setCurrentIndex(self.model.index(0, 0))
 
     def focus_title(self) -> None:
-        self.title_edit.setFocus()
+        self.take_focus(self.title_edit)
         self.title_edit.selectAll()
 
     def on_enter(self) -> None:

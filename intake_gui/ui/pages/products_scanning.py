@@ -187,7 +187,7 @@ class ScanFeedbackMixin(_Base):
                 "bad",
             )
             self.search.clear()
-        self.search.setFocus()
+        self.take_focus(self.search)
         self._update_map_button()
 
     def count_blanked(self) -> None:

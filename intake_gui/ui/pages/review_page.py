@@ -261,4 +261,4 @@ class ReviewPage(Page):
         """The keyboard rests on the summary (arrows scroll it), not on Submit: the Enter that brought the clerk
         here from the title, pressed twice, must not send the receive unread. Ctrl+Enter submits, as the
         page says; Tab reaches the note and the Submit button."""
-        self.summary.setFocus()
+        self.take_focus(self.summary)

@@ -152,7 +152,7 @@ class RoomPage(Page):
         self.block_box.setVisible(True)
         self.hint.setVisible(False)
         self.say("", "info")
-        self.other_location_button.setFocus()
+        self.take_focus(self.other_location_button)
 
     @property
     def blocked(self) -> bool:
@@ -164,12 +164,12 @@ class RoomPage(Page):
         self.confirm_button.setText(f"Receive into {room.name} anyway (Enter)")
         self.confirm_box.setVisible(True)
         self.picker.select_data(room)
-        self.confirm_button.setFocus()
+        self.take_focus(self.confirm_button)
 
     def cancel_confirmation(self) -> None:
         self.pending = None
         self.confirm_box.setVisible(False)
-        self.picker.setFocus()
+        self.take_focus(self.picker)
 
     def _confirm(self) -> None:
         room = self.pending
@@ -181,8 +181,8 @@ class RoomPage(Page):
 
     def on_enter(self) -> None:
         if self.block_box.isVisibleTo(self):
-            self.other_location_button.setFocus()
+            self.take_focus(self.other_location_button)
         elif self.confirm_box.isVisibleTo(self):
-            self.confirm_button.setFocus()
+            self.take_focus(self.confirm_button)
         else:
-            self.picker.setFocus()
+            self.take_focus(self.picker)

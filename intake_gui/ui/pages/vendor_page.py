@@ -135,7 +135,7 @@ class VendorPage(Page):
         )
         self.empty_box.setVisible(True)
         self.say("", "info")
-        self.reload_button.setFocus()
+        self.take_focus(self.reload_button)
 
     @property
     def empty(self) -> bool:
@@ -147,6 +147,6 @@ class VendorPage(Page):
 
     def on_enter(self) -> None:
         if self.empty_box.isVisibleTo(self):
-            self.reload_button.setFocus()
+            self.take_focus(self.reload_button)
         else:
-            self.picker.setFocus()
+            self.take_focus(self.picker)

@@ -139,4 +139,4 @@ class VerifyPage(Page):
         return not self.move_button.isHidden()
 
     def on_enter(self) -> None:
-        self.panel.summary.setFocus()
+        self.take_focus(self.panel.summary)
