@@ -7,6 +7,7 @@ that forgot to inject a path still cannot write into a real profile.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -75,6 +76,58 @@ def intake_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("INTAKE_HOME", str(home))
     return home
+
+
+# ---------------------------------------------------------------- worker threads (one leak check for every test)
+
+
+def drain_workers(qapp: Any = None, rounds: int = 3) -> list[Any]:
+    """Wait for every worker and deliver its queued results; returns the workers still running after that.
+
+    Several rounds because a delivered result may start another worker (a dashboard re-reads after a sync).
+    A test that never loaded `intake_gui.ui.workers` started no worker, and this does not load Qt for it.
+    """
+    workers = sys.modules.get("intake_gui.ui.workers")
+    if workers is None:
+        return []
+    for _ in range(rounds):
+        workers.wait_for_workers(15)
+        if qapp is not None:
+            qapp.processEvents()
+    return list(workers.running_workers())
+
+
+def fail_if_workers_running() -> None:
+    """Fail the test if a worker is still running, after waiting for it so that it cannot run into the next."""
+    workers = sys.modules.get("intake_gui.ui.workers")
+    left = list(workers.running_workers()) if workers is not None else []
+    if left:
+        workers.wait_for_workers(15)
+        pytest.fail(f"the test left workers running: {left}")
+
+
+@pytest.fixture(autouse=True)
+def no_worker_left_running() -> Iterator[None]:
+    """A test that ends with a worker still running leaks a thread into the next test: fail it.
+
+    Only GUI code starts workers, so the check costs nothing (and imports no Qt) in a test that never loaded
+    `ui.workers`. Fixtures that close a context call `fail_if_workers_running` (or `drain`) before they close it.
+    """
+    yield
+    fail_if_workers_running()
+
+
+@pytest.fixture
+def drain(qapp: Any) -> Iterator[Callable[[], None]]:
+    """`drain()` lets every worker finish and its queued results arrive (for GUI tests that end mid-read, before
+    they close a window); it also runs when the test ends, before the leak check."""
+
+    def run() -> None:
+        left = drain_workers(qapp)
+        assert not left, f"workers left running: {left}"
+
+    yield run
+    run()
 
 
 @pytest.fixture

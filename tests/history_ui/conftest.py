@@ -67,11 +67,9 @@ def box(sandbox_factory: Callable[..., EmbeddedSandbox]) -> EmbeddedSandbox:
 
 
 @pytest.fixture
-def ctx(qtbot: Any, qapp: Any, box: EmbeddedSandbox) -> Iterator[AppContext]:
+def ctx(qtbot: Any, drain: Callable[[], None], box: EmbeddedSandbox) -> Iterator[AppContext]:
     # Requesting qtbot first makes it outlive this fixture: workers are drained and the context closed before
     # qtbot closes the test's widgets.
-    from intake_gui.ui.workers import running_workers, wait_for_workers
-
     context = open_context(
         api_base=box.base_url,
         username=TRAINING_USER,
@@ -83,11 +81,7 @@ def ctx(qtbot: Any, qapp: Any, box: EmbeddedSandbox) -> Iterator[AppContext]:
     )
     yield context
     try:
-        # Results queued by a worker may start another (a dashboard re-reads after a sync): drain twice.
-        for _ in range(3):
-            finished = wait_for_workers(15)
-            qapp.processEvents()
-        assert finished and not running_workers(), f"workers left running: {running_workers()}"
+        drain()
     finally:
         context.close()
 
