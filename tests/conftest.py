@@ -9,6 +9,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +21,9 @@ import keyring.backend
 import pytest
 
 if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.routing import Mount, Router
+
     from intake_gui.sandbox import BusinessIds, EmbeddedSandbox, SandboxConfig
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -76,6 +82,129 @@ def intake_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("INTAKE_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state() -> Iterator[None]:
+    """Pacers and remembered locations paths are per process; no test may inherit another's. (Only reset when
+    a test loaded them, so a test that never touched a connector imports nothing for it.)"""
+    yield
+    pacer = sys.modules.get("intake_gui.pos.pacer")
+    if pacer is not None:
+        pacer.reset_shared_pacers()
+    locations = sys.modules.get("intake_gui.pos.dutchie.locations")
+    if locations is not None:
+        locations.forget_remembered()
+
+
+# ---------------------------------------------------------------- a client clock that moves only when it sleeps
+
+
+class FakeTime:
+    """The client's clock moves only when it sleeps: waits are recorded, never spent. A server's clock is
+    real, so a test that needs the POS's window to pass uses real time (see contract/test_dutchie_moods)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def sleeps(fake_time: FakeTime) -> list[float]:
+    return fake_time.slept
+
+
+# ---------------------------------------------------------------- one loopback uvicorn for the emulators
+
+
+class _LoopbackServer:
+    """uvicorn on 127.0.0.1 (ephemeral port) in a daemon thread."""
+
+    def __init__(self, app: Starlette) -> None:
+        import socket
+
+        import uvicorn
+
+        # IPPROTO_TCP explicitly, so accepted sockets get TCP_NODELAY (no 40 ms delayed-ACK stalls).
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        config = uvicorn.Config(
+            app, http="h11", ws="none", lifespan="off", log_config=None, access_log=False
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
+        )
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the loopback server did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        # Tests own every connection, so there is nothing to drain gracefully.
+        self.server.should_exit = True
+        self.server.force_exit = True
+        self.thread.join(timeout=10)
+        self.sock.close()
+
+
+@pytest.fixture(scope="session")
+def loopback() -> Iterator[tuple[Router, int]]:
+    """One uvicorn for the whole session; tests mount their apps on its router and unmount them after.
+
+    Starting and stopping uvicorn costs about 0.2 s, which per test would dominate the emulator suites.
+    """
+    from starlette.applications import Starlette
+    from starlette.routing import Mount, Router
+
+    router = Router()
+    server = _LoopbackServer(Starlette(routes=[Mount("/", app=router)]))
+    server.start()
+    yield router, server.port
+    server.stop()
+
+
+def mount_app(loopback: tuple[Router, int], app: Starlette, prefix: str) -> tuple[str, Mount]:
+    """Mount `app` on the loopback server under `prefix` behind a unique path: (base URL, the mount)."""
+    from starlette.routing import Mount
+
+    router, port = loopback
+    path = f"/{uuid.uuid4().hex[:12]}{prefix}"
+    mount = Mount(path, app=app)
+    router.routes.insert(0, mount)
+    return f"http://127.0.0.1:{port}{path}/", mount
+
+
+@pytest.fixture
+def serve_app(loopback: tuple[Router, int]) -> Iterator[Callable[[Starlette, str], str]]:
+    """serve(app, prefix) -> base URL under a prefix unique to this call; unmounted when the test ends."""
+    mounts: list[Mount] = []
+
+    def serve(app: Starlette, prefix: str) -> str:
+        url, mount = mount_app(loopback, app, prefix)
+        mounts.append(mount)
+        return url
+
+    yield serve
+    for mount in mounts:
+        loopback[0].routes.remove(mount)
 
 
 # ---------------------------------------------------------------- worker threads (one leak check for every test)
