@@ -168,7 +168,7 @@ class PriorReceive:
 
     def sentence(self, tz: str = "UTC") -> str:
         """One line a clerk can act on: where, when, who, and the receipt or tag to look it up by."""
-        from intake_gui.domain.date_windows import to_store_local
+        from intake_gui.domain.store_time import to_store_local
 
         at = self.at if self.at.tzinfo else self.at.replace(tzinfo=UTC)
         when = "on " + to_store_local(at, tz).strftime("%a %d %b at %H:%M")
