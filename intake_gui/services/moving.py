@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from intake_gui.domain.counting import Employee, Transfer, TransferItem, TransferStatus
 from intake_gui.domain.models import Package, ReceiveDraft, Room
-from intake_gui.domain.shelf_count import qty_text
+from intake_gui.domain.quantities import format_quantity
 from intake_gui.domain.verification import LightKind, LightState, VerificationReport
 from intake_gui.pos import errors as E
 from intake_gui.pos.base import PosConnector, Transfers
@@ -63,7 +63,7 @@ class MoveLine:
     @property
     def text(self) -> str:
         tag = f", package {self.label}" if self.label else ""
-        return f"{qty_text(self.item.quantity)} × {self.name} (SKU {self.item.sku}{tag})"
+        return f"{format_quantity(self.item.quantity)} × {self.name} (SKU {self.item.sku}{tag})"
 
 
 @dataclass(frozen=True)

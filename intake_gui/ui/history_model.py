@@ -122,11 +122,6 @@ def format_instant(instant: datetime, tz: str) -> str:
     return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()}"
 
 
-def format_quantity(qty: Decimal | None) -> str:
-    # [input] the one quantity formatter (station's decimal mark, no grouping: what is shown can be typed)
-    return quantities.format_quantity(qty)
-
-
 def clean_title(title: str) -> str:
     return TOKEN_TAG.sub("", title)
 
@@ -342,7 +337,7 @@ class HistoryTreeModel(QAbstractItemModel):
             Column.VENDOR: r.vendor_name,
             Column.TITLE: clean_title(r.title),
             Column.PRODUCTS: str(r.product_count),
-            Column.QUANTITY: format_quantity(r.total_quantity),
+            Column.QUANTITY: quantities.format_quantity(r.total_quantity),
             Column.STATUS: r.status,
             Column.RECEIPT: str(r.receipt_id),
             Column.CLERK: entry.clerk,
