@@ -26,6 +26,7 @@ from intake_gui.domain.verification import LightKind, LightState, VerificationRe
 from intake_gui.pos import errors as E
 from intake_gui.pos.base import PosConnector, Transfers
 from intake_gui.services.context import AppContext
+from intake_gui.services.error_words import ClerkError
 
 log = logging.getLogger(__name__)
 
@@ -90,12 +91,8 @@ class MoveOffer:
         return any(line.item.package_id is not None for line in self.lines)
 
 
-class MoveError(Exception):
+class MoveError(ClerkError):
     """A move could not be made or its outcome is not what was asked; `message` is for the clerk."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class MovingService:

@@ -29,7 +29,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from intake_gui.domain import quantities
 from intake_gui.domain.date_windows import zone
 from intake_gui.domain.verification import LightState, VerificationReport
-from intake_gui.pos.errors import PosError
 from intake_gui.services.history import HistoryEntry
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -98,16 +97,6 @@ def zone_label(tz: str, when: datetime | None = None) -> str:
     offset = instant.strftime("%z")
     sign = "−" if offset.startswith("-") else "+"
     return f"{tz} ({instant.tzname()}, UTC{sign}{offset[1:3]}:{offset[3:5]})"
-
-
-def error_words(exc: BaseException) -> str:
-    """A failed read or write as a supervisor reads it: the POS's or the file system's own sentence, never a
-    traceback (the worker has already logged that)."""
-    if isinstance(exc, PosError):
-        return exc.message
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
-    return "Intake could not complete this; the log has the details."
 
 
 def format_wall(dt: datetime | None) -> str:
