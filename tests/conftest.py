@@ -285,6 +285,18 @@ def sandbox_factory(tmp_path: Path) -> Iterator[Callable[..., EmbeddedSandbox]]:
         box.stop()
 
 
+SMALL_SANDBOX: dict[str, Any] = {"product_count": 300, "rate_limit_per_minute": 0}
+"""SandboxConfig settings for a test that needs a shop, not a warehouse: 300 products, pacing off."""
+
+
+@pytest.fixture
+def small_sandbox(sandbox_factory: Callable[..., EmbeddedSandbox]) -> EmbeddedSandbox:
+    """A started Dutchie sandbox with SMALL_SANDBOX settings (starts in a blink; the client need not pace)."""
+    from intake_gui.sandbox import SandboxConfig
+
+    return sandbox_factory(SandboxConfig(**SMALL_SANDBOX))
+
+
 @pytest.fixture
 def sandbox(sandbox_factory: Callable[..., EmbeddedSandbox]) -> EmbeddedSandbox:
     """A started Dutchie sandbox with default settings (60 requests a minute, 17,000 products)."""

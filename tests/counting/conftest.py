@@ -23,9 +23,9 @@ from intake_gui.services.receiving import ReceivingService
 from intake_gui.services.sandbox_mounts import extra_mounts
 from intake_gui.services.setup import SetupService
 from intake_gui.store.settings import ScannerSettings, StationSettings
-from tests.conftest import fail_if_workers_running
+from tests.conftest import SMALL_SANDBOX, fail_if_workers_running
 
-SMALL = SandboxConfig(product_count=300, rate_limit_per_minute=0)
+SMALL = SandboxConfig(**SMALL_SANDBOX)
 
 
 def station_settings(**update: Any) -> StationSettings:
