@@ -7,7 +7,11 @@ that forgot to inject a path still cannot write into a real profile.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
+import threading
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +21,9 @@ import keyring.backend
 import pytest
 
 if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.routing import Mount, Router
+
     from intake_gui.sandbox import BusinessIds, EmbeddedSandbox, SandboxConfig
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -77,6 +84,181 @@ def intake_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_state() -> Iterator[None]:
+    """Pacers and remembered locations paths are per process; no test may inherit another's. (Only reset when
+    a test loaded them, so a test that never touched a connector imports nothing for it.)"""
+    yield
+    pacer = sys.modules.get("intake_gui.pos.pacer")
+    if pacer is not None:
+        pacer.reset_shared_pacers()
+    locations = sys.modules.get("intake_gui.pos.dutchie.locations")
+    if locations is not None:
+        locations.forget_remembered()
+
+
+# ---------------------------------------------------------------- a client clock that moves only when it sleeps
+
+
+class FakeTime:
+    """The client's clock moves only when it sleeps: waits are recorded, never spent. A server's clock is
+    real, so a test that needs the POS's window to pass uses real time (see contract/test_dutchie_moods)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def sleeps(fake_time: FakeTime) -> list[float]:
+    return fake_time.slept
+
+
+# ---------------------------------------------------------------- one loopback uvicorn for the emulators
+
+
+class _LoopbackServer:
+    """uvicorn on 127.0.0.1 (ephemeral port) in a daemon thread."""
+
+    def __init__(self, app: Starlette) -> None:
+        import socket
+
+        import uvicorn
+
+        # IPPROTO_TCP explicitly, so accepted sockets get TCP_NODELAY (no 40 ms delayed-ACK stalls).
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        config = uvicorn.Config(
+            app, http="h11", ws="none", lifespan="off", log_config=None, access_log=False
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
+        )
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the loopback server did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        # Tests own every connection, so there is nothing to drain gracefully.
+        self.server.should_exit = True
+        self.server.force_exit = True
+        self.thread.join(timeout=10)
+        self.sock.close()
+
+
+@pytest.fixture(scope="session")
+def loopback() -> Iterator[tuple[Router, int]]:
+    """One uvicorn for the whole session; tests mount their apps on its router and unmount them after.
+
+    Starting and stopping uvicorn costs about 0.2 s, which per test would dominate the emulator suites.
+    """
+    from starlette.applications import Starlette
+    from starlette.routing import Mount, Router
+
+    router = Router()
+    server = _LoopbackServer(Starlette(routes=[Mount("/", app=router)]))
+    server.start()
+    yield router, server.port
+    server.stop()
+
+
+def mount_app(loopback: tuple[Router, int], app: Starlette, prefix: str) -> tuple[str, Mount]:
+    """Mount `app` on the loopback server under `prefix` behind a unique path: (base URL, the mount)."""
+    from starlette.routing import Mount
+
+    router, port = loopback
+    path = f"/{uuid.uuid4().hex[:12]}{prefix}"
+    mount = Mount(path, app=app)
+    router.routes.insert(0, mount)
+    return f"http://127.0.0.1:{port}{path}/", mount
+
+
+@pytest.fixture
+def serve_app(loopback: tuple[Router, int]) -> Iterator[Callable[[Starlette, str], str]]:
+    """serve(app, prefix) -> base URL under a prefix unique to this call; unmounted when the test ends."""
+    mounts: list[Mount] = []
+
+    def serve(app: Starlette, prefix: str) -> str:
+        url, mount = mount_app(loopback, app, prefix)
+        mounts.append(mount)
+        return url
+
+    yield serve
+    for mount in mounts:
+        loopback[0].routes.remove(mount)
+
+
+# ---------------------------------------------------------------- worker threads (one leak check for every test)
+
+
+def drain_workers(qapp: Any = None, rounds: int = 3) -> list[Any]:
+    """Wait for every worker and deliver its queued results; returns the workers still running after that.
+
+    Several rounds because a delivered result may start another worker (a dashboard re-reads after a sync).
+    A test that never loaded `intake_gui.ui.workers` started no worker, and this does not load Qt for it.
+    """
+    workers = sys.modules.get("intake_gui.ui.workers")
+    if workers is None:
+        return []
+    for _ in range(rounds):
+        workers.wait_for_workers(15)
+        if qapp is not None:
+            qapp.processEvents()
+    return list(workers.running_workers())
+
+
+def fail_if_workers_running() -> None:
+    """Fail the test if a worker is still running, after waiting for it so that it cannot run into the next."""
+    workers = sys.modules.get("intake_gui.ui.workers")
+    left = list(workers.running_workers()) if workers is not None else []
+    if left:
+        workers.wait_for_workers(15)
+        pytest.fail(f"the test left workers running: {left}")
+
+
+@pytest.fixture(autouse=True)
+def no_worker_left_running() -> Iterator[None]:
+    """A test that ends with a worker still running leaks a thread into the next test: fail it.
+
+    Only GUI code starts workers, so the check costs nothing (and imports no Qt) in a test that never loaded
+    `ui.workers`. Fixtures that close a context call `fail_if_workers_running` (or `drain`) before they close it.
+    """
+    yield
+    fail_if_workers_running()
+
+
+@pytest.fixture
+def drain(qapp: Any) -> Iterator[Callable[[], None]]:
+    """`drain()` lets every worker finish and its queued results arrive (for GUI tests that end mid-read, before
+    they close a window); it also runs when the test ends, before the leak check."""
+
+    def run() -> None:
+        left = drain_workers(qapp)
+        assert not left, f"workers left running: {left}"
+
+    yield run
+    run()
+
+
 @pytest.fixture
 def sandbox_factory(tmp_path: Path) -> Iterator[Callable[..., EmbeddedSandbox]]:
     """Start Dutchie sandboxes on 127.0.0.1 (ephemeral ports); all are stopped when the test ends.
@@ -101,6 +283,18 @@ def sandbox_factory(tmp_path: Path) -> Iterator[Callable[..., EmbeddedSandbox]]:
     yield start
     for box in reversed(started):
         box.stop()
+
+
+SMALL_SANDBOX: dict[str, Any] = {"product_count": 300, "rate_limit_per_minute": 0}
+"""SandboxConfig settings for a test that needs a shop, not a warehouse: 300 products, pacing off."""
+
+
+@pytest.fixture
+def small_sandbox(sandbox_factory: Callable[..., EmbeddedSandbox]) -> EmbeddedSandbox:
+    """A started Dutchie sandbox with SMALL_SANDBOX settings (starts in a blink; the client need not pace)."""
+    from intake_gui.sandbox import SandboxConfig
+
+    return sandbox_factory(SandboxConfig(**SMALL_SANDBOX))
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Every failure a command can meet, as the CliError a script sees: exit code, stable `error` code, words.
 
+The words come from `services.error_words` (the same sentence the windows show); this module adds the codes.
 One table for all paths (`open_context`'s login, a command's reads, a receive), so the README's exit codes
 hold whichever step failed. The "http" helper's refinement stands: 4 only when the login itself was refused;
 a POS that answered 5xx, refused a fresh session again, or kept refusing for its rate limit is "refused" (3),
@@ -18,6 +19,7 @@ from intake_gui.cli.output import (
     EXIT_UNCERTAIN,
     CliError,
 )
+from intake_gui.services.error_words import error_words
 
 # (class name in pos.errors, exit code, error code), most specific first. By name, so a class another
 # helper adds (SessionRejected) is picked up when it exists and skipped while it does not.
@@ -58,4 +60,4 @@ def pos_failure(exc: BaseException) -> CliError:
         value = getattr(exc, name, None)
         if value not in (None, ""):
             details[name] = value
-    return CliError(str(getattr(exc, "message", "") or exc), code, error=error, details=details)
+    return CliError(error_words(exc), code, error=error, details=details)

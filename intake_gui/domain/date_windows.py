@@ -8,8 +8,7 @@ DST policy (PEP 495 `fold`):
 - Ambiguous wall times (the repeated hour when clocks fall back) follow the naive datetime's `fold`:
   0 (Python's default) is the first occurrence, the earlier instant. `to_store_local` sets fold=1 on the
   second occurrence, so a round trip through wall time is exact. (`to_store_local` itself lives in
-  `store_time`, the one place that turns POS and station times into store wall time; it is re-exported
-  here for the callers that always found it here.)
+  `store_time`, the one place that turns POS and station times into store wall time; import it from there.)
 - Nonexistent wall times (the skipped hour when clocks spring forward) are read with the offset in force
   *before* the gap (fold=0), i.e. they land one hour later on the clock: 02:30 on a spring-forward night
   becomes 03:30 daylight time, the moment a clock not yet set forward would have shown 02:30. With fold=1
@@ -23,7 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from intake_gui.domain.store_time import to_store_local as to_store_local
+from intake_gui.domain.store_time import to_store_local
 
 R = TypeVar("R")
 Window = tuple[datetime, datetime]

@@ -33,6 +33,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from intake_gui.domain.models import DraftLine, DraftState, ReceiveDraft
+from intake_gui.domain.quantities import MACHINE, format_quantity
 
 RECENT_WINDOW = timedelta(hours=24)
 """Same vendor, same lines, another title: counted as the same delivery only this close together."""
@@ -56,10 +57,6 @@ def normalise_reference(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def _qty(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
 def lines_fingerprint(lines: Iterable[DraftLine]) -> str:
     """The lines as a set of `sku=total` (quantities summed per SKU, order and splitting ignored); "" for none."""
     totals: dict[str, Decimal] = {}
@@ -68,7 +65,9 @@ def lines_fingerprint(lines: Iterable[DraftLine]) -> str:
         totals[sku] = totals.get(sku, Decimal(0)) + ln.quantity
     if not totals:
         return ""
-    text = "\n".join(f"{sku}={_qty(q)}" for sku, q in sorted(totals.items()))
+    text = "\n".join(
+        f"{sku}={format_quantity(q, style=MACHINE)}" for sku, q in sorted(totals.items())
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -168,7 +167,7 @@ class PriorReceive:
 
     def sentence(self, tz: str = "UTC") -> str:
         """One line a clerk can act on: where, when, who, and the receipt or tag to look it up by."""
-        from intake_gui.domain.date_windows import to_store_local
+        from intake_gui.domain.store_time import to_store_local
 
         at = self.at if self.at.tzinfo else self.at.replace(tzinfo=UTC)
         when = "on " + to_store_local(at, tz).strftime("%a %d %b at %H:%M")

@@ -10,12 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from intake_gui.domain.models import NOTE_MAX, DraftLine
+from intake_gui.domain.quantities import MACHINE, format_quantity
 
 MARKER = "Over/short:"
-
-
-def _qty(value: object) -> str:
-    return format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
 
 
 def variance_sentences(lines: Iterable[DraftLine]) -> list[str]:
@@ -36,7 +33,8 @@ def variance_sentences(lines: Iterable[DraftLine]) -> list[str]:
                 else "as expected"
             )
             out.append(
-                f"{ln.sku} expected {_qty(ln.expected)}, counted {_qty(ln.quantity)} ({kind}): {reason}"
+                f"{ln.sku} expected {format_quantity(ln.expected, style=MACHINE)}, "
+                f"counted {format_quantity(ln.quantity, style=MACHINE)} ({kind}): {reason}"
             )
         else:
             out.append(f"{ln.sku}: {reason}")

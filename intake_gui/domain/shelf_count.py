@@ -34,22 +34,17 @@ from functools import cached_property
 from intake_gui.domain.counting import PackageDetail, ShelfQuantity
 from intake_gui.domain.diagnosis import Diagnosis
 from intake_gui.domain.models import Location, Room
+from intake_gui.domain.quantities import MACHINE, NumberStyle, format_quantity
 
 ZERO = Decimal(0)
 
 
-def qty_text(value: Decimal | None) -> str:
-    """Decimals as a clerk writes them: 3, not 3.000 or 3E+0; "" for nothing."""
+def signed_text(value: Decimal | None, *, style: NumberStyle | None = None) -> str:
+    """A difference with its sign, so "+2" (over) and "-2" (short) read differently at a glance (an ASCII
+    minus, so the CSV's column reads back as a number); the station's decimal mark unless `style` says."""
     if value is None:
         return ""
-    return format(value.normalize(), "f") if value else "0"
-
-
-def signed_text(value: Decimal | None) -> str:
-    """A difference with its sign, so "+2" (over) and "-2" (short) read differently at a glance."""
-    if value is None:
-        return ""
-    text = qty_text(value)
+    text = format_quantity(value, style=style)
     return f"+{text}" if value > 0 else text
 
 
@@ -233,7 +228,11 @@ class CountComparison:
         parts = [f"{len(self.matched)} match", f"{len(self.over)} over", f"{len(self.short)} short"]
         if self.unknown:
             parts.append(f"{len(self.unknown)} unknown code{'s' if len(self.unknown) != 1 else ''}")
-        units = f"counted {qty_text(self.counted_units)} of {qty_text(self.expected_units)} units"
+        counted, expected = (
+            format_quantity(self.counted_units),
+            format_quantity(self.expected_units),
+        )
+        units = f"counted {counted} of {expected} units"
         return f"{n} product{'s' if n != 1 else ''}: " + ", ".join(parts) + f"; {units}."
 
     def csv_rows(self) -> list[list[str]]:
@@ -252,9 +251,9 @@ class CountComparison:
                     "",
                     "",
                     "",
-                    qty_text(p.expected),
-                    qty_text(p.counted),
-                    signed_text(p.difference),
+                    format_quantity(p.expected, style=MACHINE),
+                    format_quantity(p.counted, style=MACHINE),
+                    signed_text(p.difference, style=MACHINE),
                     p.status.value,
                     p.note,
                 ]
@@ -271,9 +270,9 @@ class CountComparison:
                         k.label,
                         k.received_on.isoformat() if k.received_on else "",
                         "" if k.fifo_rank is None else str(k.fifo_rank),
-                        qty_text(k.expected),
-                        qty_text(k.counted),
-                        signed_text(k.difference),
+                        format_quantity(k.expected, style=MACHINE),
+                        format_quantity(k.counted, style=MACHINE),
+                        signed_text(k.difference, style=MACHINE),
                         k.status.value,
                         k.note,
                     ]

@@ -16,6 +16,7 @@ from datetime import date
 from intake_gui.domain.count_compare import compare
 from intake_gui.domain.counting import ShelfQuantity
 from intake_gui.domain.models import Location, Room
+from intake_gui.domain.quantities import format_quantity
 from intake_gui.domain.scan_read import ScanRead
 from intake_gui.domain.scan_session import ScanOutcome, ScanSession
 from intake_gui.domain.shelf_count import (
@@ -23,7 +24,6 @@ from intake_gui.domain.shelf_count import (
     CountScope,
     RoomStock,
     UnknownScan,
-    qty_text,
 )
 from intake_gui.services.catalog import CatalogSnapshot
 from intake_gui.services.counting import apply_detail
@@ -76,7 +76,7 @@ class CountSession:
         if outcome.counted and product is not None:
             row = comparison.product(product.product_id)
             if row is not None:
-                text += f" — counted {qty_text(row.counted)}, POS says {qty_text(row.expected)}"
+                text += f" — counted {format_quantity(row.counted)}, POS says {format_quantity(row.expected)}"
             if self.stock.missing_detail([product.product_id]):
                 self._waiting_detail.add(product.product_id)
         return outcome, text

@@ -21,11 +21,12 @@ from decimal import Decimal
 
 from intake_gui.domain.counting import Employee, Transfer, TransferItem, TransferStatus
 from intake_gui.domain.models import Package, ReceiveDraft, Room
-from intake_gui.domain.shelf_count import qty_text
+from intake_gui.domain.quantities import format_quantity
 from intake_gui.domain.verification import LightKind, LightState, VerificationReport
 from intake_gui.pos import errors as E
 from intake_gui.pos.base import PosConnector, Transfers
 from intake_gui.services.context import AppContext
+from intake_gui.services.error_words import ClerkError
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class MoveLine:
     @property
     def text(self) -> str:
         tag = f", package {self.label}" if self.label else ""
-        return f"{qty_text(self.item.quantity)} × {self.name} (SKU {self.item.sku}{tag})"
+        return f"{format_quantity(self.item.quantity)} × {self.name} (SKU {self.item.sku}{tag})"
 
 
 @dataclass(frozen=True)
@@ -90,12 +91,8 @@ class MoveOffer:
         return any(line.item.package_id is not None for line in self.lines)
 
 
-class MoveError(Exception):
+class MoveError(ClerkError):
     """A move could not be made or its outcome is not what was asked; `message` is for the clerk."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class MovingService:

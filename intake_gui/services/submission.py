@@ -26,7 +26,6 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from intake_gui.domain.date_windows import to_store_local
 from intake_gui.domain.diagnosis import Diagnosis, Speech, diagnose_submit_error
 from intake_gui.domain.lifecycle import (
     CONFIRM_GAPS_S,
@@ -37,6 +36,7 @@ from intake_gui.domain.lifecycle import (
 )
 from intake_gui.domain.models import DraftState, Location, ReceiveDraft
 from intake_gui.domain.pos_words import GENERIC_WORDS, PosWords
+from intake_gui.domain.store_time import to_store_local
 from intake_gui.pos import errors as E
 from intake_gui.services.context import AppContext
 from intake_gui.store.journal import JournalEntry

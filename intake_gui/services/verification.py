@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Generic, TypeVar
 
-from intake_gui.domain.date_windows import from_store_local, to_store_local
+from intake_gui.domain.date_windows import from_store_local
 from intake_gui.domain.diagnosis import Speech, diagnose, merge_reports
 from intake_gui.domain.models import (
     HistoryRow,
@@ -33,6 +33,7 @@ from intake_gui.domain.models import (
     Vendor,
 )
 from intake_gui.domain.pos_words import PosWords
+from intake_gui.domain.store_time import to_store_local
 from intake_gui.domain.verification import (
     ReadFailure,
     VerificationEvidence,

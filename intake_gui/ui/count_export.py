@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from intake_gui.services.count_session import default_csv_name
-from intake_gui.ui.count_view import error_text
+from intake_gui.services.error_words import error_words
 from intake_gui.ui.workers import start_worker
 
 
@@ -57,8 +57,8 @@ class CountExport:
 
     def _export_error(self, exc: BaseException) -> None:
         if not self._closed:
-            self._tell(f"The CSV could not be written: {error_text(exc)}", "bad")
-            self.export_failed.emit(error_text(exc))
+            self._tell(f"The CSV could not be written: {error_words(exc)}", "bad")
+            self.export_failed.emit(error_words(exc))
 
     def _tell(self, text: str, tone: str) -> None:
         window: Any = self

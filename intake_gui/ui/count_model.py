@@ -15,12 +15,12 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from intake_gui.domain.quantities import format_quantity
 from intake_gui.domain.shelf_count import (
     CountComparison,
     CountStatus,
     PackageCount,
     ProductCount,
-    qty_text,
     signed_text,
 )
 
@@ -208,8 +208,8 @@ class CountModel(QAbstractTableModel):
                 Column.SKU: product.sku,
                 Column.PACKAGE: "",
                 Column.RECEIVED: "",
-                Column.POS: qty_text(product.expected) if product.in_pos else "—",
-                Column.COUNTED: qty_text(product.counted),
+                Column.POS: format_quantity(product.expected) if product.in_pos else "—",
+                Column.COUNTED: format_quantity(product.counted),
                 Column.DIFFERENCE: signed_text(product.difference),
                 Column.NOTE: product.note,
             }[column]
@@ -220,8 +220,8 @@ class CountModel(QAbstractTableModel):
             Column.PACKAGE: package.label
             or (str(package.package_id) if package.package_id else ""),
             Column.RECEIVED: package.received_on.isoformat() if package.received_on else "",
-            Column.POS: qty_text(package.expected) if package.expected is not None else "—",
-            Column.COUNTED: qty_text(package.counted),
+            Column.POS: format_quantity(package.expected) if package.expected is not None else "—",
+            Column.COUNTED: format_quantity(package.counted),
             Column.DIFFERENCE: signed_text(package.difference),
             Column.NOTE: package.note,
         }[column]

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from intake_gui.domain.diagnosis import Diagnosis
 from intake_gui.domain.models import Location, Room
-from intake_gui.pos.errors import PosError
 from intake_gui.ui.blanked_notice import BlankedReadNotice
 from intake_gui.ui.count_model import Column, CountModel
 from intake_gui.ui.theme import repolish
@@ -201,15 +200,6 @@ class CountView(QWidget):
 
 def diagnosis_text(d: Diagnosis) -> str:
     return "\n".join(part for part in (d.headline, d.what_happened, d.what_to_do) if part)
-
-
-def error_text(exc: BaseException) -> str:
-    """A known error in words for the status line; anything else is a bug, logged by the window."""
-    if isinstance(exc, PosError):
-        return exc.message
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
-    return "Intake could not complete this; the log has the details."
 
 
 def one_shot(parent: QObject, interval_ms: int, slot: Callable[[], None]) -> QTimer:

@@ -29,8 +29,9 @@ from intake_gui.domain.shelf_count import CountComparison, CountScope, RoomStock
 from intake_gui.pos.errors import PosError
 from intake_gui.services.count_session import CountSession
 from intake_gui.services.counting import CountingService, CountRefused
+from intake_gui.services.error_words import error_words
 from intake_gui.ui.count_export import CountExport
-from intake_gui.ui.count_view import START_TEXT, CountView, diagnosis_text, error_text, one_shot
+from intake_gui.ui.count_view import START_TEXT, CountView, diagnosis_text, one_shot
 from intake_gui.ui.sync_status import context_of
 from intake_gui.ui.theme import app_icon
 from intake_gui.ui.workers import start_worker
@@ -426,7 +427,7 @@ class CountWindow(CountExport, QMainWindow):
             return
         self._detail_running = False
         self._say(
-            f"Package detail could not be read: {error_text(exc)} Press F5 to try again.", "bad"
+            f"Package detail could not be read: {error_words(exc)} Press F5 to try again.", "bad"
         )
 
     # ---- state and words --------------------------------------------------------------------------
@@ -446,8 +447,8 @@ class CountWindow(CountExport, QMainWindow):
             return
         if not isinstance(exc, PosError | OSError):
             log.error("Shelf count failed", exc_info=exc)
-        self._say(f"{error_text(exc)} Press Start count (or F5) to try again.", "bad")
-        self.load_failed.emit(error_text(exc))
+        self._say(f"{error_words(exc)} Press Start count (or F5) to try again.", "bad")
+        self.load_failed.emit(error_words(exc))
 
     def _show_warning(self, text: str) -> None:
         self.view.show_line(self.warning, text)

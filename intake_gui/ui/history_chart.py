@@ -25,8 +25,9 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from intake_gui.domain.quantities import format_quantity
 from intake_gui.services.history import HistoryEntry, quantity_by_vendor, receives_per_day
-from intake_gui.ui.history_model import day_span, format_quantity, totals
+from intake_gui.ui.history_model import day_span, totals
 
 MAX_DAY_BARS = 62
 """Above this many days a bar per day is unreadable; the chart switches to one bar per week."""

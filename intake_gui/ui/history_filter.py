@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
 
+from intake_gui.domain.quantities import format_quantity
 from intake_gui.services.history import HistoryEntry
 from intake_gui.ui.history_model import (
     NUMERIC_COLUMNS,
@@ -21,7 +22,6 @@ from intake_gui.ui.history_model import (
     Column,
     HistoryTreeModel,
     clean_title,
-    format_quantity,
 )
 
 OUTSIDE = "\x00outside"

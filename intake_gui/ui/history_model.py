@@ -29,7 +29,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from intake_gui.domain import quantities
 from intake_gui.domain.date_windows import zone
 from intake_gui.domain.verification import LightState, VerificationReport
-from intake_gui.pos.errors import PosError
 from intake_gui.services.history import HistoryEntry
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -100,16 +99,6 @@ def zone_label(tz: str, when: datetime | None = None) -> str:
     return f"{tz} ({instant.tzname()}, UTC{sign}{offset[1:3]}:{offset[3:5]})"
 
 
-def error_words(exc: BaseException) -> str:
-    """A failed read or write as a supervisor reads it: the POS's or the file system's own sentence, never a
-    traceback (the worker has already logged that)."""
-    if isinstance(exc, PosError):
-        return exc.message
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
-    return "Intake could not complete this; the log has the details."
-
-
 def format_wall(dt: datetime | None) -> str:
     """A store wall time as the POS gave it; seconds matter when two receives land in the same minute.
     A POS row without a readable date still proves the receive; it shows as "date unknown"."""
@@ -120,11 +109,6 @@ def format_instant(instant: datetime, tz: str) -> str:
     """An aware instant (journal, sync) shown in a named zone, with the zone's abbreviation attached."""
     local = instant.astimezone(zone(tz))
     return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()}"
-
-
-def format_quantity(qty: Decimal | None) -> str:
-    # [input] the one quantity formatter (station's decimal mark, no grouping: what is shown can be typed)
-    return quantities.format_quantity(qty)
 
 
 def clean_title(title: str) -> str:
@@ -342,7 +326,7 @@ class HistoryTreeModel(QAbstractItemModel):
             Column.VENDOR: r.vendor_name,
             Column.TITLE: clean_title(r.title),
             Column.PRODUCTS: str(r.product_count),
-            Column.QUANTITY: format_quantity(r.total_quantity),
+            Column.QUANTITY: quantities.format_quantity(r.total_quantity),
             Column.STATUS: r.status,
             Column.RECEIPT: str(r.receipt_id),
             Column.CLERK: entry.clerk,

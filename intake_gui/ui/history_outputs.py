@@ -11,8 +11,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog
 
+from intake_gui.services.error_words import error_words
 from intake_gui.services.history import HistoryEntry, export_csv
-from intake_gui.ui.history_model import error_words, verification_words
+from intake_gui.ui.history_model import verification_words
 from intake_gui.ui.receipt_dialog import ReceiptDialog
 from intake_gui.ui.report_pdf import ReceiptDetails, report_file_name, save_report_for
 from intake_gui.ui.sync_status import SyncStatusDialog

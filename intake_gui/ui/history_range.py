@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QProgre
 
 from intake_gui.domain import date_windows
 from intake_gui.domain.models import Location
-from intake_gui.ui.history_model import error_words, zone_label
+from intake_gui.services.error_words import error_words
+from intake_gui.ui.history_model import zone_label
 from intake_gui.ui.workers import start_worker
 
 

@@ -46,6 +46,8 @@ from PySide6.QtWidgets import (
 )
 
 from intake_gui.domain.models import Location
+from intake_gui.domain.quantities import format_quantity
+from intake_gui.services.error_words import error_words
 from intake_gui.services.history import HistoryEntry, HistoryService
 from intake_gui.services.setup import SetupService
 from intake_gui.ui.history_chart import HistoryChart
@@ -54,8 +56,6 @@ from intake_gui.ui.history_model import (
     Column,
     Grouping,
     HistoryTreeModel,
-    error_words,
-    format_quantity,
     totals,
 )
 from intake_gui.ui.history_outputs import HistoryOutputsMixin

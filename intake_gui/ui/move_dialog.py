@@ -30,6 +30,7 @@ from intake_gui.domain.counting import Transfer, TransferStatus
 from intake_gui.domain.models import ReceiveDraft, Room
 from intake_gui.domain.verification import VerificationReport
 from intake_gui.pos.errors import PosError
+from intake_gui.services.error_words import error_words
 from intake_gui.services.moving import (
     MoveError,
     MoveOffer,
@@ -42,14 +43,6 @@ from intake_gui.ui.theme import repolish
 from intake_gui.ui.workers import start_worker
 
 log = logging.getLogger(__name__)
-
-
-def _words(exc: BaseException) -> str:
-    if isinstance(exc, MoveError):
-        return exc.message
-    if isinstance(exc, PosError):
-        return exc.message
-    return "Intake could not complete this; the log has the details."
 
 
 def offer_move(
@@ -219,8 +212,8 @@ class MoveDialog(QDialog):
             return
         if not isinstance(exc, PosError | MoveError):
             log.error("Reading the move offer failed", exc_info=exc)
-        self._say(f"The move cannot be prepared: {_words(exc)}", "bad")
-        self.failed.emit(_words(exc))
+        self._say(f"The move cannot be prepared: {error_words(exc)}", "bad")
+        self.failed.emit(error_words(exc))
 
     # ---- choices ----------------------------------------------------------------------------------
 
@@ -323,9 +316,9 @@ class MoveDialog(QDialog):
                 return
             if not isinstance(exc, PosError | MoveError):
                 log.error("Move step failed", exc_info=exc)
-            self._say(_words(exc), "bad")
+            self._say(error_words(exc), "bad")
             self._update_buttons()
-            self.failed.emit(_words(exc))
+            self.failed.emit(error_words(exc))
 
         start_worker(fn, *args, on_returned=returned, on_errored=errored)
 

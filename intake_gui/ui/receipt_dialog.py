@@ -34,13 +34,13 @@ from PySide6.QtWidgets import (
 )
 
 from intake_gui.domain.models import Location
+from intake_gui.domain.quantities import format_quantity
 from intake_gui.domain.verification import VerificationReport
+from intake_gui.services.error_words import error_words
 from intake_gui.services.history import HistoryEntry, HistoryService
 from intake_gui.ui.history_model import (
     clean_title,
-    error_words,
     format_instant,
-    format_quantity,
     format_wall,
     verification_display,
     zone_label,

@@ -23,6 +23,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from intake_gui.domain.models import Location, ReceiveDraft
+from intake_gui.domain.quantities import format_quantity
 from intake_gui.domain.verification import LIGHT_ORDER, VerificationReport
 from intake_gui.pos.errors import PosError
 from intake_gui.services.history import AuditEvent, HistoryEntry, HistoryService, PackageView
@@ -30,7 +31,6 @@ from intake_gui.services.shared_record import SharedRecordUnavailable
 from intake_gui.ui.history_model import (
     clean_title,
     format_instant,
-    format_quantity,
     format_wall,
     zone_label,
 )

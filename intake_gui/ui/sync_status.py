@@ -36,7 +36,8 @@ from intake_gui.domain.models import Location
 from intake_gui.pos.errors import PosError
 from intake_gui.services.catalog import CatalogService, SyncStatus
 from intake_gui.services.context import AppContext
-from intake_gui.ui.history_model import error_words, format_instant, zone_label
+from intake_gui.services.error_words import error_words
+from intake_gui.ui.history_model import format_instant, zone_label
 from intake_gui.ui.theme import repolish
 from intake_gui.ui.workers import PROGRESS, start_worker
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from intake_gui.domain.quantities import format_quantity
+
 
 def plural(count: int | Decimal, noun: str, nouns: str = "") -> str:
     """`count` and the noun it takes ("1 unknown code", "2 unknown codes"); `nouns` for irregular plurals."""
-    number = format(count.normalize(), "f") if isinstance(count, Decimal) else str(count)
+    number = format_quantity(count)  # the station's decimal mark, like every quantity on screen
     return f"{number} {noun if count == 1 else (nouns or noun + 's')}"

@@ -1,5 +1,6 @@
-"""What the Dutchie contract tests share: a client clock that moves only when the client sleeps, a
-connector factory for any dialect's sandbox, and the course's receive flow written once.
+"""What the Dutchie contract tests share: a connector factory for any dialect's sandbox (on the client clock
+that moves only when the client sleeps, `fake_time` in tests/conftest.py), and the course's receive flow
+written once.
 
 Every id comes from the sandbox's `ids` (the dialect spoken), never from the course's numbers, so the same
 test runs in every dialect.
@@ -27,48 +28,14 @@ from intake_gui.domain.models import (
 )
 from intake_gui.pos.base import Credentials
 from intake_gui.pos.dutchie import DutchieConnector
-from intake_gui.pos.dutchie.locations import forget_remembered
-from intake_gui.pos.pacer import reset_shared_pacers
 from intake_gui.sandbox import BusinessIds, EmbeddedSandbox
 from intake_gui.sandbox.dialects import CALM_DIALECTS, DIALECT_NAMES
+from tests.conftest import FakeTime
 
 EVERY_DIALECT = DIALECT_NAMES
 CALM = CALM_DIALECTS
 """Every dialect, and the calm ones (no mood presets): a test that counts requests or waits runs in CALM,
 and the moods get their own tests, each switched on explicitly in every dialect (test_dutchie_moods)."""
-
-
-class FakeTime:
-    """The client's clock moves only when it sleeps: waits are recorded, never spent. The sandbox's clock
-    is real, so a test that needs the POS's window to pass uses real time (see test_dutchie_moods)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture
-def fake_time() -> FakeTime:
-    return FakeTime()
-
-
-@pytest.fixture
-def sleeps(fake_time: FakeTime) -> list[float]:
-    return fake_time.slept
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process_state() -> Iterator[None]:
-    yield
-    reset_shared_pacers()
-    forget_remembered()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ Teardown drains the workers (a test that leaves one running fails), then closes 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,9 @@ from intake_gui.services.receiving import ReceivingService
 from intake_gui.services.sandbox_mounts import extra_mounts
 from intake_gui.services.setup import SetupService
 from intake_gui.store.settings import ScannerSettings, StationSettings
+from tests.conftest import SMALL_SANDBOX, fail_if_workers_running
 
-SMALL = SandboxConfig(product_count=300, rate_limit_per_minute=0)
+SMALL = SandboxConfig(**SMALL_SANDBOX)
 
 
 def station_settings(**update: Any) -> StationSettings:
@@ -96,30 +96,12 @@ def open_pos(
         return ctx
 
     yield open_
-    # Only GUI tests start workers; the service tests never load Qt at all.
-    workers = sys.modules.get("intake_gui.ui.workers")
+    # Only GUI tests start workers; they finish (and fail the test) before their context closes.
     try:
-        if workers is not None:
-            left = workers.running_workers()
-            workers.wait_for_workers(15)
-            assert not left, f"the test left workers running: {left}"
+        fail_if_workers_running()
     finally:
         for ctx in opened:
             ctx.close()
-
-
-@pytest.fixture
-def drain(qapp: Any) -> Callable[[], None]:
-    """Let every worker finish and its queued results arrive (for GUI tests that end mid-read)."""
-    from intake_gui.ui.workers import running_workers, wait_for_workers
-
-    def run() -> None:
-        for _ in range(3):
-            wait_for_workers(15)
-            qapp.processEvents()
-        assert not running_workers()
-
-    return run
 
 
 class Received:

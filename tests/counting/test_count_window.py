@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from intake_gui.domain.counting import ShelfQuantity
-from intake_gui.domain.shelf_count import CountStatus, PackageDetail, qty_text
+from intake_gui.domain.quantities import MACHINE, format_quantity
+from intake_gui.domain.shelf_count import CountStatus, PackageDetail
 from intake_gui.sandbox import AZ_LOC_ID
 from intake_gui.services.context import AppContext
 from intake_gui.services.counting import read_count_csv
@@ -53,7 +54,9 @@ def start(qtbot: Any, window: CountWindow, room_name: str) -> None:
 
 
 def scan(window: CountWindow, code: str, times: Decimal | int = 1) -> None:
-    outcome = window.handle_scan(code if times == 1 else f"{qty_text(Decimal(times))}*{code}")
+    outcome = window.handle_scan(
+        code if times == 1 else f"{format_quantity(Decimal(times))}*{code}"
+    )
     assert outcome is not None and outcome.counted, outcome
 
 
@@ -98,7 +101,7 @@ def test_dutchie_count_over_and_short_per_product_exported(
     rows = product_rows(export_and_read(qtbot, window, tmp_path))
     assert rows[short.sku]["status"] == "short" and rows[short.sku]["difference"] == "-1"
     assert rows[over.sku]["status"] == "over" and rows[over.sku]["difference"] == "+1"
-    assert rows[over.sku]["counted"] == qty_text(over.quantity + 1)
+    assert rows[over.sku]["counted"] == format_quantity(over.quantity + 1, style=MACHINE)
     assert len(rows) == len(shelves)
 
     with qtbot.waitSignal(window.stock_loaded, timeout=WAIT):

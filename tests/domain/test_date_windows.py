@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from intake_gui.domain import date_windows as dw
 from intake_gui.domain.models import HistoryRow
+from intake_gui.domain.store_time import to_store_local
 
 CHI = "America/Chicago"
 NY = "America/New_York"
@@ -133,7 +134,7 @@ def test_local_day_bounds_refuses_unknown_zone() -> None:
     with pytest.raises(ValueError, match="Unknown time zone"):
         dw.local_day_bounds(date(2026, 1, 1), "America/Nowhere")
     with pytest.raises(ValueError, match="Unknown time zone"):
-        dw.to_store_local(datetime(2026, 1, 1, tzinfo=UTC), "")
+        to_store_local(datetime(2026, 1, 1, tzinfo=UTC), "")
 
 
 @pytest.mark.parametrize(
@@ -157,15 +158,15 @@ def test_store_day_lasts_23_or_25_hours_on_dst_days(tz: str, day: date, hours: i
 
 def test_to_store_local_across_midnight() -> None:
     # 03:30 UTC on Jan 2 is still the evening of Jan 1 in Chicago (UTC-6).
-    local = dw.to_store_local(datetime(2026, 1, 2, 3, 30, tzinfo=UTC), CHI)
+    local = to_store_local(datetime(2026, 1, 2, 3, 30, tzinfo=UTC), CHI)
     assert local == datetime(2026, 1, 1, 21, 30)
     assert local.tzinfo is None
 
 
 def test_to_store_local_passes_naive_wall_time_and_none_through() -> None:
     # Naive values are already store wall time (the POS's habit); the one to_store_local keeps them.
-    assert dw.to_store_local(datetime(2026, 1, 1, 9, 30), CHI) == datetime(2026, 1, 1, 9, 30)
-    assert dw.to_store_local(None, CHI) is None
+    assert to_store_local(datetime(2026, 1, 1, 9, 30), CHI) == datetime(2026, 1, 1, 9, 30)
+    assert to_store_local(None, CHI) is None
     with pytest.raises(ValueError, match="naive"):
         dw.from_store_local(datetime(2026, 1, 1, tzinfo=UTC), CHI)
 
@@ -187,7 +188,7 @@ def test_round_trip_through_the_repeated_hour_is_exact(tz: str) -> None:
     start = datetime(2024, 11, 3, 4, 0, tzinfo=UTC)
     for minutes in range(0, 6 * 60, 15):
         instant = start + timedelta(minutes=minutes)
-        wall = dw.to_store_local(instant, tz)
+        wall = to_store_local(instant, tz)
         assert dw.from_store_local(wall, tz) == instant
 
 
@@ -198,9 +199,9 @@ def test_spring_forward_nonexistent_time_moves_forward(tz: str, utc_hour: int) -
     assert dw.is_nonexistent(wall, tz) and not dw.is_ambiguous(wall, tz)
     aware = dw.from_store_local(wall, tz)
     assert aware == datetime(2024, 3, 10, utc_hour, 30, tzinfo=UTC)
-    assert dw.to_store_local(aware, tz) == datetime(2024, 3, 10, 3, 30)
+    assert to_store_local(aware, tz) == datetime(2024, 3, 10, 3, 30)
     earlier = dw.from_store_local(wall.replace(fold=1), tz)
-    assert dw.to_store_local(earlier, tz) == datetime(2024, 3, 10, 1, 30)
+    assert to_store_local(earlier, tz) == datetime(2024, 3, 10, 1, 30)
 
 
 def test_phoenix_has_no_dst() -> None:

@@ -37,6 +37,7 @@ from intake_gui.pos.base import PosConnector, Receives, RoomCounts
 from intake_gui.pos.descriptor import Connection, CredentialSchema, PosDriver, SandboxMount
 from intake_gui.pos.errors import AuthenticationError
 from intake_gui.pos.registry import registry
+from tests.conftest import SMALL_SANDBOX
 
 KIOSK_TOKEN = "kiosk-training-token-4411"
 """The emulator's one valid token (the Kiosk sandbox's "training" credential)."""
@@ -194,6 +195,4 @@ def mounted_sandbox(sandbox_factory: Callable[..., Any], tmp_path: Path) -> Any:
             ),
         ),
     }
-    return sandbox_factory(
-        SandboxConfig(product_count=300, rate_limit_per_minute=0), extra_mounts=mounts
-    )
+    return sandbox_factory(SandboxConfig(**SMALL_SANDBOX), extra_mounts=mounts)

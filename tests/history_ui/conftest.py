@@ -26,7 +26,6 @@ from intake_gui.sandbox import (
     TRAINING_SECRET,
     TRAINING_USER,
     EmbeddedSandbox,
-    SandboxConfig,
 )
 from intake_gui.services.context import AppContext, open_context
 from intake_gui.services.receiving import ReceivingService, SubmitResult
@@ -62,18 +61,13 @@ class World:
 
 
 @pytest.fixture
-def box(sandbox_factory: Callable[..., EmbeddedSandbox]) -> EmbeddedSandbox:
-    return sandbox_factory(SandboxConfig(rate_limit_per_minute=0, product_count=300))
-
-
-@pytest.fixture
-def ctx(qtbot: Any, qapp: Any, box: EmbeddedSandbox) -> Iterator[AppContext]:
+def ctx(
+    qtbot: Any, drain: Callable[[], None], small_sandbox: EmbeddedSandbox
+) -> Iterator[AppContext]:
     # Requesting qtbot first makes it outlive this fixture: workers are drained and the context closed before
     # qtbot closes the test's widgets.
-    from intake_gui.ui.workers import running_workers, wait_for_workers
-
     context = open_context(
-        api_base=box.base_url,
+        api_base=small_sandbox.base_url,
         username=TRAINING_USER,
         password=TRAINING_SECRET,
         remember=False,
@@ -83,11 +77,7 @@ def ctx(qtbot: Any, qapp: Any, box: EmbeddedSandbox) -> Iterator[AppContext]:
     )
     yield context
     try:
-        # Results queued by a worker may start another (a dashboard re-reads after a sync): drain twice.
-        for _ in range(3):
-            finished = wait_for_workers(15)
-            qapp.processEvents()
-        assert finished and not running_workers(), f"workers left running: {running_workers()}"
+        drain()
     finally:
         context.close()
 
@@ -109,7 +99,7 @@ def _make(ctx: AppContext, location: Location, *, sellable: bool, title: str, li
 
 
 @pytest.fixture
-def world(ctx: AppContext, box: EmbeddedSandbox) -> World:
+def world(ctx: AppContext, small_sandbox: EmbeddedSandbox) -> World:
     location = next(x for x in SetupService(ctx).locations() if x.loc_id == AZ_LOC_ID)
     # Products with no stock on the shelf yet, so a re-check without a baseline is not fooled by old stock.
     stocked = {item.sku for item in ctx.connector.sellable_inventory(location)}
@@ -152,7 +142,7 @@ def world(ctx: AppContext, box: EmbeddedSandbox) -> World:
             )
         ],
     )
-    return World(box, ctx, location, sales, vault)
+    return World(small_sandbox, ctx, location, sales, vault)
 
 
 @pytest.fixture

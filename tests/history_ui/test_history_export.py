@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from intake_gui.domain.date_windows import to_store_local
+from intake_gui.domain.store_time import to_store_local
 from intake_gui.services.history import CSV_COLUMNS, read_csv
 from intake_gui.ui.report_pdf import load_details, render_html
 

@@ -35,7 +35,9 @@ def test_the_interval_comes_from_settings(ctx):
     assert scheduler.refresh_now() is False  # no store chosen yet: nothing to sync
 
 
-def test_a_failing_sync_raises_the_alert_until_a_sync_succeeds(ctx, box, open_window, qtbot):
+def test_a_failing_sync_raises_the_alert_until_a_sync_succeeds(
+    ctx, small_sandbox, open_window, qtbot
+):
     location = _location(ctx)
     scheduler = CatalogRefreshScheduler(ctx, lambda: location)
     scheduler.start()
@@ -44,7 +46,9 @@ def test_a_failing_sync_raises_the_alert_until_a_sync_succeeds(ctx, box, open_wi
     qtbot.waitUntil(lambda: dialog.dashboard is not None, timeout=10000)
     assert dialog.alert.isHidden()
 
-    box.admin.set_faults([FaultRule(endpoint=PRODUCTS, kind=FaultKind.NOT_PERMITTED, times=-1)])
+    small_sandbox.admin.set_faults(
+        [FaultRule(endpoint=PRODUCTS, kind=FaultKind.NOT_PERMITTED, times=-1)]
+    )
     with (
         qtbot.waitSignal(dialog.status_loaded, timeout=15000),
         qtbot.waitSignal(scheduler.failed, timeout=15000) as failed,
@@ -65,7 +69,7 @@ def test_a_failing_sync_raises_the_alert_until_a_sync_succeeds(ctx, box, open_wi
     qtbot.waitUntil(lambda: dialog.dashboard.consecutive_errors == 2, timeout=10000)
     assert "2 times in a row" in dialog.alert.text()
 
-    box.admin.clear_faults()
+    small_sandbox.admin.clear_faults()
     with (
         qtbot.waitSignal(dialog.status_loaded, timeout=15000),
         qtbot.waitSignal(scheduler.synced, timeout=15000),

@@ -22,20 +22,10 @@ from intake_gui.store.settings import ScannerSettings, StationSettings
 from intake_gui.ui.main_window import MainWindow, StartOptions
 from intake_gui.ui.theme import apply_theme
 from intake_gui.ui.wedge_keys import WedgeKeyboard
-from intake_gui.ui.workers import running_workers, wait_for_workers
 
 WAIT = 30_000
 PRODUCTS = 3000
 """The Dutchie emulator's catalog size here: big enough to search, small enough to sync in a blink."""
-
-
-@pytest.fixture(autouse=True)
-def no_worker_left_running() -> Iterator[None]:
-    yield
-    left = running_workers()
-    if left:
-        wait_for_workers(15)
-        pytest.fail(f"the test left workers running: {left}")
 
 
 _ts = [7_000_000]

@@ -20,6 +20,7 @@ import pytest
 from intake_gui.domain.models import DraftLine, Location, ReceiveDraft, Room, Vendor
 from intake_gui.pos.base import Credentials
 from intake_gui.pos.dutchie.connector import DutchieConnector
+from tests.conftest import FakeTime
 
 PASSWORD = "hunter2-Sekret!"
 USER = "clerk"
@@ -125,21 +126,6 @@ class FakeBackoffice:
         )
 
 
-class FakeTime:
-    """A clock that moves only when someone sleeps on it: waits are recorded, never spent."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-
 class MemoryCache:
     """A SessionCache in a dict."""
 
@@ -159,27 +145,6 @@ class MemoryCache:
 @pytest.fixture
 def fake() -> FakeBackoffice:
     return FakeBackoffice()
-
-
-@pytest.fixture
-def fake_time() -> FakeTime:
-    return FakeTime()
-
-
-@pytest.fixture
-def sleeps(fake_time: FakeTime) -> list[float]:
-    return fake_time.slept
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process_state() -> Iterator[None]:
-    """Pacers and remembered locations paths are per process; no test may inherit another's."""
-    yield
-    from intake_gui.pos.dutchie.locations import forget_remembered
-    from intake_gui.pos.pacer import reset_shared_pacers
-
-    reset_shared_pacers()
-    forget_remembered()
 
 
 @pytest.fixture

@@ -109,16 +109,8 @@ def make_draft():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def pos_box(sandbox_factory):  # type: ignore[no-untyped-def]
-    """One Dutchie sandbox every station of the test talks to (pacing off, a small catalog)."""
-    from intake_gui.sandbox import SandboxConfig
-
-    return sandbox_factory(SandboxConfig(rate_limit_per_minute=0, product_count=300))
-
-
-@pytest.fixture
-def open_station(record: Record, pos_box, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Open a station's context (own profile, own name, own database login) against `pos_box` and `record`."""
+def open_station(record: Record, small_sandbox, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Open a station's context (own profile, own name, own database login) against `small_sandbox` and `record`."""
     from intake_gui.sandbox import AZ_LOC_ID, TRAINING_SECRET, TRAINING_USER
     from intake_gui.services.context import open_context
     from intake_gui.store.paths import AppPaths
@@ -135,7 +127,7 @@ def open_station(record: Record, pos_box, tmp_path: Path):  # type: ignore[no-un
         root = tmp_path / name
         paths = AppPaths(root / "data", root / "config", root / "cache", root / "logs")
         ctx = open_context(
-            api_base=pos_box.base_url,
+            api_base=small_sandbox.base_url,
             username=TRAINING_USER,
             password=TRAINING_SECRET,
             remember=False,

@@ -140,7 +140,7 @@ def test_the_command_runs_as_a_program(pg_server) -> None:  # type: ignore[no-un
 
 
 def test_intake_history_on_an_office_pc(
-    open_station, receive, record, pos_box, capsys, monkeypatch: pytest.MonkeyPatch
+    open_station, receive, record, small_sandbox, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     from datetime import date, timedelta
 
@@ -153,7 +153,7 @@ def test_intake_history_on_an_office_pc(
     for ctx in (one, two):
         assert ctx.shared.sender.flush(20)
     for name, value in {
-        "INTAKE_API_BASE": pos_box.base_url,
+        "INTAKE_API_BASE": small_sandbox.base_url,
         "INTAKE_USERNAME": TRAINING_USER,
         "INTAKE_PASSWORD": TRAINING_SECRET,
         "INTAKE_RATE_LIMIT_PER_MINUTE": "0",

@@ -4,25 +4,11 @@ office PC that never received anything shows who received what at two other stat
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from intake_gui.services.history import read_csv
 from intake_gui.ui.history_filter import OUTSIDE
 from intake_gui.ui.history_model import Column
-
-
-@pytest.fixture
-def drain(qapp: Any) -> Iterator[None]:
-    from intake_gui.ui.workers import running_workers, wait_for_workers
-
-    yield
-    for _ in range(3):
-        finished = wait_for_workers(15)
-        qapp.processEvents()
-    assert finished and not running_workers(), f"workers left running: {running_workers()}"
 
 
 def _cell(window: Any, receipt_id: int, column: Column) -> str:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_gui.domain.models import DraftState
+from intake_gui.domain.quantities import format_quantity
 
 if TYPE_CHECKING:
     from intake_gui.services.recovery import JournalEntry
@@ -38,7 +39,7 @@ class ResumeAction(StrEnum):
 
 def entry_text(entry: JournalEntry) -> str:
     d = entry.draft
-    units = format(d.total_quantity.normalize(), "f")
+    units = format_quantity(d.total_quantity)
     saved = entry.updated_at.astimezone().strftime("%a %d %b %H:%M")
     lines = f"{len(d.lines)} line{'s' if len(d.lines) != 1 else ''}, {units} units"
     text = f"{d.title} — {d.vendor.name} → {d.room.name} at {d.location.name} — {lines} — saved {saved}"

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_gui.domain.models import TITLE_MAX, DraftLine, Location, Room, Vendor
+from intake_gui.domain.quantities import format_quantity
 from intake_gui.store.settings import StationSettings
 from intake_gui.ui.lines_view import LinesTableView
 from intake_gui.ui.pages.base import Page
@@ -53,7 +54,6 @@ from intake_gui.ui.pages.products_scanning import (
     TYPED_MULTIPLIER,
     ScanFeedbackMixin,
     product_text,
-    qty_text,
 )
 from intake_gui.ui.theme import density, repolish
 from intake_gui.ui.wording import plural
@@ -76,7 +76,6 @@ __all__ = [
     "TYPED_MULTIPLIER",
     "ProductsPage",
     "product_text",
-    "qty_text",
     "read_manifest",
 ]
 
@@ -444,7 +443,7 @@ class ProductsPage(ScanFeedbackMixin, LinesTableMixin, Page):
         t = self.session.totals()
         text = f"{plural(t.lines, 'line')} · {plural(t.units, 'unit')} · ${t.cost:,.2f}"
         if t.expected_units is not None and not self.blind_check.isChecked():
-            text += f" · manifest expects {qty_text(t.expected_units)}"
+            text += f" · manifest expects {format_quantity(t.expected_units)}"
         if t.pending_unknown:
             text += f" · {plural(t.pending_unknown, 'unknown code')} waiting"
         self.totals.setText(text)

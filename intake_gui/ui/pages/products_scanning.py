@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -41,10 +40,6 @@ SEARCH_LIMIT = 50
 TYPED_MULTIPLIER = re.compile(r"\s*(\d{1,6}(?:[.,]\d{1,3})?)\s*[*xX×]\s*")
 """A quantity typed before a scan ("3*" in the search box): too short for the scanner filter to treat as a
 scan, so the page reads it from the box when the next scan arrives."""
-
-
-def qty_text(value: Decimal) -> str:
-    return format_quantity(value)  # the one quantity formatter (station's decimal mark)
 
 
 def product_text(p: Product) -> str:
@@ -135,7 +130,7 @@ class ScanFeedbackMixin(_Base):
         words = outcome.code.words(date.today()) if outcome.code is not None else ""
         if outcome.counted and outcome.product is not None:
             line = self.session.line(outcome.line_id) if self.session and outcome.line_id else None
-            now = f" → {qty_text(line.quantity)}" if line is not None else ""
+            now = f" → {format_quantity(line.quantity)}" if line is not None else ""
             verb = (
                 "Added"
                 if kind is OutcomeKind.ADDED
@@ -144,7 +139,7 @@ class ScanFeedbackMixin(_Base):
                 else "+"
             )
             self._show_outcome_text(
-                f"✔ {verb} {qty_text(outcome.quantity)} × {outcome.product.name} ({outcome.product.sku}){now}"
+                f"✔ {verb} {format_quantity(outcome.quantity)} × {outcome.product.name} ({outcome.product.sku}){now}"
                 + (f" — {words}" if words else ""),
                 "bad" if "EXPIRED" in words else "good",
             )
