@@ -398,3 +398,35 @@ class HttpSession:
         )
         full.read()
         return full
+
+
+class OverHttp:
+    """For a connector that speaks through one `HttpSession`: the session's wait listener, response observer
+    and stated limit, as the connector's own. The faces set `connector.on_wait` and `intake doctor` sets
+    `connector.on_response`; both must reach the session that actually waits and answers. List it before
+    `PosConnector` among the bases, so these properties win over the base's plain attribute."""
+
+    _http: HttpSession
+
+    @property
+    def on_wait(self) -> WaitFn | None:
+        """Told before and after every wait (rate limit, pacing, retry, re-login); see `pos.waits`."""
+        return self._http.on_wait
+
+    @on_wait.setter
+    def on_wait(self, listener: WaitFn | None) -> None:
+        self._http.on_wait = listener
+
+    @property
+    def on_response(self) -> Callable[[httpx.Response], None] | None:
+        """Sees every HTTP answer, retried ones included (for `intake doctor`)."""
+        return self._http.on_response
+
+    @on_response.setter
+    def on_response(self, observer: Callable[[httpx.Response], None] | None) -> None:
+        self._http.on_response = observer
+
+    @property
+    def stated_limit(self) -> StatedLimit | None:
+        """The request limit the POS stated for this login so far (for `intake doctor`), or None."""
+        return self._http.stated_limit

@@ -38,9 +38,8 @@ from intake_gui.pos.errors import (
     PosError,
     ValidationRejected,
 )
-from intake_gui.pos.http import HttpSession, RetryPolicy
+from intake_gui.pos.http import HttpSession, OverHttp, RetryPolicy
 from intake_gui.pos.pacer import Pacer, shared_pacer
-from intake_gui.pos.rate_window import StatedLimit
 from intake_gui.pos.tolerant import TolerantModel
 from intake_gui.pos.transport import TransportKind, build_http_client
 from intake_gui.pos.waits import WaitFn
@@ -89,7 +88,7 @@ def _pos_message(resp: httpx.Response) -> str:
     return ""
 
 
-class BlazeCalls(PosConnector):
+class BlazeCalls(OverHttp, PosConnector):
     """The shared base of `BlazeConnector`: calls, paging and the shop/inventory/catalog lookups."""
 
     kind = PosKind.BLAZE
@@ -142,29 +141,6 @@ class BlazeCalls(PosConnector):
         self._catalog_at = float("-inf")
         self._labels: dict[str, str] = {}
         self._secrets = secrets
-
-    @property
-    def on_wait(self) -> WaitFn | None:
-        """Told before and after every wait (rate limit, pacing, retry); see `pos.waits`."""
-        return self._http.on_wait
-
-    @on_wait.setter
-    def on_wait(self, listener: WaitFn | None) -> None:
-        self._http.on_wait = listener
-
-    @property
-    def on_response(self) -> Callable[[httpx.Response], None] | None:
-        """Sees every HTTP answer, retried ones included (for `intake doctor`); see `pos.http`."""
-        return self._http.on_response
-
-    @on_response.setter
-    def on_response(self, observer: Callable[[httpx.Response], None] | None) -> None:
-        self._http.on_response = observer
-
-    @property
-    def stated_limit(self) -> StatedLimit | None:
-        """The request limit the POS stated for this login so far (for `intake doctor`), or None."""
-        return self._http.stated_limit
 
     # -- plumbing -----------------------------------------------------------------------------------
 

@@ -76,9 +76,8 @@ from intake_gui.pos.errors import (
     SessionRejected,
     ValidationRejected,
 )
-from intake_gui.pos.http import HttpSession, RetryPolicy
+from intake_gui.pos.http import HttpSession, OverHttp, RetryPolicy
 from intake_gui.pos.pacer import Pacer, shared_pacer
-from intake_gui.pos.rate_window import StatedLimit
 from intake_gui.pos.transport import TransportKind, build_http_client
 from intake_gui.pos.waits import WaitFn
 
@@ -98,7 +97,7 @@ class _SessionRefused(Exception):
 W = TypeVar("W")
 
 
-class DutchieConnector(PosConnector):
+class DutchieConnector(OverHttp, PosConnector):
     """Intake's face of one Dutchie Backoffice tenant, for one login."""
 
     kind = PosKind.DUTCHIE
@@ -175,29 +174,6 @@ class DutchieConnector(PosConnector):
 
     def close(self) -> None:
         self._client.close()
-
-    @property
-    def on_wait(self) -> WaitFn | None:
-        """Told before and after every wait (rate limit, pacing, retry, re-login); see `pos.waits`."""
-        return self._http.on_wait
-
-    @on_wait.setter
-    def on_wait(self, listener: WaitFn | None) -> None:
-        self._http.on_wait = listener
-
-    @property
-    def on_response(self) -> Callable[[httpx.Response], None] | None:
-        """Sees every HTTP answer, retried ones included (for `intake doctor`); see `pos.http`."""
-        return self._http.on_response
-
-    @on_response.setter
-    def on_response(self, observer: Callable[[httpx.Response], None] | None) -> None:
-        self._http.on_response = observer
-
-    @property
-    def stated_limit(self) -> StatedLimit | None:
-        """The request limit the POS stated for this login so far (for `intake doctor`), or None."""
-        return self._http.stated_limit
 
     @property
     def _session(self) -> Session | None:

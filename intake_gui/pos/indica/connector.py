@@ -48,12 +48,11 @@ from intake_gui.pos.errors import (
     NotSupported,
     PermissionDenied,
 )
-from intake_gui.pos.http import HttpSession, RetryPolicy
+from intake_gui.pos.http import HttpSession, OverHttp, RetryPolicy
 from intake_gui.pos.indica import endpoints as E
 from intake_gui.pos.indica import wire as W
 from intake_gui.pos.indica.words import INDICA_WORDS
 from intake_gui.pos.pacer import Pacer, shared_pacer
-from intake_gui.pos.rate_window import StatedLimit
 from intake_gui.pos.tolerant import TolerantModel
 from intake_gui.pos.transport import TransportKind, build_http_client
 from intake_gui.pos.waits import WaitFn
@@ -95,7 +94,7 @@ def _pos_message(resp: httpx.Response) -> str:
     return ""
 
 
-class IndicaConnector(PosConnector):
+class IndicaConnector(OverHttp, PosConnector):
     kind = PosKind.INDICA
     words = INDICA_WORDS
     capabilities = Capabilities(
@@ -147,29 +146,6 @@ class IndicaConnector(PosConnector):
         self._catalog: dict[int, W.IndicaProduct] | None = None
         self._package_detail: dict[int, W.IndicaPackage] = {}
         self._packages_forbidden = False
-
-    @property
-    def on_wait(self) -> WaitFn | None:
-        """Told before and after every wait (rate limit, pacing, retry); see `pos.waits`."""
-        return self._http.on_wait
-
-    @on_wait.setter
-    def on_wait(self, listener: WaitFn | None) -> None:
-        self._http.on_wait = listener
-
-    @property
-    def on_response(self) -> Callable[[httpx.Response], None] | None:
-        """Sees every HTTP answer, retried ones included (for `intake doctor`); see `pos.http`."""
-        return self._http.on_response
-
-    @on_response.setter
-    def on_response(self, observer: Callable[[httpx.Response], None] | None) -> None:
-        self._http.on_response = observer
-
-    @property
-    def stated_limit(self) -> StatedLimit | None:
-        """The request limit the POS stated for this login so far (for `intake doctor`), or None."""
-        return self._http.stated_limit
 
     # -- plumbing -----------------------------------------------------------------------------------
 
