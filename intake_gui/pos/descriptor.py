@@ -13,12 +13,13 @@ headers, and nowhere else: never to settings, logs, the journal, an exception or
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, SecretStr, ValidationError
 
 from intake_gui.domain.counting import PackageDetail
 from intake_gui.domain.pos_words import PosWords
@@ -33,6 +34,18 @@ from intake_gui.pos.base import (
     Transfers,
 )
 from intake_gui.pos.errors import PosError
+
+_HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
+
+
+def _header_name(v: str) -> str:
+    if not _HEADER_NAME.fullmatch(v):
+        raise ValueError("not an HTTP header name")
+    return v
+
+
+HeaderName = Annotated[str, AfterValidator(_header_name)]
+"""A driver option naming an HTTP header (RFC 9110 token): checked before it can reach a request."""
 
 PERSON_FIELD = "username"
 """The one public credential field: the person signing in, where the POS signs in people (Dutchie)."""

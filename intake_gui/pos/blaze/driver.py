@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from typing import cast
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from intake_gui.domain.counting import PackageDetail
 from intake_gui.pos.base import PosConnector, ReceiptReads, Receives, RoomCounts, Transfers
 from intake_gui.pos.blaze.endpoints import DEFAULT_HEADERS
 from intake_gui.pos.blaze.words import BLAZE_WORDS
-from intake_gui.pos.descriptor import Connection, CredentialSchema, PosDriver, SandboxMount
-
-_HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
+from intake_gui.pos.descriptor import (
+    Connection,
+    CredentialSchema,
+    HeaderName,
+    PosDriver,
+    SandboxMount,
+)
 
 
 class BlazeKeys(CredentialSchema):
@@ -31,15 +34,8 @@ class BlazeOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    partner_header: str = DEFAULT_HEADERS[0]
-    developer_header: str = DEFAULT_HEADERS[1]
-
-    @field_validator("partner_header", "developer_header")
-    @classmethod
-    def _header(cls, v: str) -> str:
-        if not _HEADER_NAME.fullmatch(v):
-            raise ValueError("not an HTTP header name")
-        return v
+    partner_header: HeaderName = DEFAULT_HEADERS[0]
+    developer_header: HeaderName = DEFAULT_HEADERS[1]
 
 
 def connect(c: Connection) -> PosConnector:

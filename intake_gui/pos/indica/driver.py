@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from typing import cast
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from intake_gui.domain.counting import PackageDetail
 from intake_gui.pos.base import PackagesOnDemand, PosConnector, RoomCounts
-from intake_gui.pos.descriptor import Connection, CredentialSchema, PosDriver, SandboxMount
+from intake_gui.pos.descriptor import (
+    Connection,
+    CredentialSchema,
+    HeaderName,
+    PosDriver,
+    SandboxMount,
+)
 from intake_gui.pos.indica.endpoints import DEFAULT_KEY_HEADER
 from intake_gui.pos.indica.words import INDICA_WORDS
-
-_HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
 
 
 class IndicaKey(CredentialSchema):
@@ -25,14 +28,7 @@ class IndicaOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    key_header: str = DEFAULT_KEY_HEADER
-
-    @field_validator("key_header")
-    @classmethod
-    def _header(cls, v: str) -> str:
-        if not _HEADER_NAME.fullmatch(v):
-            raise ValueError("not an HTTP header name")
-        return v
+    key_header: HeaderName = DEFAULT_KEY_HEADER
 
 
 def connect(c: Connection) -> PosConnector:
