@@ -33,6 +33,13 @@ def killed_mid_send(ctx, pos, draft, *, landed: bool):
         pos._commit(draft)
 
 
+def received_earlier(ctx, draft, receipt_id):
+    """What an earlier, finished receive of `draft` left in the journal."""
+    ctx.journal.save_draft(draft, actor="trainer", station="dock-1")
+    ctx.journal.mark_submitting(draft.draft_id)
+    ctx.journal.mark_submitted(draft.draft_id, receipt_id)
+
+
 def state(ctx, draft):
     return ctx.journal.get(draft.draft_id).state
 
@@ -127,9 +134,7 @@ def test_recover_never_resends_a_draft_whose_twin_landed(make_ctx, scripted_pos,
     killed_mid_send(ctx, pos, first, landed=False)
     # The twin got through another way (here: a confirmed second send while the first was unknown).
     second = retry_of(first)
-    ctx.journal.save_draft(second, actor="trainer", station="dock-1")
-    ctx.journal.mark_submitting(second.draft_id)
-    ctx.journal.mark_submitted(second.draft_id, pos._commit(second))
+    received_earlier(ctx, second, pos._commit(second))
     outcomes = service(ctx).recover_pending()
     assert len(pos.receipts) == 1 and pos.sends == 0
     (outcome,) = outcomes
@@ -186,9 +191,7 @@ def test_a_delivery_sent_on_another_pos_kind_does_not_count(make_ctx, scripted_p
     pos = scripted_pos()
     ctx = make_ctx(pos)
     first = draft_factory().model_copy(update={"pos": PosKind.BLAZE})
-    ctx.journal.save_draft(first, actor="trainer", station="dock-1")
-    ctx.journal.mark_submitting(first.draft_id)
-    ctx.journal.mark_submitted(first.draft_id, 1)
+    received_earlier(ctx, first, 1)
     service(ctx).submit(retry_of(draft_factory()))
     assert pos.sends == 1
 
@@ -217,9 +220,7 @@ def test_looking_again_for_an_interrupted_draft_never_resends_when_its_twin_land
     first = draft_factory()
     killed_mid_send(ctx, pos, first, landed=False)
     twin = retry_of(first)
-    ctx.journal.save_draft(twin, actor="trainer", station="dock-1")
-    ctx.journal.mark_submitting(twin.draft_id)
-    ctx.journal.mark_submitted(twin.draft_id, pos._commit(twin))
+    received_earlier(ctx, twin, pos._commit(twin))
     with pytest.raises(Exception, match="already in the POS"):
         service(ctx).confirm(first)
     assert pos.sends == 0 and len(pos.receipts) == 1
