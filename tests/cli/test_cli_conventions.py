@@ -13,6 +13,7 @@ import pytest
 from intake_gui.cli import main
 from intake_gui.cli.app import build_parser
 from intake_gui.cli.dates import DayWords, day_words, join_negative_days
+from tests.cli.conftest import receive_args
 
 TOMMY = "3B4791"
 
@@ -161,17 +162,7 @@ def test_comma_station_reads_comma_decimals(capsys, monkeypatch):
     code, out, _ = run(
         capsys,
         "--json",
-        "receive",
-        "--loc",
-        "1989",
-        "--vendor",
-        "39195",
-        "--room",
-        "24772",
-        "--title",
-        "Comma station",
-        "--line",
-        f"{TOMMY}=1.5",
+        *receive_args("Comma station", f"{TOMMY}=1.5"),
     )
     assert code == 2 and "Did you mean 1,5?" in json.loads(out)["message"]
 
@@ -180,17 +171,7 @@ def test_a_fraction_of_a_product_counted_each_is_refused_after_the_catalogue(cap
     code, out, _ = run(
         capsys,
         "--json",
-        "receive",
-        "--loc",
-        "1989",
-        "--vendor",
-        "39195",
-        "--room",
-        "24772",
-        "--title",
-        "Half a joint",
-        "--line",
-        f"{TOMMY}=3.5",
+        *receive_args("Half a joint", f"{TOMMY}=3.5"),
     )
     result = json.loads(out)
     assert code == 2 and result["refusals"][0]["code"] == "whole_units"

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from intake_gui.cli import EXIT_NOT_FOUND, EXIT_NOT_GREEN, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, main
+from tests.cli.conftest import receive_args
 
 TOMMY = "3B4791"
 
@@ -33,19 +34,7 @@ def test_final_assessment_all_green(capsys):
     other = second_product(capsys)
     code, result, err = run(
         capsys,
-        "receive",
-        "--loc",
-        "1989",
-        "--vendor",
-        "39195",
-        "--room",
-        "24772",
-        "--title",
-        "Final assessment",
-        "--line",
-        f"{TOMMY}=3",
-        "--line",
-        f"{other}=3",
+        *receive_args("Final assessment", f"{TOMMY}=3", f"{other}=3"),
     )
     assert code == EXIT_OK, err
     assert result["all_green"] is True
@@ -68,36 +57,12 @@ def test_non_sellable_room_packages_and_history_green_sellable_not(capsys):
     other = second_product(capsys)
     code, _, err = run(
         capsys,
-        "receive",
-        "--loc",
-        "1989",
-        "--vendor",
-        "39195",
-        "--room",
-        "24773",
-        "--title",
-        "Into the vault",
-        "--line",
-        f"{TOMMY}=3",
-        "--line",
-        f"{other}=3",
+        *receive_args("Into the vault", f"{TOMMY}=3", f"{other}=3", room="24773"),
     )
     assert code == EXIT_USAGE and "not sellable" in err
     code, result, _ = run(
         capsys,
-        "receive",
-        "--loc",
-        "1989",
-        "--vendor",
-        "39195",
-        "--room",
-        "24773",
-        "--title",
-        "Into the vault",
-        "--line",
-        f"{TOMMY}=3",
-        "--line",
-        f"{other}=3",
+        *receive_args("Into the vault", f"{TOMMY}=3", f"{other}=3", room="24773"),
         "--allow-non-sellable",
         "--verify-timeout",
         "0",
@@ -116,17 +81,7 @@ def test_location_without_rooms_is_refused_with_the_course_explanation(capsys):
     assert code == EXIT_OK and rooms == []
     code, _, err = run(
         capsys,
-        "receive",
-        "--loc",
-        "2862",
-        "--vendor",
-        "1",
-        "--room",
-        "1",
-        "--title",
-        "t",
-        "--line",
-        f"{TOMMY}=1",
+        *receive_args("t", f"{TOMMY}=1", loc="2862", vendor="1", room="1"),
     )
     assert code == EXIT_REFUSED
     assert "no rooms" in err.lower() or "has no room" in err.lower(), err
@@ -152,17 +107,7 @@ def test_bad_quantities_get_a_clear_message_and_nothing_is_sent(capsys, line, re
         capsys,
         "--decimal-mark",
         "point",
-        "receive",
-        "--loc",
-        "1989",
-        "--vendor",
-        "39195",
-        "--room",
-        "24772",
-        "--title",
-        "t",
-        "--line",
-        line,
+        *receive_args("t", line),
     )
     assert code == EXIT_USAGE
     assert message in err and message in result["message"]
@@ -175,31 +120,11 @@ def test_bad_quantities_get_a_clear_message_and_nothing_is_sent(capsys, line, re
 def test_unknown_product_and_vendor(capsys):
     code, _, err = run(
         capsys,
-        "receive",
-        "--loc",
-        "1989",
-        "--vendor",
-        "39195",
-        "--room",
-        "24772",
-        "--title",
-        "t",
-        "--line",
-        "NOSUCHSKU=1",
+        *receive_args("t", "NOSUCHSKU=1"),
     )
     assert code == EXIT_NOT_FOUND and "NOSUCHSKU" in err
     code, _, err = run(
         capsys,
-        "receive",
-        "--loc",
-        "1989",
-        "--vendor",
-        "1",
-        "--room",
-        "24772",
-        "--title",
-        "t",
-        "--line",
-        f"{TOMMY}=1",
+        *receive_args("t", f"{TOMMY}=1", vendor="1"),
     )
     assert code == EXIT_NOT_FOUND and "vendor" in err

@@ -28,6 +28,7 @@ from intake_gui.sandbox import (
     EmbeddedSandbox,
     SandboxConfig,
 )
+from tests.cli.conftest import receive_args
 
 ROOT = Path(__file__).resolve().parents[2]
 AZ, PALOMINO, SALES_FLOOR, VAULT = "1989", "39195", "24772", "24773"
@@ -48,22 +49,8 @@ def station_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def receive(room: str, line: str, *extra: str) -> list[str]:
-    return [
-        "receive",
-        "--loc",
-        AZ,
-        "--vendor",
-        PALOMINO,
-        "--room",
-        room,
-        "--title",
-        f"Exit code table {uuid.uuid4().hex[:8]}",  # each row its own delivery
-        "--line",
-        line,
-        "--verify-timeout",
-        "0",
-        *extra,
-    ]
+    title = f"Exit code table {uuid.uuid4().hex[:8]}"  # each row its own delivery
+    return [*receive_args(title, line, room=room), "--verify-timeout", "0", *extra]
 
 
 def closed_port() -> int:

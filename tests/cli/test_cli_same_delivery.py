@@ -10,6 +10,7 @@ from intake_gui.cli import EXIT_NOT_FOUND, EXIT_OK, EXIT_REFUSED, EXIT_UNCERTAIN
 from intake_gui.sandbox import TRAINING_SECRET, TRAINING_USER, SandboxConfig
 from intake_gui.sandbox.config import FaultRule
 from intake_gui.services.submission import LifecyclePolicy
+from tests.cli.conftest import receive_args
 
 RECEIVE = "v2/inventory/receive"
 HISTORY = "v2/inventory/get-receive-history"
@@ -39,17 +40,7 @@ def receive(capsys, box, *extra, title="Invoice 4711"):
     return run(
         capsys,
         box,
-        "receive",
-        "--loc",
-        "1989",
-        "--vendor",
-        "39195",
-        "--room",
-        "24772",
-        "--title",
-        title,
-        "--line",
-        f"{TOMMY}=2",
+        *receive_args(title, f"{TOMMY}=2"),
         "--verify-timeout",
         "0",
         *extra,
