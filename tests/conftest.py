@@ -6,6 +6,7 @@ that forgot to inject a path still cannot write into a real profile.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import tempfile
@@ -351,3 +352,16 @@ def dialect_ids(dialect_sandbox: EmbeddedSandbox) -> BusinessIds:
     """Ids of the business objects in the dialect spoken: `.az_loc_id`, `.vendor_id` (PALOMINO
     PRINTING), `.sales_floor_id`, `.vault_id`, `.product_id` / `.sku` (3B4791), `.second_product_id`…"""
     return dialect_sandbox.ids
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """configure_logging changes the root logger; put it back so other tests log as before."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for h in list(root.handlers):
+        if h not in handlers:
+            root.removeHandler(h)
+            h.close()
+    root.setLevel(level)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -56,16 +55,3 @@ def make_draft() -> DraftFactory:
 def _fresh_secret_registry() -> Iterator[None]:
     yield
     secret_registry.clear()
-
-
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    """configure_logging changes the root logger; put it back so other tests log as before."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for h in list(root.handlers):
-        if h not in handlers:
-            root.removeHandler(h)
-            h.close()
-    root.setLevel(level)
