@@ -231,6 +231,17 @@ class LinesTableModel(QAbstractTableModel):
         c = index.column()
         return cells[c].get(role) if 0 <= c < len(cells) else None
 
+    def cell_roles(self, r: int, c: int) -> dict[int, Any] | None:
+        """Every role of one cell as `data()` answers them (the lines delegate paints from this), or None."""
+        shown = self._shown
+        entry = shown[r] if 0 <= r < len(shown) else None
+        if entry is None:
+            if not 0 <= r < len(self._rows):
+                return None
+            entry = self._show(r)
+        cells = entry[0]
+        return cells[c] if 0 <= c < len(cells) else None
+
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         r = index.row()
         shown = self._shown
@@ -369,10 +380,19 @@ class LinesTableModel(QAbstractTableModel):
             self._rows = self._rows[:start] + new[start:end_new] + self._rows[start:]
             self._shown.clear()
             self.endInsertRows()
-        changed = [
-            i for i in range(n_new) if (i < start or i >= end_new) and self._rows[i] != new[i]
-        ]
-        self._rows = new
+        # The session builds every row afresh on each change; a row equal to the one shown keeps the shown
+        # object, so its cells stay cached (`_cells` checks identity) and a full repaint — a scan that
+        # scrolls the table to an earlier row — recomputes nothing it does not have to.
+        rows = list(new)
+        changed = []
+        for i in range(n_new):
+            if start <= i < end_new:
+                continue
+            if self._rows[i] == new[i]:
+                rows[i] = self._rows[i]
+            else:
+                changed.append(i)
+        self._rows = rows
         if len(self._cell_cache) > 2 * len(new) + 16:
             live = {row.key for row in new}
             self._cell_cache = {k: v for k, v in self._cell_cache.items() if k in live}

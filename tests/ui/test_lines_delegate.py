@@ -1,0 +1,272 @@
+"""The lines table paints what Qt's own delegate would, and a scan repaints without redoing work it has done.
+
+`LinesDelegate` draws each cell's text from a cache instead of laying it out on every paint, and the row-number
+header works its width out from two sections instead of two hundred. Both are only worth having if the table
+looks the same: the first test paints one table twice, with this delegate and with `QStyledItemDelegate`, under
+the station's theme, and compares where the ink of every cell falls and what colour it is — selected row,
+greyed expected-only rows, bold differences, right-aligned numbers, an elided name. The others pin the work a
+scan may cause (roles computed, header sections asked), counted rather than timed; bench/bench_scan.py times it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication, QHeaderView, QStyledItemDelegate
+
+from intake_gui.domain.catalog_index import CatalogIndex
+from intake_gui.domain.manifest import parse_csv
+from intake_gui.domain.models import Product
+from intake_gui.domain.scan_session import ScanSession
+from intake_gui.ui.lines_delegate import LinesDelegate
+from intake_gui.ui.lines_model import Column, LinesTableModel
+from intake_gui.ui.lines_view import LinesTableView, RowNumbers
+from intake_gui.ui.theme import apply_theme
+
+pytestmark = pytest.mark.gui
+
+PRODUCTS = [
+    Product(
+        product_id=i,
+        sku=f"SKU{i:04d}",
+        name=f"Product number {i} with a rather long name",
+        brand="B",
+    )
+    for i in range(1, 61)
+]
+
+
+@pytest.fixture
+def themed(qapp: QApplication) -> Iterator[QApplication]:
+    """The station's look (its stylesheet and type size): what a clerk sees is what is compared."""
+    style_sheet, font = qapp.styleSheet(), qapp.font()
+    apply_theme(qapp)
+    yield qapp
+    qapp.setStyleSheet(style_sheet)
+    qapp.setFont(font)
+
+
+def _table(
+    qtbot: Any,
+    scans: list[str],
+    *,
+    manifest: str = "",
+    model_type: type[LinesTableModel] = LinesTableModel,
+) -> tuple[LinesTableView, ScanSession]:
+    session = ScanSession(CatalogIndex(PRODUCTS), room_id=1, blanking_ms=0)
+    if manifest:
+        session.load_expected(parse_csv(manifest))
+    for sku in scans:
+        session.scan(sku)
+    model = model_type(session)
+    view = LinesTableView()
+    view.setModel(model)
+    qtbot.addWidget(view)
+    view.resize(900, 420)
+    view.show()
+    qtbot.waitExposed(view)
+    return view, session
+
+
+def _cells(view: LinesTableView) -> Iterator[tuple[int, int, QRect]]:
+    model = view.model()
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            rect = view.visualRect(model.index(row, column))
+            if not view.isColumnHidden(column) and rect.intersects(view.viewport().rect()):
+                yield row, column, rect
+
+
+def _ink(image: QImage, rect: QRect) -> tuple[QRect, QColor] | None:
+    """Where a cell's text is (pixels unlike the cell's commonest colour) and its darkest such pixel."""
+    inner = rect.adjusted(1, 1, -2, -2)
+    counts: dict[int, int] = {}
+    for y in range(inner.top(), inner.bottom() + 1):
+        for x in range(inner.left(), inner.right() + 1):
+            rgb = image.pixel(x, y)
+            counts[rgb] = counts.get(rgb, 0) + 1
+    background = QColor(max(counts, key=counts.__getitem__))
+    left = top = 10**6
+    right = bottom = -1
+    darkest: QColor | None = None
+    for y in range(inner.top(), inner.bottom() + 1):
+        for x in range(inner.left(), inner.right() + 1):
+            colour = QColor(image.pixel(x, y))
+            if _distance(colour, background) < 60:
+                continue
+            left, top, right, bottom = min(left, x), min(top, y), max(right, x), max(bottom, y)
+            if darkest is None or _distance(colour, background) > _distance(darkest, background):
+                darkest = colour
+    if darkest is None:
+        return None
+    return QRect(left, top, right - left + 1, bottom - top + 1), darkest
+
+
+def _distance(a: QColor, b: QColor) -> int:
+    return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue())
+
+
+def test_the_table_looks_as_qts_own_delegate_paints_it(qtbot: Any, themed: QApplication) -> None:
+    manifest = "sku,qty\n" + "".join(f"SKU{i:04d},{i % 4 + 1}\n" for i in range(20, 26))
+    scans = ["SKU0001", "SKU0001", "SKU0002", "SKU0020", "SKU0021", "SKU0021", "SKU0021", "SKU0003"]
+    view, _session = _table(qtbot, scans, manifest=manifest)
+    model = view.model()
+    assert isinstance(view.itemDelegate(), LinesDelegate)
+    product = model.column_of(Column.PRODUCT)  # type: ignore[attr-defined]
+    view.setColumnWidth(product, 150)  # the long names must be elided
+    view.selectRow(1)
+    view.setFocus()
+    qtbot.wait(20)
+    ours = view.viewport().grab().toImage()
+    view.setItemDelegate(QStyledItemDelegate(view))
+    qtbot.wait(20)
+    theirs = view.viewport().grab().toImage()
+
+    compared = 0
+    kinds: set[str] = set()
+    for row, column, rect in _cells(view):
+        mine, qt = _ink(ours, rect), _ink(theirs, rect)
+        where = f"row {row} column {column} ({model.index(row, column).data()!r})"
+        assert (mine is None) == (qt is None), f"text on one side only at {where}"
+        if mine is None or qt is None:
+            continue
+        (box, colour), (qt_box, qt_colour) = mine, qt
+        for side in ("left", "right", "top", "bottom"):
+            assert abs(getattr(box, side)() - getattr(qt_box, side)()) <= 2, (
+                f"{side} edge {getattr(box, side)()} vs Qt's {getattr(qt_box, side)()} at {where}"
+            )
+        assert _distance(colour, qt_colour) <= 60, (
+            f"ink {colour.name()} vs {qt_colour.name()} at {where}"
+        )
+        compared += 1
+        text = str(model.index(row, column).data())
+        if row == 1:
+            kinds.add("selected")
+        if model.index(row, column).data(Qt.ItemDataRole.ForegroundRole) is not None:
+            kinds.add("greyed")
+        if model.index(row, column).data(Qt.ItemDataRole.FontRole) is not None:
+            kinds.add("bold")
+        if column == product and view.fontMetrics().horizontalAdvance(text) > rect.width():
+            kinds.add("elided")
+    assert compared >= 40
+    assert kinds == {"selected", "greyed", "bold", "elided"}, kinds
+
+
+def test_a_cell_changed_by_a_scan_is_painted_anew(qtbot: Any, themed: QApplication) -> None:
+    """The caches are keyed on what a cell shows: a count going from 1 to 2 is not drawn from the old text."""
+    view, session = _table(qtbot, ["SKU0001"])
+    model = view.model()
+    counted = model.column_of(Column.SCANNED)  # type: ignore[attr-defined]
+    rect = view.visualRect(model.index(0, counted))
+    before = view.viewport().grab().toImage().copy(rect)
+    session.scan("SKU0001")
+    qtbot.wait(20)
+    after = view.viewport().grab().toImage().copy(rect)
+    assert model.index(0, counted).data() == "2"
+    assert before != after
+
+
+def test_rows_a_scan_did_not_change_keep_their_cells(qtbot: Any) -> None:
+    """The session builds its rows afresh on every change; the model keeps the ones that are equal, so their
+    roles are not computed again when the table scrolls back to them."""
+    view, session = _table(qtbot, [p.sku for p in PRODUCTS[:30]])
+    model = view.model()
+    assert isinstance(model, LinesTableModel)
+    earlier = [model.cell_roles(row, 0) for row in range(10)]
+    session.scan(PRODUCTS[40].sku)  # a new product: a row added at the end
+    session.scan(PRODUCTS[3].sku)  # a repeat: row 3 changes
+    later = [model.cell_roles(row, 0) for row in range(10)]
+    for row in range(10):
+        if row == 3:
+            assert later[row] is not earlier[row]
+        else:
+            assert later[row] is earlier[row], f"row {row} was computed again"
+
+
+def test_scrolling_back_to_rows_already_shown_computes_no_cell(
+    qtbot: Any, monkeypatch: Any
+) -> None:
+    view, _session = _table(qtbot, [p.sku for p in PRODUCTS[:50]])
+    model = view.model()
+    view.scrollToTop()
+    qtbot.wait(20)
+    view.scrollToBottom()
+    qtbot.wait(20)
+    computed: list[int] = []
+    original = LinesTableModel._cell_roles
+
+    def counting(self: LinesTableModel, *args: Any) -> Any:
+        computed.append(1)
+        return original(self, *args)
+
+    monkeypatch.setattr(LinesTableModel, "_cell_roles", counting)
+    view.scrollToTop()
+    view.viewport().repaint()
+    assert model.rowCount() == 50
+    assert computed == []
+
+
+class _CountingHeaders(LinesTableModel):
+    """Notes which row numbers are asked for. (A subclass: patching a Qt virtual on the class would leave
+    the binding holding the patch after the test.)"""
+
+    asked: ClassVar[list[int]] = []
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Vertical:
+            self.asked.append(section)
+        return super().headerData(section, orientation, role)
+
+
+def test_adding_a_row_asks_the_row_numbers_for_two_sections_not_all(qtbot: Any) -> None:
+    """Qt's header asks up to 200 sections (four roles each) for its width whenever a row is added."""
+    view, session = _table(qtbot, [p.sku for p in PRODUCTS[:45]], model_type=_CountingHeaders)
+    qtbot.wait(20)
+    _CountingHeaders.asked = asked = []
+    session.scan(PRODUCTS[50].sku)
+    view.doItemsLayout()
+    assert asked, "the header's width was not worked out again"
+    assert set(asked) <= {0, 45}, sorted(set(asked))
+
+
+@pytest.mark.parametrize("rows", [1, 9, 10, 99, 100, 1000])
+def test_the_row_numbers_are_as_wide_as_qts_header_makes_them(
+    qtbot: Any, themed: QApplication, rows: int
+) -> None:
+    products = [
+        Product(product_id=i, sku=f"S{i:05d}", name=f"P{i}", brand="B") for i in range(1, rows + 1)
+    ]
+    session = ScanSession(CatalogIndex(products), room_id=1, blanking_ms=0)
+    for product in products:
+        session.scan(product.sku)
+    model = LinesTableModel(session)
+    ours = RowNumbers()
+    qts = QHeaderView(Qt.Orientation.Vertical)
+    for header in (ours, qts):
+        qtbot.addWidget(header)
+        header.setModel(model)
+    assert ours.count() == rows
+    assert ours.sizeHint() == qts.sizeHint()
+
+
+def test_the_delegate_paints_other_models_as_qt_does(qtbot: Any) -> None:
+    """Given a model that is not the lines model, the delegate hands every cell to Qt's own painting."""
+    from PySide6.QtGui import QStandardItemModel
+
+    view = LinesTableView()
+    qtbot.addWidget(view)
+    other = QStandardItemModel(3, 2)
+    other.setData(other.index(0, 0), "hello")
+    view.setModel(other)
+    view.show()
+    qtbot.waitExposed(view)
+    delegate = view.itemDelegate()
+    assert isinstance(delegate, LinesDelegate)
+    assert delegate._lines is None
+    image = view.viewport().grab().toImage()
+    assert _ink(image, view.visualRect(other.index(0, 0))) is not None
+    assert _ink(image, view.visualRect(other.index(1, 1))) is None
