@@ -55,10 +55,57 @@ class RowNumbers(QHeaderView):
         return self.sectionSizeFromContents(0).expandedTo(self.sectionSizeFromContents(last))
 
 
+class ColumnTitles(QHeaderView):
+    """The column titles, whose height is worked out once, not on every added row.
+
+    Rows inserted into the model reach the horizontal header too, which then forgets its size hint and asks
+    the model four roles of every column again (20–44 Python calls on each scan of a new product) to find the
+    same height. The titles change only with the columns, the model or the look; the hint is kept until one
+    of those does.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        # What QTableView sets on the header it makes for itself.
+        self.setSectionsClickable(True)
+        self.setHighlightSections(True)
+        self._hint: tuple[tuple[object, ...], QSize] | None = None
+
+    def sizeHint(self) -> QSize:
+        model = self.model()
+        shape = (id(model), self.count(), self.hiddenSectionCount())
+        if self._hint is None or self._hint[0] != shape:
+            self._hint = (shape, super().sizeHint())
+        return QSize(self._hint[1])
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        old = self.model()
+        if old is not None:
+            with contextlib.suppress(RuntimeError, TypeError):  # gone already, or never connected
+                old.headerDataChanged.disconnect(self._forget)
+        super().setModel(model)
+        if model is not None:
+            model.headerDataChanged.connect(self._forget)
+        self._hint = None
+
+    def _forget(self, *_args: object) -> None:
+        self._hint = None
+
+    def reset(self) -> None:
+        self._forget()
+        super().reset()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._forget()
+        super().changeEvent(event)
+
+
 class LinesTableView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setVerticalHeader(RowNumbers(self))
+        self.setHorizontalHeader(ColumnTitles(self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setAlternatingRowColors(True)

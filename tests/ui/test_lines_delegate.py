@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QHeaderView, QStyledItemDelegate
 
@@ -24,7 +24,7 @@ from intake_gui.domain.models import Product
 from intake_gui.domain.scan_session import ScanSession
 from intake_gui.ui.lines_delegate import LinesDelegate
 from intake_gui.ui.lines_model import Column, LinesTableModel
-from intake_gui.ui.lines_view import LinesTableView, RowNumbers
+from intake_gui.ui.lines_view import ColumnTitles, LinesTableView, RowNumbers
 from intake_gui.ui.theme import apply_theme
 
 pytestmark = pytest.mark.gui
@@ -270,3 +270,41 @@ def test_the_delegate_paints_other_models_as_qt_does(qtbot: Any) -> None:
     image = view.viewport().grab().toImage()
     assert _ink(image, view.visualRect(other.index(0, 0))) is not None
     assert _ink(image, view.visualRect(other.index(1, 1))) is None
+
+
+def test_the_column_titles_keep_qts_height_through_every_change(
+    qtbot: Any, qapp: QApplication
+) -> None:
+    """The titles' height is kept between rows added, and worked out again whenever Qt's would change."""
+    view, session = _table(qtbot, ["SKU0001"])
+    model = view.model()
+    assert isinstance(model, LinesTableModel)
+    titles = view.horizontalHeader()
+    assert isinstance(titles, ColumnTitles)
+
+    def qts() -> QSize:
+        plain = QHeaderView(Qt.Orientation.Horizontal)
+        qtbot.addWidget(plain)
+        plain.setModel(model)
+        for section in range(titles.count()):
+            plain.setSectionHidden(section, titles.isSectionHidden(section))
+        plain.setFont(titles.font())
+        plain.setStyle(titles.style())
+        return plain.sizeHint()
+
+    assert titles.sizeHint() == qts()
+    session.scan("SKU0002")
+    assert titles.sizeHint() == qts()
+    for column in range(model.columnCount()):
+        view.setColumnHidden(column, column % 2 == 1)
+    assert titles.sizeHint() == qts()
+    model.set_blind(True)
+    assert titles.sizeHint() == qts()
+    style_sheet, font = qapp.styleSheet(), qapp.font()
+    try:
+        apply_theme(qapp, large_type=True)
+        qtbot.wait(10)
+        assert titles.sizeHint() == qts()
+    finally:
+        qapp.setStyleSheet(style_sheet)
+        qapp.setFont(font)
