@@ -18,10 +18,12 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QSize,
     Qt,
 )
+from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from intake_gui.ui.lines_delegate import LinesDelegate
@@ -35,24 +37,112 @@ _HOLD = Qt.WidgetAttribute.WA_UpdatesDisabled
 
 
 class RowNumbers(QHeaderView):
-    """The row numbers down the table's side, as wide as its first and last numbers need.
+    """The row numbers down the table's side: as wide as the first and last need, each drawn once.
 
-    Qt's header works its width out from up to 200 of its sections, asking the model four roles of each, every
-    time a row is added: at 150 lines that is 600 Python calls, ~4–8 ms on each scan of a new product. Rows
-    are numbered 1…n, so the widest is the first or the last; two sections give the same width.
+    Two costs of Qt's own header land on every scan of a new product. Its width is worked out from up to 200
+    sections, four Python `headerData` calls each, whenever a row is added (600 calls at 150 lines); rows are
+    numbered 1…n, so the first and last sections give the same width. And every scroll repaints every visible
+    section: seven `headerData` calls and a freshly shaped number each, ~1–1.5 ms for a screenful. A section
+    looks the same whenever its number, size and state are the same, so Qt paints each such section once into
+    a pixmap and later paints draw that; a section under the mouse (hover and press are the header's private
+    state) is always painted by Qt.
     """
+
+    SECTIONS_KEPT = 1024
+    remember = True
+    """False paints every section with Qt each time (tests compare the two)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Vertical, parent)
         # What QTableView sets on the header it makes for itself.
         self.setSectionsClickable(True)
         self.setHighlightSections(True)
+        self._painted: dict[tuple[int, ...], QPixmap] = {}
 
     def sizeHint(self) -> QSize:
         last = self.count() - 1
         if last < 0:
             return super().sizeHint()
         return self.sectionSizeFromContents(0).expandedTo(self.sectionSizeFromContents(last))
+
+    def paintSection(self, painter: QPainter, rect: QRect, logical: int) -> None:
+        if not rect.isValid():
+            return
+        key = self._look_of(rect, logical)
+        if key is None:
+            super().paintSection(painter, rect, logical)
+            return
+        pixmap = self._painted.get(key)
+        if pixmap is None:
+            ratio = painter.device().devicePixelRatioF()
+            pixmap = QPixmap(rect.size() * ratio)
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            into = QPainter(pixmap)
+            try:
+                super().paintSection(into, QRect(QPoint(0, 0), rect.size()), logical)
+            finally:
+                into.end()
+            if len(self._painted) >= self.SECTIONS_KEPT:
+                self._painted.clear()
+            self._painted[key] = pixmap
+        painter.drawPixmap(rect.topLeft(), pixmap)
+
+    def _look_of(self, rect: QRect, logical: int) -> tuple[int, ...] | None:
+        """Everything a section's look depends on, or None when part of it is out of sight (the mouse)."""
+        if self.underMouse():
+            return None
+        selection = self.selectionModel()
+        root = self.rootIndex()
+
+        def selected(row: int) -> int:
+            return int(
+                selection is not None
+                and 0 <= row < self.count()
+                and selection.isRowSelected(row, root)
+            )
+
+        visual = self.visualIndex(logical)
+        return (
+            logical,
+            rect.width(),
+            rect.height(),
+            selected(logical),
+            selected(self.logicalIndex(visual - 1)),
+            selected(self.logicalIndex(visual + 1)),
+            int(visual == 0),
+            int(visual == self.count() - 1),
+            int(self.isEnabled()),
+            int(self.isActiveWindow()),
+            int(self.hasFocus()),
+        )
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        old = self.model()
+        if old is not None:
+            with contextlib.suppress(RuntimeError, TypeError):  # gone already, or never connected
+                old.headerDataChanged.disconnect(self._forget)
+        super().setModel(model)
+        if model is not None:
+            model.headerDataChanged.connect(self._forget)
+        self._forget()
+
+    def _forget(self, *_args: object) -> None:
+        self._painted.clear()
+
+    def reset(self) -> None:
+        self._forget()
+        super().reset()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (
+            QEvent.Type.StyleChange,
+            QEvent.Type.FontChange,
+            QEvent.Type.PaletteChange,
+            QEvent.Type.EnabledChange,
+        ):
+            self._forget()
+        super().changeEvent(event)
 
 
 class ColumnTitles(QHeaderView):

@@ -308,3 +308,33 @@ def test_the_column_titles_keep_qts_height_through_every_change(
     finally:
         qapp.setStyleSheet(style_sheet)
         qapp.setFont(font)
+
+
+@pytest.mark.parametrize("look", ["station theme", "plain Qt"])
+def test_row_numbers_drawn_from_memory_look_as_qt_paints_them(
+    qtbot: Any, request: pytest.FixtureRequest, look: str
+) -> None:
+    if look == "station theme":
+        request.getfixturevalue("themed")
+    view, session = _table(qtbot, [p.sku for p in PRODUCTS[:30]])
+    header = view.verticalHeader()
+    assert isinstance(header, RowNumbers)
+
+    def shown(*, remember: bool) -> QImage:
+        header.remember = remember
+        header.viewport().repaint()  # the first paint fills the memory when remembering
+        header.viewport().repaint()
+        return header.viewport().grab().toImage()
+
+    pictures = []
+    for row in (3, 5, 29):
+        view.selectRow(row)
+        view.scrollTo(view.model().index(row, 0))
+        qtbot.wait(10)
+        remembered, painted = shown(remember=True), shown(remember=False)
+        assert remembered == painted, f"row numbers differ from Qt's with row {row} selected"
+        pictures.append(remembered)
+    assert pictures[0] != pictures[2]  # scrolled: other numbers
+    session.scan(PRODUCTS[40].sku)  # a row added: its number appears
+    qtbot.wait(10)
+    assert shown(remember=True) == shown(remember=False)
