@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtGui import QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from intake_gui.ui.lines_delegate import LinesDelegate
@@ -58,6 +58,7 @@ class RowNumbers(QHeaderView):
         self.setSectionsClickable(True)
         self.setHighlightSections(True)
         self._painted: dict[tuple[int, ...], QPixmap] = {}
+        self._selected: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
 
     def sizeHint(self) -> QSize:
         last = self.count() - 1
@@ -88,33 +89,48 @@ class RowNumbers(QHeaderView):
             self._painted[key] = pixmap
         painter.drawPixmap(rect.topLeft(), pixmap)
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._selected = self._selected_rows()
+        super().paintEvent(event)
+
+    def _selected_rows(self) -> tuple[frozenset[int], frozenset[int]]:
+        """Rows touched by the selection, and rows wholly selected, read from its ranges once per paint.
+
+        (`QItemSelectionModel.isRowSelected` asks the model's `flags` of every column of the row: 33 Python
+        calls a section, more than painting it.)"""
+        selection = self.selectionModel()
+        model = self.model()
+        if selection is None or model is None:
+            return frozenset(), frozenset()
+        columns = model.columnCount(self.rootIndex())
+        touched: set[int] = set()
+        whole: set[int] = set()
+        for span in selection.selection():
+            rows = range(span.top(), span.bottom() + 1)
+            touched.update(rows)
+            if span.left() <= 0 and span.right() >= columns - 1:
+                whole.update(rows)
+        return frozenset(touched), frozenset(whole)
+
     def _look_of(self, rect: QRect, logical: int) -> tuple[int, ...] | None:
         """Everything a section's look depends on, or None when part of it is out of sight (the mouse)."""
-        if self.underMouse():
+        if not self.remember or self.underMouse():
             return None
-        selection = self.selectionModel()
-        root = self.rootIndex()
-
-        def selected(row: int) -> int:
-            return int(
-                selection is not None
-                and 0 <= row < self.count()
-                and selection.isRowSelected(row, root)
-            )
-
+        touched, whole = self._selected
         visual = self.visualIndex(logical)
+        last = self.count() - 1
         return (
             logical,
             rect.width(),
             rect.height(),
-            selected(logical),
-            selected(self.logicalIndex(visual - 1)),
-            selected(self.logicalIndex(visual + 1)),
+            int(logical in touched),
+            int(logical in whole),
+            int(self.logicalIndex(visual - 1) in whole),
+            int(self.logicalIndex(visual + 1) in whole),
             int(visual == 0),
-            int(visual == self.count() - 1),
+            int(visual == last),
             int(self.isEnabled()),
             int(self.isActiveWindow()),
-            int(self.hasFocus()),
         )
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
