@@ -21,6 +21,7 @@ count) is the active one, so a scan is counted once, by the window the clerk is 
 from __future__ import annotations
 
 import gc
+import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -91,10 +92,13 @@ ContextFactory = Callable[..., Any]
 
 def _load_station_settings(paths: AppPaths) -> StationSettings:
     """Runs on a worker: the settings, validated (pydantic and pydantic-settings are imported here, not on the
-    GUI thread); a damaged file is repaired and logged exactly as before the window existed."""
+    GUI thread); a damaged file is repaired and logged exactly as before the window existed. The scanner filter's
+    module, which the GUI thread needs as soon as they arrive, is imported here too."""
     from intake_gui.services.drivers import load_station_settings
 
-    return load_station_settings(paths)
+    settings = load_station_settings(paths)
+    importlib.import_module("intake_gui.ui.scanner_filter")
+    return settings
 
 
 def _default_context_factory(**kwargs: Any) -> Any:
