@@ -188,3 +188,19 @@ def test_a_window_given_settings_has_them_at_once(qtbot: Any) -> None:
         if action is not window.sign_in_action
     )
     assert window.wizard.scanner is not None
+
+
+def test_a_first_run_waits_for_the_settings_then_welcomes(qtbot: Any, paths: AppPaths) -> None:
+    """No settings file: the first frame does not claim to be connecting (the welcome comes first), and the
+    welcome opens once the settings have arrived, with no connection attempted before it is answered."""
+    calls: list[dict[str, Any]] = []
+    window = _light_window(qtbot, paths, calls)
+    assert window.first_frame == FirstFrameSettings()
+    assert window.wizard.location_page.status.text() == ""
+    with qtbot.waitSignal(window.settings_ready, timeout=20_000):
+        window.show()
+        window.start()
+    qtbot.waitUntil(lambda: getattr(window, "welcome_dialog", None) is not None, timeout=5_000)
+    assert window.welcome_dialog.isVisible()
+    assert calls == []
+    window.welcome_dialog.reject()
