@@ -17,6 +17,7 @@ FACE_MAY_IMPORT = {
     "intake_gui.pos.errors",
     "intake_gui.pos.waits",
     "intake_gui.store.settings",
+    "intake_gui.store.first_frame_settings",  # the settings' pydantic-free reader for the first frame
     "intake_gui.store.paths",
 }
 # The one CLI module still outside the rule: the database administrator's commands drive

@@ -7,25 +7,16 @@ the training sandbox) are what the wizard's flow (`domain.wizard_flow`) and the 
 first frame builds a flow (a `Speech`, the `Blocked` type) long before any rule runs, and the rules are imported
 by the context's worker meanwhile. `domain.diagnosis` re-exports both names, so
 `from intake_gui.domain.diagnosis import Diagnosis, Speech` keeps working and stays the usual spelling.
+`Speech` and `Fact` themselves live in `domain/audience.py` (no pydantic), so the flow's first frame does not
+import this module at all; they are re-exported here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from intake_gui.domain.pos_words import GENERIC_WORDS, PosWords
-
-Fact = str | int | float | bool | None | tuple[str, ...]
-"""A value a diagnosis rule found. Plain data, so facts survive the journal and tests can assert on them."""
-
-
-@dataclass(frozen=True)
-class Speech:
-    pos: PosWords = GENERIC_WORDS
-    training_sandbox: bool = False
-    """True only when the service knows the tenant is the embedded training sandbox."""
+from intake_gui.domain.audience import Fact as Fact
+from intake_gui.domain.audience import Speech as Speech
 
 
 class Diagnosis(BaseModel):

@@ -16,9 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
-from intake_gui.domain.explanation import Diagnosis, Speech
-from intake_gui.domain.models import Location, ReceiveDraft, Room, Vendor
+from intake_gui.domain.audience import Speech
+
+if TYPE_CHECKING:
+    from intake_gui.domain.models import Location, ReceiveDraft, Room, Vendor
+    from intake_gui.domain.wizard_block import Blocked as Blocked
 
 
 class Step(StrEnum):
@@ -72,10 +76,15 @@ class Gate:
     needs_confirmation: str = ""
 
 
-class Blocked(Diagnosis):
-    """A stop the clerk cannot click through, with the explanation the page shows instead of its content."""
+def __getattr__(name: str) -> Any:
+    """`Blocked` is a pydantic model (`domain/wizard_block.py`), imported only when first asked for: the window's
+    first frame builds a flow, and pydantic (~300 ms to import) must not be on that frame. The flow itself only
+    handles the models it is given, so it needs none of them at import."""
+    if name == "Blocked":
+        from intake_gui.domain.wizard_block import Blocked
 
-    step: Step = Step.ROOM
+        return Blocked
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def non_sellable_warning(room: Room) -> str:
@@ -217,6 +226,7 @@ class WizardFlow:
         # The rule tables are imported here, not with this module: the window's first frame builds a flow long
         # before any rule runs, and by the time rooms arrive the context's worker has imported them.
         from intake_gui.domain.diagnosis import no_rooms_explanation
+        from intake_gui.domain.wizard_block import Blocked
 
         explanation = no_rooms_explanation(self.location, self.rooms, speech=self.speech)
         return Blocked(**explanation.model_dump(), step=Step.ROOM)

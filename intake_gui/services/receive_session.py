@@ -43,7 +43,8 @@ from intake_gui.domain.models import (
     new_token,
 )
 from intake_gui.domain.verification import VerificationReport
-from intake_gui.domain.wizard_flow import Blocked, FlowError, Gate, Step, WizardFlow
+from intake_gui.domain.wizard_block import Blocked
+from intake_gui.domain.wizard_flow import FlowError, Gate, Step, WizardFlow
 from intake_gui.services.deliveries import SameDelivery
 from intake_gui.services.recovery import RecoveryOutcome
 from intake_gui.services.submission import (

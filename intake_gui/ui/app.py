@@ -1,7 +1,10 @@
 """Start the Qt application: high-DPI policy, look, logging, crash handler, then the window — fast.
 
 Only what the first frame needs happens before `show()`; the POS connection, the sandbox and the catalog are
-opened by the window on workers afterwards.
+opened by the window on workers afterwards. The first frame is drawn from the two settings it needs, read without
+pydantic (`store/first_frame_settings.py`); the full, validated `StationSettings` follow on a worker once that frame
+is painted (`MainWindow.settings_ready`). Settings Intake refuses (a bad INTAKE_* variable) stop the station as
+before: the window says why and closes, and `run` raises the same error.
 """
 
 from __future__ import annotations
@@ -47,8 +50,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run(options: StartOptions) -> int:
-    from intake_gui.services.drivers import load_station_settings
     from intake_gui.services.station_log import configure_logging
+    from intake_gui.store.first_frame_settings import read_first_frame_settings
     from intake_gui.store.paths import app_paths
     from intake_gui.ui.dialogs.crash_dialog import CrashHandler
     from intake_gui.ui.theme import app_icon, apply_theme
@@ -61,11 +64,11 @@ def run(options: StartOptions) -> int:
     log.info("Intake %s starting (sandbox forced: %s)", __version__, options.force_sandbox)
     app = create_application()
     qt_messages.install()
-    settings = load_station_settings(paths)
-    apply_theme(app, large_type=settings.large_type)
+    first_frame = read_first_frame_settings(paths)
+    apply_theme(app, large_type=first_frame.large_type)
     app.setWindowIcon(app_icon())
 
-    window = MainWindow(options, paths=paths, settings=settings)
+    window = MainWindow(options, paths=paths, first_frame=first_frame)
     handler = CrashHandler(lambda: log_path, lambda: window, window.flush_now)
     handler.install()
     if os.environ.get("INTAKE_UI_PROBE"):  # test harnesses only: see ui/ui_probe.py
@@ -75,7 +78,10 @@ def run(options: StartOptions) -> int:
     window.show_on_screen()
     QTimer.singleShot(0, window.start)
     try:
-        return app.exec()
+        code = app.exec()
     finally:
         handler.uninstall()
         log.info("Intake stopped")
+    if window.settings_error is not None:
+        raise window.settings_error  # as when the settings were loaded here: the operator's error, in its words
+    return code

@@ -11,10 +11,10 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
-from intake_gui.domain.models import Location
 from intake_gui.ui.theme import repolish
 
 if TYPE_CHECKING:
+    from intake_gui.domain.models import Location
     from intake_gui.ui.main_window import MainWindow
 
     _Base = MainWindow

@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
-from intake_gui.domain.models import Location
 from intake_gui.ui.screen_fit import show_fitted
 
 if TYPE_CHECKING:
+    from intake_gui.domain.models import Location
     from intake_gui.ui.count_window import CountWindow
     from intake_gui.ui.history_window import HistoryWindow
     from intake_gui.ui.main_window import MainWindow

@@ -21,12 +21,13 @@ count) is the active one, so a scan is counted once, by the window the clerk is 
 from __future__ import annotations
 
 import gc
+import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QWindow
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,10 +39,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake_gui.domain.lifecycle import RECHECK_SCHEDULE_S
 from intake_gui.domain.quantities import use_decimal_mark
+from intake_gui.store.first_frame_settings import FirstFrameSettings
 from intake_gui.store.paths import AppPaths, app_paths
-from intake_gui.store.settings import StationSettings
 from intake_gui.ui.button_keys import ButtonKeys
 from intake_gui.ui.catalog_schedule import CatalogScheduleMixin
 from intake_gui.ui.context_windows import HISTORY_MODULE, ContextWindowsMixin
@@ -49,11 +49,13 @@ from intake_gui.ui.screen_fit import show_fitted
 from intake_gui.ui.station_menus import CALIBRATION_MODULE, COUNT_SHORTCUT, MenusMixin, pos_name
 from intake_gui.ui.station_startup import SANDBOX_BANNER, StartupMixin
 from intake_gui.ui.station_status_bar import StationStatusBar
-from intake_gui.ui.theme import app_icon
+from intake_gui.ui.theme import app_icon, apply_theme
 from intake_gui.ui.wizard import ReceiveWizard
-from intake_gui.ui.workers import wait_for_workers
+from intake_gui.ui.wizard_pages import AfterFirstPaint
+from intake_gui.ui.workers import start_worker, wait_for_workers
 
 if TYPE_CHECKING:
+    from intake_gui.store.settings import StationSettings
     from intake_gui.ui.app_services import AppServices
     from intake_gui.ui.count_window import CountWindow
     from intake_gui.ui.dialogs.login_dialog import LoginDialog
@@ -86,6 +88,17 @@ class StartOptions:
 
 ContextFactory = Callable[..., Any]
 """`services.context.open_context` or a test's wrapper around it (same keyword arguments)."""
+
+
+def _load_station_settings(paths: AppPaths) -> StationSettings:
+    """Runs on a worker: the settings, validated (pydantic and pydantic-settings are imported here, not on the
+    GUI thread); a damaged file is repaired and logged exactly as before the window existed. The scanner filter's
+    module, which the GUI thread needs as soon as they arrive, is imported here too."""
+    from intake_gui.services.drivers import load_station_settings
+
+    settings = load_station_settings(paths)
+    importlib.import_module("intake_gui.ui.scanner_filter")
+    return settings
 
 
 def _default_context_factory(**kwargs: Any) -> Any:
@@ -129,6 +142,16 @@ class MainWindow(StartupMixin, MenusMixin, ContextWindowsMixin, CatalogScheduleM
     """The CountWindow just shown."""
     sync_status_opened = Signal(object)
     """The SyncStatusDialog just shown."""
+    settings_ready = Signal(object)
+    """Once, on the light path (`first_frame=`): the validated StationSettings, loaded on a worker after the first
+    frame; the window has taken them (menus, scanner, decimal mark) and `start` goes on from here."""
+    settings_failed = Signal(object)
+    """Once, on the light path, instead of `settings_ready`: the error `load_station_settings` raised (an INTAKE_*
+    variable it refuses). The window says so in a message box and closes; `ui/app.run` re-raises it."""
+
+    settings: StationSettings
+    """Set from the start when given (or loaded) in the constructor; on the light path, from `settings_ready` on
+    (`settings_loaded` says which). Nothing that reads it runs before: the menu entries that use it are off."""
 
     def __init__(
         self,
@@ -136,20 +159,36 @@ class MainWindow(StartupMixin, MenusMixin, ContextWindowsMixin, CatalogScheduleM
         *,
         paths: AppPaths | None = None,
         settings: StationSettings | None = None,
+        first_frame: FirstFrameSettings | None = None,
         context_factory: ContextFactory | None = None,
         services_factory: Callable[[Any], AppServices] | None = None,
-        verify_backoff_s: tuple[float, ...] = RECHECK_SCHEDULE_S,
+        verify_backoff_s: tuple[float, ...] | None = None,
         install_scanner: bool = True,
     ) -> None:
+        """`settings`: the window is built whole, at once. `first_frame` without `settings`: the light path
+        `ui/app.run` takes: the first frame is drawn from these plain values, and the full settings are loaded on a
+        worker once it is painted (`settings_ready`). Neither: the settings are loaded here, on this thread."""
         super().__init__()
         self.options = options or StartOptions()
         self.paths = paths or app_paths()
-        if settings is None:
+        if settings is None and first_frame is None:
             from intake_gui.services.drivers import load_station_settings
 
             settings = load_station_settings(self.paths)
-        self.settings = settings
-        use_decimal_mark(self.settings.decimal_mark)  # how quantities are typed and shown
+        self.settings_loaded = settings is not None
+        self.settings_error: BaseException | None = None
+        """Why the settings could not be loaded on the light path (`settings_failed`), for `ui/app.run`."""
+        self._settings_loading = False
+        self._start_pending = False
+        if settings is not None:
+            self.settings = settings
+            use_decimal_mark(settings.decimal_mark)  # how quantities are typed and shown
+            first_frame = FirstFrameSettings(
+                large_type=settings.large_type, first_run_done=settings.first_run_done
+            )
+        assert first_frame is not None
+        self.first_frame = first_frame
+        """What the first frame was drawn with (the settings' own values when the window was given them)."""
         self._context_factory = context_factory or _default_context_factory
         self._services_factory = services_factory
         self.services: AppServices | None = None
@@ -184,13 +223,16 @@ class MainWindow(StartupMixin, MenusMixin, ContextWindowsMixin, CatalogScheduleM
         self.banner.setVisible(False)
         layout.addWidget(self.banner)
         self.wizard = ReceiveWizard(
-            self.settings,
+            settings,
             verify_backoff_s=verify_backoff_s,
             install_scanner=install_scanner,
         )
         layout.addWidget(self.wizard, 1)
         self.setCentralWidget(central)
 
+        # Measured in-process (offscreen, three samples): the status bar 1-2 ms, the menus 2-3 ms, the wizard with
+        # its Location page 29-46 ms. Menus and status bar stay on the first frame: added later, the menu bar
+        # would push the page down under the clerk's eyes, for no measurable gain.
         self._build_status_bar()
         self._build_menus()
         self.button_keys = ButtonKeys(self)
@@ -208,6 +250,74 @@ class MainWindow(StartupMixin, MenusMixin, ContextWindowsMixin, CatalogScheduleM
             app.focusWindowChanged.connect(self._active_window_changed)
             self.button_keys.watch(app, self.wizard)
             self._focus_app = app
+        if not self.settings_loaded:
+            # The light path: load the settings once the first frame is painted, so the worker's imports do not
+            # compete with it for the interpreter (`start` continues when they arrive).
+            self._load_after_paint = AfterFirstPaint(
+                self.wizard.location_page, lambda: QTimer.singleShot(0, self._load_settings)
+            )
+            # The page shows what the station is doing; on a first run the welcome comes first, and nothing
+            # is connecting yet.
+            if self.first_frame.first_run_done:
+                self.wizard.set_connecting("Connecting to the POS…")
+                self.connection_label.setText("Connecting…")
+
+    # ---- settings, on the light path -------------------------------------------------------------
+
+    def _load_settings(self) -> None:
+        if self.settings_loaded or self._settings_loading or self._closing:
+            return
+        self._settings_loading = True
+        start_worker(
+            _load_station_settings,
+            self.paths,
+            on_returned=self._settings_loaded,
+            on_errored=self._settings_failed,
+        )
+
+    def _settings_loaded(self, settings: StationSettings) -> None:
+        """Everything that waited for the settings, then `start` if it was asked for meanwhile."""
+        self._settings_loading = False
+        if self._closing:
+            return
+        self.settings = settings
+        self.settings_loaded = True
+        use_decimal_mark(settings.decimal_mark)
+        self.wizard.settings_ready(settings)
+        for action in self.settings_actions:
+            action.setEnabled(True)
+        self._update_account_actions()
+        self.large_type_action.setChecked(settings.large_type)
+        if settings.large_type != self.first_frame.large_type:
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                apply_theme(app, large_type=settings.large_type)
+        self.settings_ready.emit(settings)
+        if self._start_pending:
+            self._start_pending = False
+            self.start()
+
+    def _settings_failed(self, exc: BaseException) -> None:
+        """As before the window existed: nothing runs on settings Intake refuses. The clerk is told why (the same
+        words `load_station_settings` raised), and `ui/app.run` re-raises the error once the window is closed."""
+        self._settings_loading = False
+        self.settings_error = exc
+        log.error("The station's settings cannot be used: %s", exc)
+        headline = "Intake cannot start: its settings are not valid."
+        self.wizard.location_page.say(f"{headline} {exc}", "bad")
+        self.connection_label.setText("Not connected")
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "Intake cannot start",
+            f"{headline}\n\n{exc}\n\nCorrect the variable or setting named above and start Intake again.",
+            QMessageBox.StandardButton.Close,
+            self,
+        )
+        box.setObjectName("settings_error")
+        box.finished.connect(lambda _result: self.close())
+        self.settings_error_box = box
+        self.settings_failed.emit(exc)
+        box.open()
 
     # ---- chrome ----------------------------------------------------------------------------------
 
@@ -276,6 +386,13 @@ class MainWindow(StartupMixin, MenusMixin, ContextWindowsMixin, CatalogScheduleM
             self.wizard.autosave_now()
             self.services.ctx.writer.flush(timeout=3)
 
+    def _request_timeout_s(self) -> float:
+        if self.settings_loaded:
+            return self.settings.request_timeout_s
+        from intake_gui.store.settings import StationSettings
+
+        return float(StationSettings.model_fields["request_timeout_s"].default)
+
     def _close_context(self) -> None:
         if self.services is None:
             return
@@ -306,7 +423,7 @@ class MainWindow(StartupMixin, MenusMixin, ContextWindowsMixin, CatalogScheduleM
         for window in (self.history_window, self.count_window, self.sync_dialog):
             if window is not None:
                 window.close()
-        if not wait_for_workers(timeout_s=self.settings.request_timeout_s + 10):
+        if not wait_for_workers(timeout_s=self._request_timeout_s() + 10):
             log.warning("Closing with workers still running")
         self.wizard.autosave_now()
         self._close_context()

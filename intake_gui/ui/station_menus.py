@@ -16,11 +16,11 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from intake_gui.domain.quantities import use_decimal_mark
-from intake_gui.store.settings import StationSettings, save_settings
 from intake_gui.ui.theme import apply_theme
 from intake_gui.ui.workers import start_worker
 
 if TYPE_CHECKING:
+    from intake_gui.store.settings import StationSettings
     from intake_gui.ui.main_window import MainWindow
 
     _Base = MainWindow
@@ -84,7 +84,7 @@ class MenusMixin(_Base):
         self.history_action = self._action("&History…", self.open_history, "Ctrl+H")
         self.large_type_action = self._action("&Large type", self.toggle_large_type, "Ctrl+Shift+L")
         self.large_type_action.setCheckable(True)
-        self.large_type_action.setChecked(self.settings.large_type)
+        self.large_type_action.setChecked(self.first_frame.large_type)
         self.sync_action = self._action(
             "&Refresh catalog now", self.wizard.refresh_catalog, "Ctrl+Shift+R"
         )
@@ -122,6 +122,16 @@ class MenusMixin(_Base):
         tools.addAction(self.count_action)
         tools.addAction(self.calibrate_action)
 
+        self.settings_actions = (
+            self.settings_action,
+            self.large_type_action,
+            self.sign_in_action,
+            self.calibrate_action,
+        )
+        """Entries that read or change the station's settings: off until the window has them (`settings_ready`)."""
+        for action in self.settings_actions:
+            action.setEnabled(self.settings_loaded)
+
         help_menu = mb.addMenu("&Help")
         self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1")
         logs_action = self._action(
@@ -138,7 +148,9 @@ class MenusMixin(_Base):
     def _update_account_actions(self) -> None:
         real = self.services is not None and not self.services.ctx.is_sandbox
         self.forget_action.setEnabled(real)
-        self.sign_in_action.setEnabled(real or bool(self.settings.api_base))
+        self.sign_in_action.setEnabled(
+            self.settings_loaded and (real or bool(self.settings.api_base))
+        )
         receiving = self.wizard.can_receive
         for action in (self.new_action, self.import_action, self.sync_action):
             action.setEnabled(receiving)
@@ -185,6 +197,8 @@ class MenusMixin(_Base):
         )
 
     def _save_settings_async(self, settings: StationSettings) -> None:
+        from intake_gui.store.settings import save_settings
+
         self.settings = settings
         if self.services is not None:
             self.services.ctx.settings = settings

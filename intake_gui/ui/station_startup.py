@@ -12,6 +12,8 @@ import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from PySide6.QtCore import QTimer
+
 from intake_gui.pos.errors import AuthenticationError, PosError
 from intake_gui.ui.station_menus import pos_name
 from intake_gui.ui.workers import start_worker
@@ -27,6 +29,10 @@ else:
 
 log = logging.getLogger(__name__)
 
+SETTINGS_LOAD_LATEST_MS = 500
+"""On the light path the settings load starts once the Location page has painted its first frame; if that paint
+never comes (a window that starts minimised), `start` loads them anyway after this long."""
+
 SANDBOX_BANNER = (
     "SANDBOX — emulating {pos}, training data. Nothing you receive here reaches a real store."
 )
@@ -34,7 +40,18 @@ SANDBOX_BANNER = (
 
 class StartupMixin(_Base):
     def start(self) -> None:
-        """Called once the window is visible: first-run welcome, then the connection."""
+        """Called once the window is visible: first-run welcome, then the connection.
+
+        On the light path (`MainWindow(first_frame=...)`) both need the settings, which load once the first frame
+        is painted: `start` is then remembered and carried out when they arrive (`settings_ready`). A window not
+        on screen, or one whose page is never painted (started minimised), loads them without waiting for it."""
+        if not self.settings_loaded:
+            self._start_pending = True
+            if self.isVisible():
+                QTimer.singleShot(SETTINGS_LOAD_LATEST_MS, self._load_settings)
+            else:
+                self._load_settings()
+            return
         if not self.settings.first_run_done:
             self.show_welcome()
         else:

@@ -30,31 +30,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake_gui.domain.lifecycle import RECHECK_SCHEDULE_S
 from intake_gui.domain.wizard_flow import Step, WizardFlow
-from intake_gui.store.settings import StationSettings
 from intake_gui.ui.pages.location_page import LocationPage
 from intake_gui.ui.wizard_catalog import WizardCatalog
 from intake_gui.ui.wizard_nav import WizardNav
-from intake_gui.ui.wizard_pages import NO_RECEIVE, AfterFirstPaint, PageKey, WizardPages
+from intake_gui.ui.wizard_pages import NO_RECEIVE as NO_RECEIVE  # still importable from here
+from intake_gui.ui.wizard_pages import AfterFirstPaint, PageAccess, WizardPages
 from intake_gui.ui.wizard_steps import WizardSteps
 from intake_gui.ui.workers import Worker, start_worker
 
 if TYPE_CHECKING:
     from intake_gui.services.receive_session import ReceiveSession
+    from intake_gui.store.settings import StationSettings
     from intake_gui.ui.app_services import AppServices
-    from intake_gui.ui.pages.no_receive_page import NoReceivePage
-    from intake_gui.ui.pages.products_page import ProductsPage
-    from intake_gui.ui.pages.review_page import ReviewPage
-    from intake_gui.ui.pages.room_page import RoomPage
-    from intake_gui.ui.pages.vendor_page import VendorPage
-    from intake_gui.ui.pages.verify_page import VerifyPage
     from intake_gui.ui.wizard_submit import WizardSubmit
 
 log = logging.getLogger(__name__)
 
 
-class ReceiveWizard(WizardSteps, WizardNav, QWidget):
+class ReceiveWizard(WizardSteps, WizardNav, PageAccess, QWidget):
     status_message = Signal(str)
     catalog_progress = Signal(int, int)
     catalog_state = Signal(str)
@@ -82,18 +76,25 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
     """Each VerificationReport as it arrives (the first and every re-check)."""
     resumed = Signal(str)
 
+    settings: StationSettings
+    """The station's settings; on the window's light start-up path (`settings=None`) they arrive after the first
+    frame through `settings_ready`, and nothing that reads them runs before."""
+
     def __init__(
         self,
-        settings: StationSettings,
+        settings: StationSettings | None,
         parent: QWidget | None = None,
         *,
-        verify_backoff_s: tuple[float, ...] = RECHECK_SCHEDULE_S,
+        verify_backoff_s: tuple[float, ...] | None = None,
         install_scanner: bool = True,
     ) -> None:
         super().__init__(parent)
-        self.settings = settings
+        if settings is not None:
+            self.settings = settings
         self.services: AppServices | None = None
         self._recheck_s = verify_backoff_s
+        """None: the receive lifecycle's schedule (`domain.lifecycle.RECHECK_SCHEDULE_S`), read when the session
+        is made (that module carries pydantic models, which the first frame does not import)."""
         self._session: ReceiveSession | None = None
         self._sending: WizardSubmit | None = None
         self._gen = 0
@@ -149,43 +150,12 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
         layout.addLayout(nav)
 
         self.scanner: Any = None
-        if install_scanner:
+        self._scanner_wanted = install_scanner
+        self._painted = False
+        self._first_paint = AfterFirstPaint(self.location_page, self._on_first_paint)
+        if settings is not None and install_scanner:
             self._install_scanner()
         self._show_first_page()
-
-    # ---- pages, built on first use -------------------------------------------------------------------
-
-    @property
-    def vendor_page(self) -> VendorPage:
-        return self.pages.page(Step.VENDOR)  # type: ignore[return-value]
-
-    @property
-    def room_page(self) -> RoomPage:
-        return self.pages.page(Step.ROOM)  # type: ignore[return-value]
-
-    @property
-    def products_page(self) -> ProductsPage:
-        return self.pages.page(Step.PRODUCTS)  # type: ignore[return-value]
-
-    @property
-    def review_page(self) -> ReviewPage:
-        return self.pages.page(Step.REVIEW)  # type: ignore[return-value]
-
-    @property
-    def verify_page(self) -> VerifyPage:
-        return self.pages.page(Step.VERIFY)  # type: ignore[return-value]
-
-    @property
-    def no_receive_page(self) -> NoReceivePage:
-        return self.pages.page(NO_RECEIVE)  # type: ignore[return-value]
-
-    def built_pages(self) -> set[PageKey]:
-        """The pages constructed so far (the start-up guard in tests/ui checks only Location is)."""
-        return self.pages.keys_built()
-
-    def _built_page(self, key: PageKey) -> Any:
-        """The page if it exists, else None: resets and shutdowns have nothing to do on an unbuilt page."""
-        return self.pages.built(key)
 
     # ---- the session's state, as the window and tests read it ------------------------------------
 
@@ -195,9 +165,11 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
         submission, verification), which the window's first frame does not need and the context's worker
         imports meanwhile (`StartupMixin._open_services`)."""
         if self._session is None:
+            from intake_gui.domain.lifecycle import RECHECK_SCHEDULE_S
             from intake_gui.services.receive_session import ReceiveSession
 
-            self._session = ReceiveSession(recheck_s=self._recheck_s)
+            recheck = self._recheck_s if self._recheck_s is not None else RECHECK_SCHEDULE_S
+            self._session = ReceiveSession(recheck_s=recheck)
         return self._session
 
     @property
@@ -246,19 +218,32 @@ class ReceiveWizard(WizardSteps, WizardNav, QWidget):
     # ---- scanner ---------------------------------------------------------------------------------
 
     def _install_scanner(self) -> None:
-        """Made now, watching the application from the Location page's first paint (before any key can reach
-        the window): it sees every event, and the binding's setup of each Qt type an event first brings into
-        Python (~180 ms) was otherwise paid inside the first frame."""
+        """Made with the settings (its thresholds are the station's), watching the application from the Location
+        page's first paint (before any key can reach the window), or at once if the settings came after it: it
+        sees every event, and the binding's setup of each Qt type an event first brings into Python (~180 ms)
+        was otherwise paid inside the first frame. On the light start-up path the settings arrive a few hundred
+        ms after the first frame and before the context opens, so no location can be chosen, nor a product
+        scanned, before the scanner watches."""
         from intake_gui.ui.scanner_filter import ScannerFilter
 
         self.scanner = ScannerFilter(self.settings.scanner, parent=self)
         self.scanner.scanned.connect(self.handle_scan)
-        self._scanner_start = AfterFirstPaint(self.location_page, self._start_scanner)
+        self._start_scanner()
+
+    def _on_first_paint(self) -> None:
+        self._painted = True
+        self._start_scanner()
 
     def _start_scanner(self) -> None:
         app = QApplication.instance()
-        if app is not None and self._alive and self.scanner is not None:
+        if app is not None and self._painted and self._alive and self.scanner is not None:
             app.installEventFilter(self.scanner)
+
+    def settings_ready(self, settings: StationSettings) -> None:
+        """The light start-up path's hand-over (`MainWindow.settings_ready`): what waited for the settings."""
+        self.apply_settings(settings)
+        if self._scanner_wanted and self.scanner is None:
+            self._install_scanner()
 
     def handle_scan(self, raw: str) -> None:
         """Scans count only on the Products page, whatever has the focus there; elsewhere they are refused

@@ -11,10 +11,10 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from intake_gui.domain.models import Location
 from intake_gui.domain.wizard_flow import Step
 
 if TYPE_CHECKING:
+    from intake_gui.domain.models import Location
     from intake_gui.ui.wizard import ReceiveWizard
 
 log = logging.getLogger(__name__)

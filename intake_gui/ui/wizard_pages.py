@@ -12,7 +12,7 @@ page built late is in the state `attach` and `new_receive` left the others in.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
@@ -20,6 +20,12 @@ from PySide6.QtWidgets import QWidget
 from intake_gui.domain.wizard_flow import STEP_ORDER, Step
 
 if TYPE_CHECKING:
+    from intake_gui.ui.pages.no_receive_page import NoReceivePage
+    from intake_gui.ui.pages.products_page import ProductsPage
+    from intake_gui.ui.pages.review_page import ReviewPage
+    from intake_gui.ui.pages.room_page import RoomPage
+    from intake_gui.ui.pages.vendor_page import VendorPage
+    from intake_gui.ui.pages.verify_page import VerifyPage
     from intake_gui.ui.wizard import ReceiveWizard
 
 NO_RECEIVE = "no_receive"
@@ -145,6 +151,44 @@ class WizardPages(Mapping[Step, QWidget]):
             no_receive.count_requested.connect(wizard.count_requested.emit)
             return no_receive
         raise KeyError(key)
+
+
+class PageAccess:
+    """Mixed into ReceiveWizard: its pages by name, each built the first time it is asked for (`WizardPages`)."""
+
+    pages: WizardPages
+
+    @property
+    def vendor_page(self) -> VendorPage:
+        return self.pages.page(Step.VENDOR)  # type: ignore[return-value]
+
+    @property
+    def room_page(self) -> RoomPage:
+        return self.pages.page(Step.ROOM)  # type: ignore[return-value]
+
+    @property
+    def products_page(self) -> ProductsPage:
+        return self.pages.page(Step.PRODUCTS)  # type: ignore[return-value]
+
+    @property
+    def review_page(self) -> ReviewPage:
+        return self.pages.page(Step.REVIEW)  # type: ignore[return-value]
+
+    @property
+    def verify_page(self) -> VerifyPage:
+        return self.pages.page(Step.VERIFY)  # type: ignore[return-value]
+
+    @property
+    def no_receive_page(self) -> NoReceivePage:
+        return self.pages.page(NO_RECEIVE)  # type: ignore[return-value]
+
+    def built_pages(self) -> set[PageKey]:
+        """The pages constructed so far (the start-up guard in tests/ui checks only Location is)."""
+        return self.pages.keys_built()
+
+    def _built_page(self, key: PageKey) -> Any:
+        """The page if it exists, else None: resets and shutdowns have nothing to do on an unbuilt page."""
+        return self.pages.built(key)
 
 
 class AfterFirstPaint(QObject):

@@ -9,11 +9,12 @@ the session; the draft itself is built by the session from the products page's l
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from intake_gui.domain.input_refusals import clerk_message
-from intake_gui.domain.models import Location, Product, ReceiveDraft, Room, Vendor
 from intake_gui.domain.wizard_flow import FlowError, Step
+
+if TYPE_CHECKING:
+    from intake_gui.domain.models import Location, Product, ReceiveDraft, Room, Vendor
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +228,10 @@ class WizardSteps:
         try:
             return self.session.build_draft(scan.draft_lines() if scan is not None else None)
         except ValueError as exc:
+            from intake_gui.domain.input_refusals import (
+                clerk_message,
+            )  # imports pydantic: not at first frame
+
             self.products_page.say_title_problem(clerk_message(exc))  # never pydantic's text
             return None
 

@@ -1,7 +1,9 @@
 """The first frame stays light by design, checked by what exists, not by a clock (the clock is bench_startup.py).
 
-A fresh interpreter builds and shows the real main window exactly as `ui/app.run` does up to its first frame
-and reports which modules were imported and which wizard pages were built. Everything listed in NOT_BEFORE_FIRST_FRAME
+A fresh interpreter starts the station through `ui/app.run` itself (the light settings path: the first frame is
+drawn from `store/first_frame_settings.py`'s plain values, `StationSettings` loads on a worker afterwards) and, at the
+Location page's first paint, reports which modules were imported, which wizard pages were built and what the page
+says. Everything listed in NOT_BEFORE_FIRST_FRAME
 is loaded later, on a worker or on first use; if one of them creeps back into the window's imports this fails
 and names the module, which `python -X importtime` then traces to the import that brought it.
 """
@@ -22,6 +24,18 @@ from intake_gui.store.settings import StationSettings
 from intake_gui.ui.wizard import NO_RECEIVE, ReceiveWizard
 
 NOT_BEFORE_FIRST_FRAME = (
+    "pydantic",  # ~300 ms: the settings, the domain models and every explanation are pydantic models
+    "pydantic_core",
+    "pydantic_settings",
+    "asyncio",  # pulled in by pydantic-settings
+    "intake_gui.store.settings",  # StationSettings: loaded and validated on a worker (`settings_ready`)
+    "intake_gui.services.drivers",  # loads the settings (and imports them)
+    "intake_gui.domain.models",
+    "intake_gui.domain.explanation",
+    "intake_gui.domain.wizard_block",
+    "intake_gui.domain.lifecycle",  # the re-check schedule is read when the session is made
+    "intake_gui.domain.input_refusals",
+    "intake_gui.ui.scanner_filter",  # made with the settings (its thresholds are theirs)
     "keyring",  # secrets are read by the context's worker
     "httpx",  # POS and sandbox clients: the worker
     "intake_gui.sandbox",  # the embedded sandbox starts on the worker
@@ -46,41 +60,53 @@ NOT_BEFORE_FIRST_FRAME = (
 )
 
 FIRST_FRAME = """
-import json, sys
-import time
-from PySide6.QtCore import QEvent, QObject
-from intake_gui.ui.app import create_application
+import json, os, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from intake_gui.ui import app as ui_app
 from intake_gui.ui.main_window import MainWindow, StartOptions
-from intake_gui.services.drivers import load_station_settings
-from intake_gui.store.paths import app_paths
-
-app = create_application()
-paths = app_paths().ensure()
-window = MainWindow(StartOptions(), paths=paths, settings=load_station_settings(paths))
-seen = {}
 
 class FirstPaint(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+
     def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint and not seen:
-            seen.update(
+        if event.type() == QEvent.Type.Paint:
+            wizard = self.window.wizard
+            print(json.dumps(dict(
                 modules=sorted(sys.modules),
-                pages=sorted(str(key) for key in window.wizard.built_pages()),
-                shown=window.wizard.stack.currentWidget() is window.wizard.location_page,
-            )
+                pages=sorted(str(key) for key in wizard.built_pages()),
+                shown=wizard.stack.currentWidget() is wizard.location_page,
+                status=wizard.location_page.status.text(),
+                settings_loaded=self.window.settings_loaded,
+            )), flush=True)
+            os._exit(0)  # the first frame is what was asked about; the settings worker may be starting
         return False
 
-first_paint = FirstPaint()
-window.wizard.location_page.installEventFilter(first_paint)
-window.show_on_screen()
-deadline = time.monotonic() + 60
-while not seen and time.monotonic() < deadline:
-    app.processEvents()
-print(json.dumps(seen))
+show = MainWindow.show_on_screen
+
+def watched_show(window):
+    # The only addition to `run`: watch the Location page's paints from just before the window is shown.
+    window.wizard.location_page.installEventFilter(FirstPaint(window))
+    show(window)
+
+MainWindow.show_on_screen = watched_show
+ui_app.create_application()
+QTimer.singleShot(60_000, lambda: os._exit(3))
+ui_app.run(StartOptions())
 """
 
 
 def first_frame(home: Path) -> dict[str, object]:
-    env = {**os.environ, "INTAKE_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    """`home` as a station that has been set up before (the first run shows the welcome instead)."""
+    settings_file = home / "config" / "settings.json"  # store/paths.py: INTAKE_HOME's layout
+    settings_file.parent.mkdir(parents=True, exist_ok=True)
+    settings_file.write_text(json.dumps({"schema_version": 2, "first_run_done": True}))
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")},
+        "INTAKE_HOME": str(home),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
     out = subprocess.run(
         [sys.executable, "-c", FIRST_FRAME],
         capture_output=True,
@@ -103,6 +129,10 @@ def test_first_frame_imports_none_of_what_comes_later(tmp_path: Path) -> None:
     assert loaded == [], f"imported before the first frame: {loaded}"
     assert seen["pages"] == [str(Step.LOCATION)], "pages built before the first frame"
     assert seen["shown"] is True
+    assert seen["status"] == "Connecting to the POS…"  # the page shows its state on that frame
+    assert (
+        seen["settings_loaded"] is False
+    )  # drawn from the plain values; StationSettings comes after
 
 
 def test_pages_are_built_when_first_touched_and_wired(qtbot) -> None:

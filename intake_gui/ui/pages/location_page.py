@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from intake_gui.domain.models import Location
 from intake_gui.ui.filter_list import Choice, FilterList
 from intake_gui.ui.pages.base import Page
 from intake_gui.ui.wording import plural
+
+if TYPE_CHECKING:
+    from intake_gui.domain.models import Location
 
 
 def location_choice(loc: Location) -> Choice:
