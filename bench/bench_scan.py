@@ -39,6 +39,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 from bench.catalog_gen import generate
 from intake_gui.domain.catalog_index import CatalogIndex
 from intake_gui.domain.scan_session import ScanSession
+from intake_gui.services.heap import set_aside
 from intake_gui.store.settings import ScannerSettings
 from intake_gui.ui.lines_model import Column, LinesTableModel
 from intake_gui.ui.lines_view import LinesTableView
@@ -134,6 +135,7 @@ def measure(
 ) -> dict[str, object]:
     products = generate(size)
     index = CatalogIndex(products)
+    set_aside("the catalog")  # what the station does with each catalog it installs (ui/wizard_catalog.py)
     session = ScanSession(index, room_id=1, blanking_ms=0)
     model = LinesTableModel(session)
     window = QWidget()

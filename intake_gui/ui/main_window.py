@@ -20,7 +20,6 @@ count) is the active one, so a scan is counted once, by the window the clerk is 
 
 from __future__ import annotations
 
-import gc
 import importlib
 import logging
 from collections.abc import Callable
@@ -122,8 +121,9 @@ def _freeze_start_up_heap() -> None:
     if _heap_frozen:
         return
     _heap_frozen = True
-    gc.collect(1)
-    gc.freeze()
+    from intake_gui.services.heap import set_aside
+
+    set_aside("the start-up heap")
 
 
 class MainWindow(StartupMixin, MenusMixin, ContextWindowsMixin, CatalogScheduleMixin, QMainWindow):

@@ -101,10 +101,15 @@ class WizardCatalog:
             self.w.products_page.set_catalog_loading("Loading the product catalog…", done, total)
 
     def use(self, snapshot: Any) -> None:
+        from intake_gui.services.heap import set_aside
+
         w = self.w
         self.snapshot = snapshot
         w.catalog_state.emit(self.text(snapshot))
         w.products_page.set_catalog(snapshot.index)
+        # The catalog lives until the next one replaces it: out of the collector's walks, or a full collection
+        # in the middle of a scan walks all of it (~100 ms at 200k products).
+        set_aside("the catalog")
         w.catalog_ready.emit(snapshot)
         if w.flow.step is Step.PRODUCTS:
             w.ensure_products_session()

@@ -50,9 +50,11 @@ def test_interactive_once_the_locations_are_listed_and_services_built_off_the_gu
     from intake_gui.ui import main_window
     from intake_gui.ui.app_services import AppServices
 
-    freezes: list[int] = []
+    from intake_gui.services import heap
+
+    freezes: list[str] = []
     monkeypatch.setattr(main_window, "_heap_frozen", False)
-    monkeypatch.setattr(main_window.gc, "freeze", lambda: freezes.append(1))
+    monkeypatch.setattr(heap, "set_aside", freezes.append)
 
     built_on: list[threading.Thread] = []
 
@@ -68,11 +70,11 @@ def test_interactive_once_the_locations_are_listed_and_services_built_off_the_gu
     assert fired and fired[0] > 0, "interactive comes with the list filled"
     assert built_on and built_on[0] is not threading.main_thread()
     assert window.services is not None and window.services.ctx.is_sandbox
-    assert freezes == [1], "the start-up heap is frozen once interactive"
+    assert freezes == ["the start-up heap"], "the start-up heap is frozen once interactive"
 
     with qtbot.waitSignal(window.wizard.locations_loaded, timeout=10_000):
         window.wizard._load_locations()  # a reload (F5) lists them again but is not a new start
-    assert len(fired) == 1 and freezes == [1]
+    assert len(fired) == 1 and freezes == ["the start-up heap"]
 
 
 def test_a_failing_services_factory_closes_the_context_and_says_so(
