@@ -135,7 +135,9 @@ def measure(
 ) -> dict[str, object]:
     products = generate(size)
     index = CatalogIndex(products)
-    set_aside("the catalog")  # what the station does with each catalog it installs (ui/wizard_catalog.py)
+    set_aside(
+        "the catalog"
+    )  # what the station does with each catalog it installs (ui/wizard_catalog.py)
     session = ScanSession(index, room_id=1, blanking_ms=0)
     model = LinesTableModel(session)
     window = QWidget()

@@ -14,7 +14,7 @@ Editing, size hints and tooltips are the base class's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QStaticText
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPalette, QStaticText
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 if TYPE_CHECKING:
@@ -141,9 +141,9 @@ class LinesDelegate(QStyledItemDelegate):
         if cells is None:
             super().paint(painter, option, index)
             return
-        state = option.state.value  # type: ignore[attr-defined]
-        rect = option.rect  # type: ignore[attr-defined]
-        x, y, w, h = rect.getRect()
+        state = option.state.value
+        rect = option.rect
+        x, y, w, h = cast(tuple[int, int, int, int], rect.getRect())  # one call, not four
         key = (id(cells), w, h, state & _LOOK_STATES)
         held = self._plans.get(key)
         if held is None or held[0] is not cells:
@@ -153,12 +153,11 @@ class LinesDelegate(QStyledItemDelegate):
             # The style's own selected panel (the view already drew the row under it).
             opt = QStyleOptionViewItem(option)
             if plan.background is not None:
-                opt.backgroundBrush = plan.background  # type: ignore[attr-defined]
+                opt.backgroundBrush = QBrush(plan.background)
             self._looks_now().style.drawPrimitive(_PANEL, opt, painter, self._view)
         elif plan.background is not None:
-            painter.fillRect(
-                rect, plan.background
-            )  # what the style's panel does with a background role
+            # What the style's panel does with a background role.
+            painter.fillRect(rect, plan.background)
         if plan.text is not None and not state & _EDITING:
             painter.save()
             painter.setFont(plan.font)

@@ -47,10 +47,9 @@ def _open(windows: list[MainWindow], **kwargs: Any) -> MainWindow:
 def test_interactive_once_the_locations_are_listed_and_services_built_off_the_gui_thread(
     qtbot: Any, windows: list[MainWindow], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from intake_gui.services import heap
     from intake_gui.ui import main_window
     from intake_gui.ui.app_services import AppServices
-
-    from intake_gui.services import heap
 
     freezes: list[str] = []
     monkeypatch.setattr(main_window, "_heap_frozen", False)
