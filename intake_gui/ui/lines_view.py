@@ -12,13 +12,13 @@ QTableView always does, and so does a layout that resized the viewport or scroll
 from __future__ import annotations
 
 import contextlib
+from typing import cast
 
 from PySide6.QtCore import (
     QAbstractItemModel,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
-    QPoint,
     QRect,
     QSize,
     Qt,
@@ -58,7 +58,8 @@ class RowNumbers(QHeaderView):
         self.setSectionsClickable(True)
         self.setHighlightSections(True)
         self._painted: dict[tuple[int, ...], QPixmap] = {}
-        self._selected: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
+        self._look: tuple[frozenset[int], frozenset[int], int, int] | None = None
+        """While a paint runs: what its sections share (`_paint_look`)."""
 
     def sizeHint(self) -> QSize:
         last = self.count() - 1
@@ -67,12 +68,26 @@ class RowNumbers(QHeaderView):
         return self.sectionSizeFromContents(0).expandedTo(self.sectionSizeFromContents(last))
 
     def paintSection(self, painter: QPainter, rect: QRect, logical: int) -> None:
-        if not rect.isValid():
-            return
-        key = self._look_of(rect, logical)
-        if key is None:
+        look = self._look
+        if look is None:
             super().paintSection(painter, rect, logical)
             return
+        x, y, w, h = cast(tuple[int, int, int, int], rect.getRect())
+        if w <= 0 or h <= 0:
+            return
+        touched, whole, last, state = look
+        key = (
+            logical,
+            w,
+            h,
+            logical in touched,
+            logical in whole,
+            logical - 1 in whole,
+            logical + 1 in whole,
+            logical == 0,
+            logical == last,
+            state,
+        )
         pixmap = self._painted.get(key)
         if pixmap is None:
             ratio = painter.device().devicePixelRatioF()
@@ -81,27 +96,41 @@ class RowNumbers(QHeaderView):
             pixmap.fill(Qt.GlobalColor.transparent)
             into = QPainter(pixmap)
             try:
-                super().paintSection(into, QRect(QPoint(0, 0), rect.size()), logical)
+                super().paintSection(into, QRect(0, 0, w, h), logical)
             finally:
                 into.end()
             if len(self._painted) >= self.SECTIONS_KEPT:
                 self._painted.clear()
             self._painted[key] = pixmap
-        painter.drawPixmap(rect.topLeft(), pixmap)
+        painter.drawPixmap(x, y, pixmap)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        self._selected = self._selected_rows()
-        super().paintEvent(event)
+        self._look = self._paint_look()
+        try:
+            super().paintEvent(event)
+        finally:
+            self._look = None
 
-    def _selected_rows(self) -> tuple[frozenset[int], frozenset[int]]:
-        """Rows touched by the selection, and rows wholly selected, read from its ranges once per paint.
+    def _paint_look(self) -> tuple[frozenset[int], frozenset[int], int, int] | None:
+        """What every section's look shares in this paint, worked out once, or None to let Qt paint them all.
 
-        (`QItemSelectionModel.isRowSelected` asks the model's `flags` of every column of the row: 33 Python
-        calls a section, more than painting it.)"""
+        Qt's section look depends on the section's number and size, whether its row is touched or wholly
+        selected (and its neighbours' rows), whether it is first or last, and whether the header is enabled and
+        in the active window. Selection is read from its ranges (`isRowSelected` asks the model's `flags` of
+        every column, 33 Python calls a section). Moved or hidden sections (never done here) and the mouse over
+        the header (hover and press are the header's private state) leave the painting to Qt.
+        """
+        if (
+            not self.remember
+            or self.underMouse()
+            or self.sectionsMoved()
+            or self.hiddenSectionCount()
+        ):
+            return None
         selection = self.selectionModel()
         model = self.model()
         if selection is None or model is None:
-            return frozenset(), frozenset()
+            return None
         columns = model.columnCount(self.rootIndex())
         touched: set[int] = set()
         whole: set[int] = set()
@@ -110,28 +139,8 @@ class RowNumbers(QHeaderView):
             touched.update(rows)
             if span.left() <= 0 and span.right() >= columns - 1:
                 whole.update(rows)
-        return frozenset(touched), frozenset(whole)
-
-    def _look_of(self, rect: QRect, logical: int) -> tuple[int, ...] | None:
-        """Everything a section's look depends on, or None when part of it is out of sight (the mouse)."""
-        if not self.remember or self.underMouse():
-            return None
-        touched, whole = self._selected
-        visual = self.visualIndex(logical)
-        last = self.count() - 1
-        return (
-            logical,
-            rect.width(),
-            rect.height(),
-            int(logical in touched),
-            int(logical in whole),
-            int(self.logicalIndex(visual - 1) in whole),
-            int(self.logicalIndex(visual + 1) in whole),
-            int(visual == 0),
-            int(visual == last),
-            int(self.isEnabled()),
-            int(self.isActiveWindow()),
-        )
+        state = int(self.isEnabled()) | int(self.isActiveWindow()) << 1
+        return frozenset(touched), frozenset(whole), self.count() - 1, state
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         old = self.model()
