@@ -19,6 +19,8 @@ from intake_gui.ui.station_menus import pos_name
 from intake_gui.ui.workers import start_worker
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
+
     from intake_gui.ui.app_services import AppServices
     from intake_gui.ui.dialogs.login_dialog import LoginRequest
     from intake_gui.ui.main_window import MainWindow
@@ -70,6 +72,7 @@ class StartupMixin(_Base):
         )
         dialog.calibrate_requested.connect(self.open_calibration)
         self.welcome_dialog = dialog
+        self._take_keys_back_after(dialog)
 
         def done(result: int) -> None:
             choice = dialog.choice()
@@ -85,6 +88,16 @@ class StartupMixin(_Base):
 
         dialog.finished.connect(done)
         dialog.open()
+
+    def _take_keys_back_after(self, dialog: QDialog) -> None:
+        """When a start-up dialog closes, the station's window becomes the active one again.
+
+        The dialog was the active window; once it is gone, only a window manager would activate its parent,
+        and a station may run without one (a kiosk session; Xvfb in the real-window tests). Typing still reached
+        the focused title then, but no shortcut fired (Alt+→, Ctrl+Enter: Qt fires window shortcuts only in
+        the active window), so Next and Submit answered to the mouse alone. Connected before the dialog's own
+        `done`, so a dialog that opens the next one (sign-in after the welcome) leaves that one active."""
+        dialog.finished.connect(lambda _result: self.activateWindow())
 
     def _context_kwargs(self, login: LoginRequest | None) -> dict[str, Any]:
         settings = self.settings
@@ -224,6 +237,7 @@ class StartupMixin(_Base):
             parent=self,
         )
         self.login_dialog = dialog
+        self._take_keys_back_after(dialog)
 
         def done(result: int) -> None:
             if result:
@@ -245,6 +259,7 @@ class StartupMixin(_Base):
         ctx = self.services.ctx
         dialog = ClerkDialog(ctx.words, self.settings.clerk_name, self)
         self.clerk_dialog = dialog
+        self._take_keys_back_after(dialog)
 
         def done(result: int) -> None:
             if result and self.services is not None:
@@ -298,6 +313,7 @@ class StartupMixin(_Base):
 
         dialog = ResumeDialog(entries, self)
         self.resume_dialog = dialog
+        self._take_keys_back_after(dialog)
 
         def done(_result: int) -> None:
             chosen = dialog.selected

@@ -101,3 +101,25 @@ def test_first_run_welcome_offers_the_sandbox_and_remembers_the_choice(qtbot, mo
     finally:
         window.close()
         window.deleteLater()
+
+
+def test_the_window_is_active_again_when_the_welcome_closes(qtbot, monkeypatch):
+    """Without a window manager nothing else re-activates the window, and its shortcuts (Alt+→, Ctrl+Enter)
+    would not fire though typing still reaches the title (seen in a real window under Xvfb)."""
+    from PySide6.QtWidgets import QApplication
+
+    window = MainWindow(settings=StationSettings(sound=False))
+    monkeypatch.setattr(window, "open_context", lambda login=None: None)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        window.start()
+        dialog = window.welcome_dialog
+        dialog.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+        dialog._accept()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    finally:
+        window.close()
+        window.deleteLater()
