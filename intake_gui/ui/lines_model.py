@@ -220,16 +220,8 @@ class LinesTableModel(QAbstractTableModel):
         return str(section + 1)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        r = index.row()
-        shown = self._shown
-        entry = shown[r] if 0 <= r < len(shown) else None
-        if entry is None:
-            if not 0 <= r < len(self._rows):
-                return None
-            entry = self._show(r)
-        cells = entry[0]
-        c = index.column()
-        return cells[c].get(role) if 0 <= c < len(cells) else None
+        cells = self.cell_roles(index.row(), index.column())
+        return cells.get(role) if cells is not None else None
 
     def cell_roles(self, r: int, c: int) -> dict[int, Any] | None:
         """Every role of one cell as `data()` answers them (the lines delegate paints from this), or None."""

@@ -36,7 +36,39 @@ _HOLD = Qt.WidgetAttribute.WA_UpdatesDisabled
 """Set directly rather than through setUpdatesEnabled, whose re-enabling repaints the whole widget."""
 
 
-class RowNumbers(QHeaderView):
+class _KeptHeader(QHeaderView):
+    """A header that keeps something it worked out (a size, painted sections) until its model, header data or
+    look change; `_forget` drops it."""
+
+    def _forget(self, *_args: object) -> None:
+        raise NotImplementedError
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        old = self.model()
+        if old is not None:
+            with contextlib.suppress(RuntimeError, TypeError):  # gone already, or never connected
+                old.headerDataChanged.disconnect(self._forget)
+        super().setModel(model)
+        if model is not None:
+            model.headerDataChanged.connect(self._forget)
+        self._forget()
+
+    def reset(self) -> None:
+        self._forget()
+        super().reset()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (
+            QEvent.Type.StyleChange,
+            QEvent.Type.FontChange,
+            QEvent.Type.PaletteChange,
+            QEvent.Type.EnabledChange,
+        ):
+            self._forget()
+        super().changeEvent(event)
+
+
+class RowNumbers(_KeptHeader):
     """The row numbers down the table's side: as wide as the first and last need, each drawn once.
 
     Two costs of Qt's own header land on every scan of a new product. Its width is worked out from up to 200
@@ -142,35 +174,11 @@ class RowNumbers(QHeaderView):
         state = int(self.isEnabled()) | int(self.isActiveWindow()) << 1
         return frozenset(touched), frozenset(whole), self.count() - 1, state
 
-    def setModel(self, model: QAbstractItemModel | None) -> None:
-        old = self.model()
-        if old is not None:
-            with contextlib.suppress(RuntimeError, TypeError):  # gone already, or never connected
-                old.headerDataChanged.disconnect(self._forget)
-        super().setModel(model)
-        if model is not None:
-            model.headerDataChanged.connect(self._forget)
-        self._forget()
-
     def _forget(self, *_args: object) -> None:
-        self._painted.clear()
-
-    def reset(self) -> None:
-        self._forget()
-        super().reset()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (
-            QEvent.Type.StyleChange,
-            QEvent.Type.FontChange,
-            QEvent.Type.PaletteChange,
-            QEvent.Type.EnabledChange,
-        ):
-            self._forget()
-        super().changeEvent(event)
+        self._painted = {}  # assigned, not cleared: Qt may report a style change while the header is built
 
 
-class ColumnTitles(QHeaderView):
+class ColumnTitles(_KeptHeader):
     """The column titles, whose height is worked out once, not on every added row.
 
     Rows inserted into the model reach the horizontal header too, which then forgets its size hint and asks
@@ -193,27 +201,8 @@ class ColumnTitles(QHeaderView):
             self._hint = (shape, super().sizeHint())
         return QSize(self._hint[1])
 
-    def setModel(self, model: QAbstractItemModel | None) -> None:
-        old = self.model()
-        if old is not None:
-            with contextlib.suppress(RuntimeError, TypeError):  # gone already, or never connected
-                old.headerDataChanged.disconnect(self._forget)
-        super().setModel(model)
-        if model is not None:
-            model.headerDataChanged.connect(self._forget)
-        self._hint = None
-
     def _forget(self, *_args: object) -> None:
         self._hint = None
-
-    def reset(self) -> None:
-        self._forget()
-        super().reset()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
-            self._forget()
-        super().changeEvent(event)
 
 
 class LinesTableView(QTableView):
