@@ -1,14 +1,10 @@
-"""An explanation in the clerk's words, and who it is spoken to: the two small types every explaining module shares.
+"""`Diagnosis`: one explanation in the clerk's words, outside the three lights (a refused submit, a location
+Intake cannot receive into).
 
-`Diagnosis` (one explanation outside the three lights) and `Speech` (the POS's names and whether the tenant is
-the training sandbox) are what the wizard's flow (`domain.wizard_flow`) and the receive lifecycle's rules
-(`domain.lifecycle`) hold and pass on. They live here, apart from the rule tables and their words in
-`domain.diagnosis`, so that holding an explanation does not load every rule that can make one: the window's
-first frame builds a flow (a `Speech`, the `Blocked` type) long before any rule runs, and the rules are imported
-by the context's worker meanwhile. `domain.diagnosis` re-exports both names, so
-`from intake_gui.domain.diagnosis import Diagnosis, Speech` keeps working and stays the usual spelling.
-`Speech` and `Fact` themselves live in `domain/audience.py` (no pydantic), so the flow's first frame does not
-import this module at all; they are re-exported here.
+It lives apart from the rule tables and their words in `domain.diagnosis`, so holding an explanation does not load
+every rule that can make one. Who it is spoken to (`Speech`) and the values it cites (`Fact`) live in
+`domain/audience.py`, without pydantic, because the wizard's flow holds a `Speech` from the window's first frame
+on; both are re-exported here and from `domain.diagnosis`, the usual spelling.
 """
 
 from __future__ import annotations

@@ -16,13 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from intake_gui.domain.audience import Speech
 
 if TYPE_CHECKING:
     from intake_gui.domain.models import Location, ReceiveDraft, Room, Vendor
-    from intake_gui.domain.wizard_block import Blocked as Blocked
+    from intake_gui.domain.wizard_block import Blocked
 
 
 class Step(StrEnum):
@@ -74,17 +74,6 @@ class Gate:
     ok: bool
     reason: str = ""
     needs_confirmation: str = ""
-
-
-def __getattr__(name: str) -> Any:
-    """`Blocked` is a pydantic model (`domain/wizard_block.py`), imported only when first asked for: the window's
-    first frame builds a flow, and pydantic (~300 ms to import) must not be on that frame. The flow itself only
-    handles the models it is given, so it needs none of them at import."""
-    if name == "Blocked":
-        from intake_gui.domain.wizard_block import Blocked
-
-        return Blocked
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def non_sellable_warning(room: Room) -> str:

@@ -228,9 +228,8 @@ class WizardSteps:
         try:
             return self.session.build_draft(scan.draft_lines() if scan is not None else None)
         except ValueError as exc:
-            from intake_gui.domain.input_refusals import (
-                clerk_message,
-            )  # imports pydantic: not at first frame
+            # Imported here: it brings pydantic, which the first frame does not load.
+            from intake_gui.domain.input_refusals import clerk_message
 
             self.products_page.say_title_problem(clerk_message(exc))  # never pydantic's text
             return None

@@ -6,9 +6,9 @@ import pytest
 
 from intake_gui.domain.diagnosis import Speech
 from intake_gui.domain.models import DraftLine, Location, ReceiveDraft, Room, Vendor
+from intake_gui.domain.wizard_block import Blocked
 from intake_gui.domain.wizard_flow import (
     STEP_ORDER,
-    Blocked,
     FlowError,
     Gate,
     Step,
