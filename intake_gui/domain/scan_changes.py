@@ -70,6 +70,11 @@ class Entry:
     """(product id, lot, tag) as first scanned: where further identical scans go."""
 
 
+def _where(line: DraftLine) -> tuple[int, str, str]:
+    """A line's product, lot and tag now (its origin is what they were when first scanned)."""
+    return (line.product_id, line.lot, line.package_tag)
+
+
 @dataclass(slots=True)
 class Tx:
     label: str
@@ -99,6 +104,28 @@ class LineLedger(ABC):
         """Set when the last scan was unknown: a quantity typed next belongs to that code, not a line."""
         self._undo: list[Tx] = []
         self._rows: tuple[Row, ...] | None = None
+        self._by_origin: dict[tuple[int, str, str], str] | None = None
+        """The first line per origin, then per (product, lot, tag) not already an origin: where a scan
+        goes (`find_line`). Built on first use and kept while lines are only added or counted up."""
+        self._seconds: dict[tuple[int, str, str], str] = {}
+
+    def find_line(self, origin: tuple[int, str, str]) -> str:
+        """The line a scan of `origin` (product id, lot, tag) adds to: the first line first scanned as that,
+        else the first whose product, lot and tag are that now (an edited line); "" for a new line.
+
+        A scan used to look through every line, twice for a product not yet counted: ~0.6 ms at 300
+        lines, a tenth of the time a scan has to reach the screen (bench/bench_scan.py)."""
+        index = self._by_origin
+        if index is None:
+            index = self._by_origin = {}
+            for line_id, entry in self._entries.items():
+                index.setdefault(entry.origin, line_id)
+            seconds: dict[tuple[int, str, str], str] = {}
+            for line_id, entry in self._entries.items():
+                seconds.setdefault(_where(entry.line), line_id)
+            self._seconds = seconds
+        found = index.get(origin)
+        return found if found is not None else self._seconds.get(origin, "")
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Add a listener; returns the function that removes it."""
@@ -157,6 +184,26 @@ class LineLedger(ABC):
                 self._entries = dict(items)
             tx.events.append((ChangeKind.LINE_ADDED, line_id, entry.line, None, {}))
         self._rows = None
+        self._index_after(line_id, before, entry, appended=position is None)
+
+    def _index_after(
+        self, line_id: str, before: Entry | None, entry: Entry | None, *, appended: bool
+    ) -> None:
+        """Keep `find_line`'s index when a line was appended or changed where scans do not look (its
+        quantity, cost, expiry); otherwise drop it, to be built again on the next scan."""
+        index = self._by_origin
+        if index is None:
+            return
+        if before is None and entry is not None and appended:
+            index.setdefault(entry.origin, line_id)
+            self._seconds.setdefault(_where(entry.line), line_id)
+        elif (
+            before is None
+            or entry is None
+            or before.origin != entry.origin
+            or _where(before.line) != _where(entry.line)
+        ):
+            self._by_origin = None
 
     def _set_pending(self, tx: Tx, key: str, pending: PendingCode | None) -> None:
         tx.undo.append(("pending", key, self._pending.get(key)))

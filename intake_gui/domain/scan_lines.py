@@ -18,7 +18,7 @@ from intake_gui.domain.manifest import Manifest
 from intake_gui.domain.models import DraftLine, parse_cost, parse_quantity
 from intake_gui.domain.scan_changes import ChangeKind, Entry, LineLedger, Listener, Tx
 from intake_gui.domain.scan_outcome import PendingCode, Totals
-from intake_gui.domain.scan_rows import Group, Row, build_groups, build_rows
+from intake_gui.domain.scan_rows import Group, Row, RowMemo, build_groups, build_rows
 
 ZERO = Decimal("0")
 TEXT_FIELD_MAX = 64
@@ -37,6 +37,8 @@ class ScanLines(LineLedger):
         self._groups: dict[str, Group] = {}
         self._line_group: dict[int, str] = {}
         self._row_at: dict[str, int] = {}
+        self._row_memo: RowMemo = {}
+        """The rows of the last build, so a row that did not change stays the same object (`build_rows`)."""
 
     # -- reading ---------------------------------------------------------------------------------------
 
@@ -87,7 +89,7 @@ class ScanLines(LineLedger):
         then lines nobody expected. Without a manifest: the lines in the order they were first scanned."""
         if self._rows is None:
             groups = self._groups if self._manifest is not None else None
-            self._rows = build_rows(self.lines, groups, self._reasons)
+            self._rows = build_rows(self.lines, groups, self._reasons, self._row_memo)
             self._row_at = {row.key: i for i, row in enumerate(self._rows)}
         return self._rows
 

@@ -137,31 +137,65 @@ def resolve_manifest_line(index: CatalogIndex, ml: ManifestLine) -> Product | No
     return None
 
 
+RowMemo = dict[str, tuple[tuple[Any, ...], Row]]
+"""Rows built last time, by key, with what they were built from (`build_rows(memo=...)`)."""
+
+
 def build_rows(
     lines: Iterable[DraftLine],
     groups: Mapping[str, Group] | None,
     reasons: Mapping[str, str],
+    memo: RowMemo | None = None,
 ) -> tuple[Row, ...]:
     """Expected and scanned merged: manifest order first (each product's lines, or an expected-only row),
-    then lines nobody expected. Without a manifest (`groups` None): the lines in the order first scanned."""
+    then lines nobody expected. Without a manifest (`groups` None): the lines in the order first scanned.
+
+    The rows are built again after every scan, and most are what they were. With a `memo` (kept by the
+    caller from one build to the next) a row built from the same things is the same object as last time:
+    a frozen `Row` costs ~6 µs to make and an identity check nothing, which is most of a scan's time at a
+    few hundred lines (bench/bench_scan.py), and the lines table tells an unchanged row by identity. The
+    memo is refilled with exactly this build's rows, so it holds nothing a delivery no longer shows.
+    """
+    old = dict(memo) if memo is not None else {}
+    if memo is not None:
+        memo.clear()
+
+    def row(*fields: Any) -> Row:
+        # Lines are frozen models, so a line that is the same object is the same line; tuple equality
+        # checks identity before `==`.
+        held = old.get(fields[0])
+        made = held[1] if held is not None and held[0] == fields else Row(*fields)
+        if memo is not None:
+            memo[fields[0]] = (fields, made)
+        return made
+
     entries = list(lines)
     if groups is None:
-        return tuple(
-            Row(
-                key=e.line_id,
-                line=e,
-                product_id=e.product_id,
-                sku=e.sku,
-                name=e.name,
-                expected=None,
-                scanned=e.quantity,
-                group_scanned=e.quantity,
-                difference=None,
-                status=RowStatus.COUNTED,
-                reason=reasons.get(e.line_id, ""),
+        counted: list[Row] = []
+        for e in entries:
+            reason = reasons.get(e.line_id, "")
+            held = old.get(e.line_id)
+            if held is not None and _counted_from(held[0], e, reason):
+                counted.append(held[1])
+                if memo is not None:
+                    memo[e.line_id] = held
+                continue
+            counted.append(
+                row(
+                    e.line_id,
+                    e,
+                    e.product_id,
+                    e.sku,
+                    e.name,
+                    None,
+                    e.quantity,
+                    e.quantity,
+                    None,
+                    RowStatus.COUNTED,
+                    reason,
+                )
             )
-            for e in entries
-        )
+        return tuple(counted)
     by_product: dict[int, list[DraftLine]] = {}
     for e in entries:
         by_product.setdefault(e.product_id, []).append(e)
@@ -174,56 +208,66 @@ def build_rows(
         reason = reasons.get(group.key, "")
         if not lines:
             rows.append(
-                Row(
-                    key=group.key,
-                    line=None,
-                    product_id=group.product.product_id if group.product else None,
-                    sku=group.sku,
-                    name=group.name,
-                    expected=group.expected,
-                    scanned=ZERO,
-                    group_scanned=ZERO,
-                    difference=diff,
-                    status=status,
-                    reason=reason,
-                    group=group.key,
+                row(
+                    group.key,
+                    None,
+                    group.product.product_id if group.product else None,
+                    group.sku,
+                    group.name,
+                    group.expected,
+                    ZERO,
+                    ZERO,
+                    diff,
+                    status,
+                    reason,
+                    group.key,
                 )
             )
             continue
         for i, ln in enumerate(lines):
             rows.append(
-                Row(
-                    key=ln.line_id,
-                    line=ln,
-                    product_id=ln.product_id,
-                    sku=ln.sku,
-                    name=ln.name,
-                    expected=group.expected if i == 0 else None,
-                    scanned=ln.quantity,
-                    group_scanned=total,
-                    difference=diff if i == 0 else None,
-                    status=status,
-                    reason=reason,
-                    group=group.key,
-                    head=i == 0,
+                row(
+                    ln.line_id,
+                    ln,
+                    ln.product_id,
+                    ln.sku,
+                    ln.name,
+                    group.expected if i == 0 else None,
+                    ln.quantity,
+                    total,
+                    diff if i == 0 else None,
+                    status,
+                    reason,
+                    group.key,
+                    i == 0,
                 )
             )
-    for e in entries:
-        ln = e
+    for ln in entries:
         if ln.product_id in by_product:
             rows.append(
-                Row(
-                    key=ln.line_id,
-                    line=ln,
-                    product_id=ln.product_id,
-                    sku=ln.sku,
-                    name=ln.name,
-                    expected=None,
-                    scanned=ln.quantity,
-                    group_scanned=ln.quantity,
-                    difference=None,
-                    status=RowStatus.UNEXPECTED,
-                    reason=reasons.get(ln.line_id, ""),
+                row(
+                    ln.line_id,
+                    ln,
+                    ln.product_id,
+                    ln.sku,
+                    ln.name,
+                    None,
+                    ln.quantity,
+                    ln.quantity,
+                    None,
+                    RowStatus.UNEXPECTED,
+                    reasons.get(ln.line_id, ""),
                 )
             )
     return tuple(rows)
+
+
+def _counted_from(fields: tuple[Any, ...], line: DraftLine, reason: str) -> bool:
+    """Whether a row built from `fields` is the counted row (no manifest) of this line with this reason: what
+    the full comparison would say, in the few checks that can differ (the rest follow from the line)."""
+    return (
+        len(fields) == 11
+        and fields[1] is line
+        and fields[9] is RowStatus.COUNTED
+        and fields[10] == reason
+    )

@@ -295,6 +295,7 @@ class ScanSession(ScanLines):
             origin = item.get("origin") or (line.product_id, line.lot, line.package_tag)
             entries[line.line_id] = Entry(line, (int(origin[0]), str(origin[1]), str(origin[2])))
         self._entries = entries
+        self._by_origin = None
         self._reasons = {str(k): str(v) for k, v in dict(snapshot.get("reasons", {})).items()}
         manifest = snapshot.get("manifest")
         self._manifest = Manifest.model_validate(manifest) if manifest else None
@@ -384,7 +385,7 @@ class ScanSession(ScanLines):
         tag = code.package_tag if code else ""
         expiry = code.expiry if code else None
         origin = (product.product_id, lot, tag)
-        line_id = self._find_line(origin)
+        line_id = self.find_line(origin)
         if line_id:
             entry = self._entries[line_id]
             try:  # [input] a product counted each stays whole
@@ -424,16 +425,6 @@ class ScanSession(ScanLines):
             self._serials[serial_key] = line_id
         self._set_last(tx, line_id, "")
         return "", line_id, added
-
-    def _find_line(self, origin: tuple[int, str, str]) -> str:
-        for line_id, entry in self._entries.items():
-            if entry.origin == origin:
-                return line_id
-        for line_id, entry in self._entries.items():
-            ln = entry.line
-            if (ln.product_id, ln.lot, ln.package_tag) == origin:
-                return line_id
-        return ""
 
 
 def _code_detail(code: ScanCode, product_id: int) -> dict[str, Any]:
