@@ -115,8 +115,13 @@ class LinesDelegate(QStyledItemDelegate):
         self._layouts = _Layouts()
         self._lines: LinesTableModel | None = None
         self._looks: _Looks | None = None
-        self._plans: dict[tuple[int, int, int, int], tuple[dict[int, Any], _Plan]] = {}
+        self._plans: dict[tuple[int, int, int, int], tuple[dict[int, Any], CellPlan]] = {}
         """Per cell (its roles, held so its id stays its own), size and state: how to draw it."""
+
+    @property
+    def lines(self) -> LinesTableModel | None:
+        """The lines model this delegate reads directly, if the view shows one."""
+        return self._lines
 
     def watch(self, model: QAbstractItemModel | None) -> None:
         """The model whose cells this delegate reads directly (set by the view with its model)."""
@@ -144,11 +149,7 @@ class LinesDelegate(QStyledItemDelegate):
         state = option.state.value
         rect = option.rect
         x, y, w, h = cast(tuple[int, int, int, int], rect.getRect())  # one call, not four
-        key = (id(cells), w, h, state & _LOOK_STATES)
-        held = self._plans.get(key)
-        if held is None or held[0] is not cells:
-            held = self._plan(key, cells, w, h, state)
-        plan = held[1]
+        plan = self.plan(cells, w, h, state)
         if state & _SELECTED:
             # The style's own selected panel (the view already drew the row under it).
             opt = QStyleOptionViewItem(option)
@@ -166,6 +167,16 @@ class LinesDelegate(QStyledItemDelegate):
             painter.restore()
         if state & _FOCUS:
             self._looks_now().style.drawPrimitive(_FOCUS_FRAME, option, painter, self._view)
+
+    def plan(self, cells: dict[int, Any], w: int, h: int, state: int) -> CellPlan:
+        """How a cell with these roles is drawn at this size and state (`QStyle.StateFlag` bits): the same
+        plan for as long as the cell's roles, size and look stay the same. `ui/lines_painter` draws an
+        ordinary cell straight from it."""
+        key = (id(cells), w, h, state & _LOOK_STATES)
+        held = self._plans.get(key)
+        if held is None or held[0] is not cells:
+            held = self._plan(key, cells, w, h, state)
+        return held[1]
 
     def _looks_now(self) -> _Looks:
         looks = self._looks
@@ -187,7 +198,7 @@ class LinesDelegate(QStyledItemDelegate):
 
     def _plan(
         self, key: tuple[int, int, int, int], cells: dict[int, Any], w: int, h: int, state: int
-    ) -> tuple[dict[int, Any], _Plan]:
+    ) -> tuple[dict[int, Any], CellPlan]:
         """How one cell is drawn at this size and state, worked out as QCommonStyle's item view does: the
         focus frame's margin plus one each side, vertically centred, the role's alignment, elided to fit,
         selected text in the highlighted-text colour, the foreground role otherwise."""
@@ -198,7 +209,7 @@ class LinesDelegate(QStyledItemDelegate):
         width = w - 2 * margin
         font: QFont = cells.get(_FONT) or looks.font
         if not text or width <= 0:
-            plan = _Plan(background, None, font, looks.text[_ACTIVE_GROUP], 0, 0)
+            plan = CellPlan(background, None, font, looks.text[_ACTIVE_GROUP], 0, 0)
         else:
             static, advance = self._layouts.get(str(text), font, width, looks.elide)
             if not state & _ENABLED:
@@ -219,7 +230,7 @@ class LinesDelegate(QStyledItemDelegate):
             else:
                 dx = margin
             dy = (h - self._layouts.metrics(font).height()) / 2
-            plan = _Plan(background, static, font, colour, round(dx), round(dy))
+            plan = CellPlan(background, static, font, colour, round(dx), round(dy))
         if len(self._plans) >= CACHE_LIMIT:
             self._plans.clear()
         held = self._plans[key] = (cells, plan)
@@ -227,7 +238,7 @@ class LinesDelegate(QStyledItemDelegate):
 
 
 @dataclass(frozen=True, slots=True)
-class _Plan:
+class CellPlan:
     """One cell's drawing, ready: its background, its laid-out text and where it goes in the cell."""
 
     background: QColor | None

@@ -26,6 +26,8 @@ from intake_gui.domain.quantities import format_amount, format_quantity, format_
 from intake_gui.domain.scan_session import ChangeEvent, ChangeKind, Row, RowStatus, ScanSession
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+ShownRow = tuple[list[dict[int, Any]], list[Qt.ItemFlag], int]
+"""One row as shown: each cell's roles, each cell's flags, and the flags every cell has (as an int)."""
 
 
 class Column(IntEnum):
@@ -137,8 +139,8 @@ class LinesTableModel(QAbstractTableModel):
         self._columns = self._visible_columns()
         self._rows: list[Row] = self._visible_rows()
         self._highlight_key = ""
-        self._cell_cache: dict[str, tuple[Row, bool, list[dict[int, Any]], list[Qt.ItemFlag]]] = {}
-        self._shown: list[tuple[list[dict[int, Any]], list[Qt.ItemFlag]] | None] = []
+        self._cell_cache: dict[str, tuple[Row, bool, ShownRow]] = {}
+        self._shown: list[ShownRow | None] = []
         """Per table row, the cells and flags as shown now (None: not asked for since the row changed).
         The view asks for seven roles of every visible cell on every paint, each a call from C++ into
         Python; this list makes each such call one index, which is most of what a full repaint costs."""
@@ -225,23 +227,26 @@ class LinesTableModel(QAbstractTableModel):
 
     def cell_roles(self, r: int, c: int) -> dict[int, Any] | None:
         """Every role of one cell as `data()` answers them (the lines delegate paints from this), or None."""
+        entry = self.shown_row(r)
+        if entry is None:
+            return None
+        cells = entry[0]
+        return cells[c] if 0 <= c < len(cells) else None
+
+    def shown_row(self, r: int) -> ShownRow | None:
+        """Row `r` as shown: every cell's roles and flags (the lines painter reads a row with one call)."""
         shown = self._shown
         entry = shown[r] if 0 <= r < len(shown) else None
         if entry is None:
             if not 0 <= r < len(self._rows):
                 return None
             entry = self._show(r)
-        cells = entry[0]
-        return cells[c] if 0 <= c < len(cells) else None
+        return entry
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        r = index.row()
-        shown = self._shown
-        entry = shown[r] if 0 <= r < len(shown) else None
+        entry = self.shown_row(index.row())
         if entry is None:
-            if not 0 <= r < len(self._rows):
-                return Qt.ItemFlag.NoItemFlags
-            entry = self._show(r)
+            return Qt.ItemFlag.NoItemFlags
         flags = entry[1]
         c = index.column()
         return flags[c] if 0 <= c < len(flags) else Qt.ItemFlag.NoItemFlags
@@ -265,8 +270,8 @@ class LinesTableModel(QAbstractTableModel):
 
     # -- internals -------------------------------------------------------------------------------------
 
-    def _cells(self, r: int) -> list[dict[int, Any]]:
-        """Every role of every cell of row `r`, computed once per row version.
+    def _show(self, r: int) -> ShownRow:
+        """Row `r` as shown, computed once per row version, and noted as shown at `r`.
 
         A view asks about seven roles per visible cell on each paint; answering from a dict keeps a full
         repaint of the table cheap (the Python call is the cost, not the answer).
@@ -275,19 +280,15 @@ class LinesTableModel(QAbstractTableModel):
         lit = row.key == self._highlight_key
         cached = self._cell_cache.get(row.key)
         if cached is not None and cached[0] is row and cached[1] == lit:
-            return cached[2]
-        cells = [self._cell_roles(row, column, lit) for column in self._columns]
-        flags = [self._cell_flags(row, column) for column in self._columns]
-        self._cell_cache[row.key] = (row, lit, cells, flags)
-        return cells
-
-    def _flags(self, r: int) -> list[Qt.ItemFlag]:
-        self._cells(r)
-        return self._cell_cache[self._rows[r].key][3]
-
-    def _show(self, r: int) -> tuple[list[dict[int, Any]], list[Qt.ItemFlag]]:
-        cells = self._cells(r)
-        entry = (cells, self._cell_cache[self._rows[r].key][3])
+            entry = cached[2]
+        else:
+            cells = [self._cell_roles(row, column, lit) for column in self._columns]
+            flags = [self._cell_flags(row, column) for column in self._columns]
+            common = ~0
+            for flag in flags:
+                common &= flag.value
+            entry = (cells, flags, common)
+            self._cell_cache[row.key] = (row, lit, entry)
         shown = self._shown
         if len(shown) != len(self._rows):
             shown[:] = [None] * len(self._rows)
@@ -362,26 +363,33 @@ class LinesTableModel(QAbstractTableModel):
         while end_old > start and end_new > start and old[end_old - 1].key == new[end_new - 1].key:
             end_old -= 1
             end_new -= 1
+        # What is shown of the rows that stay moves with them (a row's cells do not depend on where it is).
+        shown = self._shown
+        if len(shown) != n_old:
+            shown.clear()
         if end_old > start:
             self.beginRemoveRows(QModelIndex(), start, end_old - 1)
             self._rows = old[:start] + old[end_old:]
-            self._shown.clear()
+            del shown[start:end_old]
             self.endRemoveRows()
         if end_new > start:
             self.beginInsertRows(QModelIndex(), start, end_new - 1)
             self._rows = self._rows[:start] + new[start:end_new] + self._rows[start:]
-            self._shown.clear()
+            if shown:
+                shown[start:start] = [None] * (end_new - start)
             self.endInsertRows()
-        # The session builds every row afresh on each change; a row equal to the one shown keeps the shown
-        # object, so its cells stay cached (`_cells` checks identity) and a full repaint — a scan that
-        # scrolls the table to an earlier row — recomputes nothing it does not have to.
+        # A row the change did not touch is the same object as before (the session's `build_rows` memo), and
+        # one merely equal keeps the shown object too, so its cells stay cached (`_cells` checks identity)
+        # and a full repaint (a scan that scrolls the table to an earlier row) recomputes nothing it does
+        # not have to.
         rows = list(new)
         changed = []
         for i in range(n_new):
             if start <= i < end_new:
                 continue
-            if self._rows[i] == new[i]:
-                rows[i] = self._rows[i]
+            kept = self._rows[i]
+            if kept is new[i] or kept == new[i]:
+                rows[i] = kept
             else:
                 changed.append(i)
         self._rows = rows

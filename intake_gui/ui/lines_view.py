@@ -23,10 +23,17 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QPainter, QPaintEvent, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtGui import QPainter, QPaintEvent, QPixmap, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QHeaderView,
+    QTableView,
+    QWidget,
+)
 
 from intake_gui.ui.lines_delegate import LinesDelegate
+from intake_gui.ui.lines_painter import RowPanels, paint_cells
 from intake_gui.ui.theme import density
 
 ROW_HEIGHT = 34
@@ -206,6 +213,9 @@ class ColumnTitles(_KeptHeader):
 
 
 class LinesTableView(QTableView):
+    paints_itself = True
+    """False leaves every paint of the cells to QTableView (tests compare the two)."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setVerticalHeader(RowNumbers(self))
@@ -231,14 +241,74 @@ class LinesTableView(QTableView):
         pending (the layout's full repaint would cover them), so a partial repaint must include them."""
         self._relayout_all = True
         self._model: QAbstractItemModel | None = None
+        self._beyond_painter = False
+        self._panels = RowPanels()
+        """Set once spans or other delegates are used: `ui/lines_painter` does not mirror those."""
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.StyleChange:
             self.verticalHeader().setDefaultSectionSize(density().row_height)
             self._delegate.style_changed()
+            self._panels.clear()
         elif event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
             self._delegate.style_changed()
+            self._panels.clear()
         super().changeEvent(event)
+        if event.type() == QEvent.Type.StyleChange:
+            self._fill_viewport()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fill_viewport()  # the first polish (a style sheet applied before the table existed) is done
+
+    def _fill_viewport(self) -> None:
+        """Let the viewport paint its own background, so that repainting it repaints nothing beneath.
+
+        A style sheet that gives the table a background (the station's does, with rounded corners) turns the
+        viewport's own fill off and draws the background on the table behind it; then every repaint of the
+        viewport (each scan that scrolls the table) also repaints the table's frame and the window under
+        it: ~1 ms of the scan-to-screen budget. The viewport fills itself with the same colour (the style
+        sheet's background is the palette's base) unless that background is not a plain colour."""
+        viewport = self.viewport()
+        brush = viewport.palette().brush(viewport.backgroundRole())
+        if brush.style() == Qt.BrushStyle.SolidPattern and brush.isOpaque():
+            viewport.setAutoFillBackground(True)
+
+    # ---- painting ----------------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        lines = self._delegate.lines
+        if lines is not None and self.can_paint_itself():
+            paint_cells(self, event, lines, self._delegate, self._panels)
+        else:
+            super().paintEvent(event)
+
+    def can_paint_itself(self) -> bool:
+        """Whether this paint is one `ui/lines_painter` paints as Qt would (see its docstring)."""
+        rows, columns = self.verticalHeader(), self.horizontalHeader()
+        return (
+            self.paints_itself
+            and not self._beyond_painter
+            and self.itemDelegate() is self._delegate
+            and self.isLeftToRight()
+            and not self.rootIndex().isValid()
+            and self.state() != QAbstractItemView.State.DraggingState
+            and not rows.hiddenSectionCount()
+            and not rows.sectionsMoved()
+            and not columns.sectionsMoved()
+        )
+
+    def setSpan(self, row: int, column: int, row_span: int, column_span: int) -> None:
+        self._beyond_painter = True
+        super().setSpan(row, column, row_span, column_span)
+
+    def setItemDelegateForRow(self, row: int, delegate: QAbstractItemDelegate | None) -> None:
+        self._beyond_painter = True
+        super().setItemDelegateForRow(row, delegate)
+
+    def setItemDelegateForColumn(self, column: int, delegate: QAbstractItemDelegate | None) -> None:
+        self._beyond_painter = True
+        super().setItemDelegateForColumn(column, delegate)
 
     # ---- what changed since the last layout --------------------------------------------------------
 
