@@ -15,6 +15,7 @@ a new product (a row is inserted). Target: p99 < 8 ms. Writes bench/out/scan.jso
 
     python bench/bench_scan.py            # synthetic and x11 (x11 needs Xvfb and xdotool)
     python bench/bench_scan.py --synthetic-only
+    python bench/bench_scan.py --plain          # plain Qt instead of the station's theme
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from intake_gui.store.settings import ScannerSettings
 from intake_gui.ui.lines_model import Column, LinesTableModel
 from intake_gui.ui.lines_view import LinesTableView
 from intake_gui.ui.scanner_filter import ScannerFilter
+from intake_gui.ui.theme import apply_theme
 from intake_gui.ui.wedge_keys import burst
 
 X11_CHILD = "--x11-child" in sys.argv
@@ -235,8 +237,18 @@ def warm_up(app: QApplication, *, x11: bool = False) -> None:
     measure(app, 2_000, x11=x11, scans=40)
 
 
-def run_x11_child() -> None:
+def station_app() -> QApplication:
+    """The application as a station runs it: the station's theme (style sheet, type size) applied, so the
+    table is painted as a clerk sees it (`--plain` measures plain Qt instead)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    if "--plain" not in sys.argv:
+        apply_theme(app)
+    return app
+
+
+def run_x11_child() -> None:
+    app = station_app()
     warm_up(app, x11=True)
     results = [measure(app, n, x11=True, scans=X11_SCANS) for n in (17_000, 200_000)]
     print(json.dumps(results))
@@ -260,7 +272,7 @@ def measure_x11() -> list[dict[str, object]]:
     try:
         env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
         done = subprocess.run(
-            [sys.executable, __file__, "--x11-child"],
+            [sys.executable, __file__, "--x11-child", *(["--plain"] if "--plain" in sys.argv else [])],
             env=env,
             capture_output=True,
             text=True,
@@ -275,7 +287,7 @@ def measure_x11() -> list[dict[str, object]]:
 
 
 def main() -> dict[str, object]:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = station_app()
     warm_up(app)
     results = [measure(app, 17_000), measure(app, 200_000)]
     every_column = measure(app, 17_000, hidden=())
@@ -289,6 +301,7 @@ def main() -> dict[str, object]:
         "results": results,
         "x11": x11,
         "every_column_17k": every_column,
+        "look": "plain Qt" if "--plain" in sys.argv else "station theme",
         "target_p99_ms": TARGET_P99_MS,
         "meets_target": complete
         and all(

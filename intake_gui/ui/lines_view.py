@@ -97,6 +97,8 @@ class RowNumbers(_KeptHeader):
         self.setSectionsClickable(True)
         self.setHighlightSections(True)
         self._painted: dict[tuple[int, ...], QPixmap] = {}
+        self._first: QSize | None = None
+        """The first section's size (`sizeHint`)."""
         self._look: tuple[frozenset[int], frozenset[int], int, int] | None = None
         """While a paint runs: what its sections share (`_paint_look`)."""
 
@@ -104,7 +106,9 @@ class RowNumbers(_KeptHeader):
         last = self.count() - 1
         if last < 0:
             return super().sizeHint()
-        return self.sectionSizeFromContents(0).expandedTo(self.sectionSizeFromContents(last))
+        if self._first is None:  # "1" whatever the rows: worked out once per model and look
+            self._first = self.sectionSizeFromContents(0)
+        return self._first.expandedTo(self.sectionSizeFromContents(last))
 
     def paintSection(self, painter: QPainter, rect: QRect, logical: int) -> None:
         look = self._look
@@ -183,6 +187,7 @@ class RowNumbers(_KeptHeader):
 
     def _forget(self, *_args: object) -> None:
         self._painted = {}  # assigned, not cleared: Qt may report a style change while the header is built
+        self._first = None
 
 
 class ColumnTitles(_KeptHeader):
