@@ -1,14 +1,15 @@
 """The lines table's cells, painted in one Python call per paint, as QTableView paints them.
 
-QTableView paints each cell through five calls from C++ into Python: the model's `flags` twice, its `rowCount`
-and `columnCount` (to make the cell's index) and the delegate's `paint`, ~35 µs a cell whatever the cell holds.
+QTableView paints each cell through calls from C++ into Python (the model's `flags`, its `rowCount` and
+`columnCount` to make the cell's index, the delegate's `paint`), ~35 µs a cell whatever the cell holds.
 A scan that lands on a row off screen scrolls the table there and repaints every visible cell, and that was
 3–4 ms of the 8 ms a scan may take to reach the screen (bench/bench_scan.py). Here one call walks the dirty
 rows and columns exactly as `QTableView::paintEvent` does (the same rectangles, alternate rows, selection,
 focus and grid), reads each row from the model once (`LinesTableModel.shown_row`) and draws an ordinary cell
-from the delegate's plan: the style's row panel, the cell's background, its laid-out text. A cell that is
-selected, current with focus, under the mouse or disabled goes the way Qt draws it: a copy of the option with
-that state, the style's row panel, then the delegate's `paint`.
+from the delegate's plan: the style's row panel, the cell's background, its laid-out text. A row of ordinary
+cells is remembered as the drawing operations it comes to (`PaintMemory`), so painting it again is a few C++
+calls a cell. A cell that is selected, current with focus, under the mouse or disabled goes the way Qt draws
+it: a copy of the option with that state, the style's row panel, then the delegate's `paint`.
 
 What this does not mirror (spans, hidden rows, moved sections, right-to-left, a drag in flight, a second
 delegate, a root index) the view leaves to Qt: `LinesTableView.paintEvent` asks `LinesTableView.can_paint_itself`
@@ -17,10 +18,20 @@ first. tests/ui/test_lines_painter.py paints the same tables both ways and compa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QLineF, QRect, Qt
-from PySide6.QtGui import QColor, QCursor, QImage, QPainter, QPalette, QPen, qAlpha
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QFont,
+    QImage,
+    QPainter,
+    QPalette,
+    QPen,
+    QStaticText,
+    qAlpha,
+)
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QTableView
 
 if TYPE_CHECKING:
@@ -57,16 +68,43 @@ def paint_cells(
     event: QPaintEvent,
     model: LinesTableModel,
     delegate: LinesDelegate,
-    panels: RowPanels,
+    memory: PaintMemory,
 ) -> None:
     """Paint the dirty part of the view's viewport: what `QTableView.paintEvent` would paint there."""
     option = QStyleOptionViewItem()
     view.initViewItemOption(option)
     painter = QPainter(view.viewport())
     try:
-        _Walk(view, option, painter, model, delegate, panels).paint(event)
+        _Walk(view, option, painter, model, delegate, memory).paint(event)
     finally:
         painter.end()
+
+
+_Fill = tuple[int, int, QColor]
+"""x and width of a fill across the row's height, and its colour."""
+_Text = tuple[int, int, QStaticText, QFont, QColor]
+"""x and y (from the row's top) of a laid-out text, in its font and colour."""
+
+
+class PaintMemory:
+    """What the painter keeps from one paint to the next, for as long as the table's look stays the same.
+
+    `panels`: what the style's row panel is (`RowPanels`). `rows`: for an ordinary row (no selected, focused,
+    hovered or disabled cell) at a given size, alternation and set of columns, the drawing operations its
+    cells come to, in Qt's order: a screenful is then a few C++ calls a cell and almost no Python. A row is
+    known by its cells (the model makes new ones when the row changes), so nothing here outlives a change."""
+
+    ROWS_KEPT = 1024
+
+    def __init__(self) -> None:
+        self.panels = RowPanels()
+        self.rows: dict[
+            tuple[object, ...], tuple[list[dict[int, Any]], tuple[_Fill | _Text, ...]]
+        ] = {}
+
+    def clear(self) -> None:
+        self.panels.clear()
+        self.rows.clear()
 
 
 class RowPanels:
@@ -143,7 +181,7 @@ class _Walk:
         painter: QPainter,
         model: LinesTableModel,
         delegate: LinesDelegate,
-        panels: RowPanels,
+        memory: PaintMemory,
     ) -> None:
         self.view, self.option, self.painter = view, option, painter
         self.model, self.delegate = model, delegate
@@ -180,7 +218,8 @@ class _Walk:
         self.drawn: set[tuple[int, int]] | None = None
         """Cells painted so far, kept only when the dirty region has more than one rectangle (as Qt does, so
         that no cell is painted twice)."""
-        self.panels = panels
+        self.panels = memory.panels
+        self.row_ops = memory.rows
         self.panel_of: dict[tuple[int, int], QColor | _AskStyle | None] = {}
 
     def column(self, c: int) -> tuple[int, int] | None:
@@ -224,14 +263,19 @@ class _Walk:
                 for c in range(left, right + 1)
                 if (placed := self.column(c)) is not None
             ]
+            known = tuple(columns)
             for row in range(top, bottom + 1):
-                self.paint_row(row, columns, alternate_base)
+                self.paint_row(row, columns, known, alternate_base)
                 alternate_base = not alternate_base and self.alternate
             if self.gap:
                 self.paint_grid(dirty, top, bottom, left, right)
 
     def paint_row(
-        self, row: int, columns: list[tuple[int, int, int]], alternate_base: bool
+        self,
+        row: int,
+        columns: list[tuple[int, int, int]],
+        known: tuple[tuple[int, int, int], ...],
+        alternate_base: bool,
     ) -> None:
         view, painter, drawn = self.view, self.painter, self.drawn
         shown = self.model.shown_row(row)
@@ -243,6 +287,9 @@ class _Walk:
         features = self.features[alternate_base] if self.alternate else self.option.features
         as_qt = self.cells_as_qt(row, flags, common)
         panel = self.panel(features, h)
+        if not as_qt and drawn is None and panel is not ASK_STYLE:
+            self.paint_ordinary_row(cells, known, y, h, features.value, panel)
+            return
         plain, state, style, plan = self.plain, self.state, self.style, self.delegate.plan
         plain.features = features
         n = len(cells)
@@ -276,6 +323,60 @@ class _Walk:
                     painter.setPen(pen := cell.colour)
                 painter.drawStaticText(x + cell.dx, y + cell.dy, cell.text)
         painter.restore()
+
+    def paint_ordinary_row(
+        self,
+        cells: list[dict[int, Any]],
+        columns: tuple[tuple[int, int, int], ...],
+        y: int,
+        h: int,
+        features: int,
+        panel: QColor | None,
+    ) -> None:
+        """A row of ordinary cells: the operations its cells come to (worked out once, `PaintMemory`), run."""
+        key = (id(cells), columns, h, features, self.state)
+        held = self.row_ops.get(key)
+        if held is None or held[0] is not cells:
+            if len(self.row_ops) >= PaintMemory.ROWS_KEPT:
+                self.row_ops.clear()
+            held = self.row_ops[key] = (cells, self.ordinary_row_ops(cells, columns, h, panel))
+        painter = self.painter
+        font = pen = None
+        painter.save()
+        for op in held[1]:
+            if len(op) == 3:
+                painter.fillRect(op[0], y, op[1], h, op[2])
+            else:
+                x, dy, text, text_font, colour = op  # type: ignore[misc]
+                if text_font is not font:
+                    painter.setFont(font := text_font)
+                if colour is not pen:
+                    painter.setPen(pen := colour)
+                painter.drawStaticText(x, y + dy, text)
+        painter.restore()
+
+    def ordinary_row_ops(
+        self,
+        cells: list[dict[int, Any]],
+        columns: tuple[tuple[int, int, int], ...],
+        h: int,
+        panel: QColor | None,
+    ) -> tuple[_Fill | _Text, ...]:
+        """What `paint_row` draws for these ordinary cells, cell by cell in Qt's order: the row panel's fill,
+        the background role's fill, the text."""
+        plan, state, n = self.delegate.plan, self.state, len(cells)
+        ops: list[_Fill | _Text] = []
+        for c, x, w in columns:
+            if c >= n:
+                continue
+            if panel is not None:
+                ops.append((x, w, panel))
+            cell = plan(cells[c], w, h, state)
+            if cell.background is not None:
+                ops.append((x, w, cell.background))
+            if cell.text is not None:
+                ops.append((x + cell.dx, cell.dy, cell.text, cell.font, cell.colour))
+        return tuple(ops)
 
     def panel(
         self, features: QStyleOptionViewItem.ViewItemFeature, height: int

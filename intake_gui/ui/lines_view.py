@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_gui.ui.lines_delegate import LinesDelegate
-from intake_gui.ui.lines_painter import RowPanels, paint_cells
+from intake_gui.ui.lines_painter import PaintMemory, paint_cells
 from intake_gui.ui.theme import density
 
 ROW_HEIGHT = 34
@@ -247,17 +247,18 @@ class LinesTableView(QTableView):
         self._relayout_all = True
         self._model: QAbstractItemModel | None = None
         self._beyond_painter = False
-        self._panels = RowPanels()
+        self._memory = PaintMemory()
+        """What `ui/lines_painter` keeps from paint to paint; forgotten when the look changes."""
         """Set once spans or other delegates are used: `ui/lines_painter` does not mirror those."""
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.StyleChange:
             self.verticalHeader().setDefaultSectionSize(density().row_height)
             self._delegate.style_changed()
-            self._panels.clear()
+            self._memory.clear()
         elif event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
             self._delegate.style_changed()
-            self._panels.clear()
+            self._memory.clear()
         super().changeEvent(event)
         if event.type() == QEvent.Type.StyleChange:
             self._fill_viewport()
@@ -284,7 +285,7 @@ class LinesTableView(QTableView):
     def paintEvent(self, event: QPaintEvent) -> None:
         lines = self._delegate.lines
         if lines is not None and self.can_paint_itself():
-            paint_cells(self, event, lines, self._delegate, self._panels)
+            paint_cells(self, event, lines, self._delegate, self._memory)
         else:
             super().paintEvent(event)
 

@@ -168,13 +168,14 @@ class _GradientRows(QProxyStyle):
 def test_a_row_panel_that_is_not_a_plain_fill_is_left_to_the_style(qtbot: Any) -> None:
     view = _table(qtbot)
     style = _GradientRows("Fusion")
+    style.setParent(view)  # setStyle does not take it: it must live as long as the table
     view.setStyle(style)
     qtbot.wait(10)
     option = QStyleOptionViewItem()
     view.initViewItemOption(option)
     alternate = option.features | QStyleOptionViewItem.ViewItemFeature.Alternate
     plain = option.features & ~QStyleOptionViewItem.ViewItemFeature.Alternate
-    panels = view._panels
+    panels = view._memory.panels
     assert panels.fill(view, option, alternate, view.rowHeight(0) - 1) is ASK_STYLE
     assert panels.fill(view, option, plain, view.rowHeight(0) - 1) is None  # Fusion draws nothing
     ours, qts = _both(view)
@@ -288,6 +289,34 @@ def test_under_the_station_theme_the_viewport_paints_its_own_background(
         apply_theme(qapp, large_type=True)  # the style sheet applied again
         qtbot.wait(10)
         assert view.viewport().autoFillBackground()
+    finally:
+        qapp.setStyleSheet(style_sheet)
+        qapp.setFont(font)
+
+
+def test_what_the_painter_remembers_of_a_row_is_forgotten_when_the_row_or_look_changes(
+    qtbot: Any, qapp: QApplication
+) -> None:
+    """Rows are painted from remembered drawing operations; a scan, a resized column or a new look must not
+    show what was remembered before it."""
+    view = _table(qtbot)
+    session = view.model().session  # type: ignore[attr-defined]
+    view.viewport().grab()  # remembers every visible row
+    assert view._memory.rows
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("a scan counts a shown row up", lambda: session.scan("SKU0001")),
+        ("a new product is added and lit", lambda: session.scan("SKU0055")),
+        ("a column is resized", lambda: view.setColumnWidth(1, 90)),
+        ("large type", lambda: apply_theme(qapp, large_type=True)),
+    ]
+    style_sheet, font = qapp.styleSheet(), qapp.font()
+    try:
+        for what, step in steps:
+            step()
+            qtbot.wait(10)
+            view.scrollToTop()
+            ours, qts = _both(view)
+            assert ours == qts, f"after {what}: {_first_difference(ours, qts)}"
     finally:
         qapp.setStyleSheet(style_sheet)
         qapp.setFont(font)
