@@ -272,7 +272,12 @@ def measure_x11() -> list[dict[str, object]]:
     try:
         env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
         done = subprocess.run(
-            [sys.executable, __file__, "--x11-child", *(["--plain"] if "--plain" in sys.argv else [])],
+            [
+                sys.executable,
+                __file__,
+                "--x11-child",
+                *(["--plain"] if "--plain" in sys.argv else []),
+            ],
             env=env,
             capture_output=True,
             text=True,

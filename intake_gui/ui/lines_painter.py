@@ -287,7 +287,7 @@ class _Walk:
         features = self.features[alternate_base] if self.alternate else self.option.features
         as_qt = self.cells_as_qt(row, flags, common)
         panel = self.panel(features, h)
-        if not as_qt and drawn is None and panel is not ASK_STYLE:
+        if not as_qt and drawn is None and not isinstance(panel, _AskStyle):
             self.paint_ordinary_row(cells, known, y, h, features.value, panel)
             return
         plain, state, style, plan = self.plain, self.state, self.style, self.delegate.plan
@@ -347,7 +347,7 @@ class _Walk:
             if len(op) == 3:
                 painter.fillRect(op[0], y, op[1], h, op[2])
             else:
-                x, dy, text, text_font, colour = op  # type: ignore[misc]
+                x, dy, text, text_font, colour = op
                 if text_font is not font:
                     painter.setFont(font := text_font)
                 if colour is not pen:
