@@ -84,6 +84,9 @@ _Fill = tuple[int, int, QColor]
 """x and width of a fill across the row's height, and its colour."""
 _Text = tuple[int, int, QStaticText, QFont, QColor]
 """x and y (from the row's top) of a laid-out text, in its font and colour."""
+_AskedPanel = tuple[int, int]
+"""x and width of a cell whose row panel the style draws."""
+_Op = _Fill | _AskedPanel | _Text
 
 
 class PaintMemory:
@@ -98,9 +101,7 @@ class PaintMemory:
 
     def __init__(self) -> None:
         self.panels = RowPanels()
-        self.rows: dict[
-            tuple[object, ...], tuple[list[dict[int, Any]], tuple[_Fill | _Text, ...]]
-        ] = {}
+        self.rows: dict[tuple[object, ...], tuple[list[dict[int, Any]], tuple[_Op, ...]]] = {}
 
     def clear(self) -> None:
         self.panels.clear()
@@ -277,7 +278,7 @@ class _Walk:
         known: tuple[tuple[int, int, int], ...],
         alternate_base: bool,
     ) -> None:
-        view, painter, drawn = self.view, self.painter, self.drawn
+        view, drawn = self.view, self.drawn
         shown = self.model.shown_row(row)
         if shown is None:
             return
@@ -287,65 +288,64 @@ class _Walk:
         features = self.features[alternate_base] if self.alternate else self.option.features
         as_qt = self.cells_as_qt(row, flags, common)
         panel = self.panel(features, h)
-        if not as_qt and drawn is None and not isinstance(panel, _AskStyle):
-            self.paint_ordinary_row(cells, known, y, h, features.value, panel)
+        self.plain.features = features
+        if not as_qt and drawn is None:
+            key = (id(cells), known, h, features.value, self.state)
+            held = self.row_ops.get(key)
+            if held is None or held[0] is not cells:
+                if len(self.row_ops) >= PaintMemory.ROWS_KEPT:
+                    self.row_ops.clear()
+                held = self.row_ops[key] = (cells, self.ops(cells, known, h, panel))
+            self.run(held[1], y, h)
             return
-        plain, state, style, plan = self.plain, self.state, self.style, self.delegate.plan
-        plain.features = features
-        n = len(cells)
-        font = pen = None
-        painter.save()
         for c, x, w in columns:
-            if c >= n:
+            if c >= len(cells):
                 continue
             if drawn is not None:
                 if (row, c) in drawn:
                     continue
                 drawn.add((row, c))
             if c in as_qt:
-                painter.restore()
                 self.paint_as_qt(row, c, QRect(x, y, w, h), flags[c].value, features)
-                painter.save()
-                font = pen = None
-                continue
-            if panel is ASK_STYLE:
-                plain.rect = QRect(x, y, w, h)
-                style.drawPrimitive(_ROW_PANEL, plain, painter, view)
-            elif panel is not None:
-                painter.fillRect(x, y, w, h, panel)
-            cell = plan(cells[c], w, h, state)
-            if cell.background is not None:
-                painter.fillRect(x, y, w, h, cell.background)
-            if cell.text is not None:
-                if cell.font is not font:
-                    painter.setFont(font := cell.font)
-                if cell.colour is not pen:
-                    painter.setPen(pen := cell.colour)
-                painter.drawStaticText(x + cell.dx, y + cell.dy, cell.text)
-        painter.restore()
+            else:
+                self.run(self.ops(cells, ((c, x, w),), h, panel), y, h)
 
-    def paint_ordinary_row(
+    def ops(
         self,
         cells: list[dict[int, Any]],
         columns: tuple[tuple[int, int, int], ...],
-        y: int,
         h: int,
-        features: int,
-        panel: QColor | None,
-    ) -> None:
-        """A row of ordinary cells: the operations its cells come to (worked out once, `PaintMemory`), run."""
-        key = (id(cells), columns, h, features, self.state)
-        held = self.row_ops.get(key)
-        if held is None or held[0] is not cells:
-            if len(self.row_ops) >= PaintMemory.ROWS_KEPT:
-                self.row_ops.clear()
-            held = self.row_ops[key] = (cells, self.ordinary_row_ops(cells, columns, h, panel))
-        painter = self.painter
+        panel: QColor | _AskStyle | None,
+    ) -> tuple[_Op, ...]:
+        """What ordinary cells come to, cell by cell in Qt's order: the row panel (a fill, or the style asked),
+        the background role's fill, the text."""
+        plan, state, n = self.delegate.plan, self.state, len(cells)
+        ops: list[_Op] = []
+        for c, x, w in columns:
+            if c >= n:
+                continue
+            if isinstance(panel, _AskStyle):
+                ops.append((x, w))
+            elif panel is not None:
+                ops.append((x, w, panel))
+            cell = plan(cells[c], w, h, state)
+            if cell.background is not None:
+                ops.append((x, w, cell.background))
+            if cell.text is not None:
+                ops.append((x + cell.dx, cell.dy, cell.text, cell.font, cell.colour))
+        return tuple(ops)
+
+    def run(self, ops: tuple[_Op, ...], y: int, h: int) -> None:
+        """Draw `ops` (from `ops`) for a row whose top is at `y`; the painter is left as it was found."""
+        painter, plain = self.painter, self.plain
         font = pen = None
         painter.save()
-        for op in held[1]:
+        for op in ops:
             if len(op) == 3:
                 painter.fillRect(op[0], y, op[1], h, op[2])
+            elif len(op) == 2:
+                plain.rect = QRect(op[0], y, op[1], h)
+                self.style.drawPrimitive(_ROW_PANEL, plain, painter, self.view)
             else:
                 x, dy, text, text_font, colour = op
                 if text_font is not font:
@@ -354,29 +354,6 @@ class _Walk:
                     painter.setPen(pen := colour)
                 painter.drawStaticText(x, y + dy, text)
         painter.restore()
-
-    def ordinary_row_ops(
-        self,
-        cells: list[dict[int, Any]],
-        columns: tuple[tuple[int, int, int], ...],
-        h: int,
-        panel: QColor | None,
-    ) -> tuple[_Fill | _Text, ...]:
-        """What `paint_row` draws for these ordinary cells, cell by cell in Qt's order: the row panel's fill,
-        the background role's fill, the text."""
-        plan, state, n = self.delegate.plan, self.state, len(cells)
-        ops: list[_Fill | _Text] = []
-        for c, x, w in columns:
-            if c >= n:
-                continue
-            if panel is not None:
-                ops.append((x, w, panel))
-            cell = plan(cells[c], w, h, state)
-            if cell.background is not None:
-                ops.append((x, w, cell.background))
-            if cell.text is not None:
-                ops.append((x + cell.dx, cell.dy, cell.text, cell.font, cell.colour))
-        return tuple(ops)
 
     def panel(
         self, features: QStyleOptionViewItem.ViewItemFeature, height: int
