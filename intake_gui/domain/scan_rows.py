@@ -182,11 +182,7 @@ def build_rows(
                 continue
             counted.append(
                 row(
-                    e.line_id,
-                    e,
-                    e.product_id,
-                    e.sku,
-                    e.name,
+                    *_line_head(e),
                     None,
                     e.quantity,
                     e.quantity,
@@ -227,11 +223,7 @@ def build_rows(
         for i, ln in enumerate(lines):
             rows.append(
                 row(
-                    ln.line_id,
-                    ln,
-                    ln.product_id,
-                    ln.sku,
-                    ln.name,
+                    *_line_head(ln),
                     group.expected if i == 0 else None,
                     ln.quantity,
                     total,
@@ -246,11 +238,7 @@ def build_rows(
         if ln.product_id in by_product:
             rows.append(
                 row(
-                    ln.line_id,
-                    ln,
-                    ln.product_id,
-                    ln.sku,
-                    ln.name,
+                    *_line_head(ln),
                     None,
                     ln.quantity,
                     ln.quantity,
@@ -271,3 +259,8 @@ def _counted_from(fields: tuple[Any, ...], line: DraftLine, reason: str) -> bool
         and fields[9] is RowStatus.COUNTED
         and fields[10] == reason
     )
+
+
+def _line_head(line: DraftLine) -> tuple[str, DraftLine, int, str, str]:
+    """The fields every row of a line starts with: key, line, product id, SKU, name."""
+    return (line.line_id, line, line.product_id, line.sku, line.name)
