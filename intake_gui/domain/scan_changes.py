@@ -105,9 +105,10 @@ class LineLedger(ABC):
         self._undo: list[Tx] = []
         self._rows: tuple[Row, ...] | None = None
         self._by_origin: dict[tuple[int, str, str], str] | None = None
-        """The first line per origin, then per (product, lot, tag) not already an origin: where a scan
-        goes (`find_line`). Built on first use and kept while lines are only added or counted up."""
+        """The first line per origin (`find_line` looks here first); None when it must be built again.
+        Built on first use and kept while lines are only added or counted up."""
         self._seconds: dict[tuple[int, str, str], str] = {}
+        """The first line per (product, lot, tag) as the line is now: where `find_line` looks next."""
 
     def find_line(self, origin: tuple[int, str, str]) -> str:
         """The line a scan of `origin` (product id, lot, tag) adds to: the first line first scanned as that,

@@ -141,7 +141,7 @@ class LinesTableModel(QAbstractTableModel):
         self._highlight_key = ""
         self._cell_cache: dict[str, tuple[Row, bool, ShownRow]] = {}
         self._shown: list[ShownRow | None] = []
-        """Per table row, the cells and flags as shown now (None: not asked for since the row changed).
+        """Per table row, the row as shown now (`ShownRow`; None: not asked for since the row changed).
         The view asks for seven roles of every visible cell on every paint, each a call from C++ into
         Python; this list makes each such call one index, which is most of what a full repaint costs."""
         self._bold = QFont()
@@ -379,7 +379,7 @@ class LinesTableModel(QAbstractTableModel):
                 shown[start:start] = [None] * (end_new - start)
             self.endInsertRows()
         # A row the change did not touch is the same object as before (the session's `build_rows` memo), and
-        # one merely equal keeps the shown object too, so its cells stay cached (`_cells` checks identity)
+        # one merely equal keeps the shown object too, so its cells stay cached (`_show` checks identity)
         # and a full repaint (a scan that scrolls the table to an earlier row) recomputes nothing it does
         # not have to.
         rows = list(new)

@@ -259,14 +259,13 @@ class _Walk:
             if top == -1 or top > bottom:
                 continue
             alternate_base = bool(top & 1) and self.alternate
-            columns = [
+            columns = tuple(
                 (c, *placed)
                 for c in range(left, right + 1)
                 if (placed := self.column(c)) is not None
-            ]
-            known = tuple(columns)
+            )
             for row in range(top, bottom + 1):
-                self.paint_row(row, columns, known, alternate_base)
+                self.paint_row(row, columns, alternate_base)
                 alternate_base = not alternate_base and self.alternate
             if self.gap:
                 self.paint_grid(dirty, top, bottom, left, right)
@@ -274,8 +273,7 @@ class _Walk:
     def paint_row(
         self,
         row: int,
-        columns: list[tuple[int, int, int]],
-        known: tuple[tuple[int, int, int], ...],
+        columns: tuple[tuple[int, int, int], ...],
         alternate_base: bool,
     ) -> None:
         view, drawn = self.view, self.drawn
@@ -290,12 +288,14 @@ class _Walk:
         panel = self.panel(features, h)
         self.plain.features = features
         if not as_qt and drawn is None:
-            key = (id(cells), known, h, features.value, self.state)
+            # The panel is in the key by what it draws: the same row looks otherwise when it changes.
+            drawn_panel = panel.rgba() if isinstance(panel, QColor) else panel is not None
+            key = (id(cells), columns, h, features.value, self.state, drawn_panel)
             held = self.row_ops.get(key)
             if held is None or held[0] is not cells:
                 if len(self.row_ops) >= PaintMemory.ROWS_KEPT:
                     self.row_ops.clear()
-                held = self.row_ops[key] = (cells, self.ops(cells, known, h, panel))
+                held = self.row_ops[key] = (cells, self.ops(cells, columns, h, panel))
             self.run(held[1], y, h)
             return
         for c, x, w in columns:
@@ -436,9 +436,8 @@ class _Walk:
         for c in range(left, right + 1):
             placed = self.column(c)
             if placed is not None:
-                x = (
-                    placed[0] + placed[1] + 0.5
-                )  # the cell's width is the column's less the grid line
+                # x + the cell's width, which is the column's less the grid line
+                x = placed[0] + placed[1] + 0.5
                 lines.append(QLineF(x, y0, x, y1))
         painter.drawLines(lines)
         if style.styleHint(QStyle.StyleHint.SH_Table_AlwaysDrawLeftTopGridLines, option, view):

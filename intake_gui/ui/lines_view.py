@@ -39,6 +39,9 @@ from intake_gui.ui.theme import density
 ROW_HEIGHT = 34
 """Tall enough to hit with a finger on a touch screen at the dock (the roomy density's; compact uses less)."""
 
+_LOOK_CHANGES = (QEvent.Type.StyleChange, QEvent.Type.FontChange, QEvent.Type.PaletteChange)
+"""What makes the cells' laid-out texts and remembered drawing stale."""
+
 _HOLD = Qt.WidgetAttribute.WA_UpdatesDisabled
 """Set directly rather than through setUpdatesEnabled, whose re-enabling repaints the whole widget."""
 
@@ -247,16 +250,15 @@ class LinesTableView(QTableView):
         self._relayout_all = True
         self._model: QAbstractItemModel | None = None
         self._beyond_painter = False
+        """Set once spans or other delegates are used: `ui/lines_painter` does not mirror those."""
         self._memory = PaintMemory()
         """What `ui/lines_painter` keeps from paint to paint; forgotten when the look changes."""
-        """Set once spans or other delegates are used: `ui/lines_painter` does not mirror those."""
 
     def changeEvent(self, event: QEvent) -> None:
+        look = event.type() in _LOOK_CHANGES
         if event.type() == QEvent.Type.StyleChange:
             self.verticalHeader().setDefaultSectionSize(density().row_height)
-            self._delegate.style_changed()
-            self._memory.clear()
-        elif event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
+        if look:
             self._delegate.style_changed()
             self._memory.clear()
         super().changeEvent(event)
