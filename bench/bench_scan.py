@@ -42,6 +42,7 @@ from intake_gui.domain.catalog_index import CatalogIndex
 from intake_gui.domain.scan_session import ScanSession
 from intake_gui.services.heap import set_aside
 from intake_gui.store.settings import ScannerSettings
+from intake_gui.ui.heap_tidy import HeapTidy
 from intake_gui.ui.lines_model import Column, LinesTableModel
 from intake_gui.ui.lines_view import LinesTableView
 from intake_gui.ui.scanner_filter import ScannerFilter
@@ -165,6 +166,9 @@ def measure(
     model.dataChanged.connect(lambda *_: model_at.__setitem__(0, time.perf_counter()))
     model.rowsInserted.connect(lambda *_: model_at.__setitem__(0, time.perf_counter()))
     scanner.scanned.connect(session.scan)
+    HeapTidy(
+        scanner
+    )  # as the station's wizard does: older collections after the paint, between scans
     for _ in range(20):
         app.processEvents()
     if x11:

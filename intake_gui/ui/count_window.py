@@ -91,11 +91,13 @@ class CountWindow(CountExport, QMainWindow):
 
         self.scanner: Any = None
         if install_scanner:
+            from intake_gui.ui.heap_tidy import HeapTidy
             from intake_gui.ui.scanner_filter import ScannerFilter
 
             self.scanner = ScannerFilter(self.ctx.settings.scanner, parent=self)
             self.scanner.enabled = False
             self.scanner.scanned.connect(self.handle_scan)
+            HeapTidy(self.scanner)
             self.scanner.install()
         QTimer.singleShot(0, self.load_locations)
 

@@ -224,10 +224,12 @@ class ReceiveWizard(WizardSteps, WizardNav, PageAccess, QWidget):
         was otherwise paid inside the first frame. On the light start-up path the settings arrive a few hundred
         ms after the first frame and before the context opens, so no location can be chosen, nor a product
         scanned, before the scanner watches."""
+        from intake_gui.ui.heap_tidy import HeapTidy
         from intake_gui.ui.scanner_filter import ScannerFilter
 
         self.scanner = ScannerFilter(self.settings.scanner, parent=self)
         self.scanner.scanned.connect(self.handle_scan)
+        HeapTidy(self.scanner)  # older collections after a scan's paint, not inside the next scan
         self._start_scanner()
 
     def _on_first_paint(self) -> None:

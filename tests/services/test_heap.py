@@ -10,7 +10,7 @@ import pytest
 
 from intake_gui.domain.catalog_index import CatalogIndex
 from intake_gui.domain.models import Product
-from intake_gui.services.heap import set_aside
+from intake_gui.services.heap import collect_when_quiet, set_aside
 
 
 @pytest.fixture(autouse=True)
@@ -39,3 +39,69 @@ def test_a_replaced_catalog_set_aside_is_freed_all_the_same() -> None:
     gone = weakref.ref(catalog)
     del catalog
     assert gone() is None, "the catalog outlived its last reference (a cycle among frozen objects)"
+
+
+class _Collections:
+    """Counts the collector's runs by generation (gc.callbacks)."""
+
+    def __init__(self) -> None:
+        self.runs: list[int] = []
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self.runs.append(info["generation"])
+
+
+@pytest.fixture
+def collections() -> Iterator[_Collections]:
+    seen = _Collections()
+    gc.callbacks.append(seen)
+    yield seen
+    gc.callbacks.remove(seen)
+
+
+def test_nothing_is_collected_when_no_collection_is_near(collections: _Collections) -> None:
+    gc.collect()  # every count starts again
+    assert collect_when_quiet() is None
+    assert collections.runs == [2]  # only the set-up's own
+
+
+def test_the_middle_generation_is_collected_once_half_its_young_runs_are_in(
+    collections: _Collections,
+) -> None:
+    _, young_due, _ = gc.get_threshold()
+    gc.collect()
+    for _ in range(young_due // 2 - 1):
+        gc.collect(0)
+    assert collect_when_quiet() is None, "collected before half the young runs were in"
+    gc.collect(0)
+    collections.runs.clear()
+    assert collect_when_quiet() == 1
+    assert collections.runs == [1]
+    assert gc.get_count()[1] == 0, "the young runs did not start again"
+
+
+def test_everything_is_collected_when_the_middle_generation_has_run_often_enough(
+    collections: _Collections,
+) -> None:
+    _, _, middle_due = gc.get_threshold()
+    gc.collect()
+    for _ in range(middle_due):
+        gc.collect(1)
+    collections.runs.clear()
+    assert collect_when_quiet() == 2
+    assert collections.runs == [2]
+    assert gc.get_count()[1:] == (0, 0)
+
+
+def test_a_disabled_collector_is_left_alone(collections: _Collections) -> None:
+    gc.collect()
+    for _ in range(20):
+        gc.collect(0)
+    gc.disable()
+    try:
+        collections.runs.clear()
+        assert collect_when_quiet() is None
+        assert collections.runs == []
+    finally:
+        gc.enable()
