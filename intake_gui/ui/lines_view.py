@@ -23,11 +23,14 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QPainter, QPaintEvent, QPixmap, QShowEvent
+from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QHeaderView,
+    QStyle,
+    QStyleOptionHeader,
+    QStyleOptionHeaderV2,
     QTableView,
     QWidget,
 )
@@ -41,6 +44,9 @@ ROW_HEIGHT = 34
 
 _LOOK_CHANGES = (QEvent.Type.StyleChange, QEvent.Type.FontChange, QEvent.Type.PaletteChange)
 """What makes the cells' laid-out texts and remembered drawing stale."""
+
+_END = QStyleOptionHeader.SectionPosition.End
+_MIDDLE = QStyleOptionHeader.SectionPosition.Middle
 
 _HOLD = Qt.WidgetAttribute.WA_UpdatesDisabled
 """Set directly rather than through setUpdatesEnabled, whose re-enabling repaints the whole widget."""
@@ -88,6 +94,11 @@ class RowNumbers(_KeptHeader):
     looks the same whenever its number, size and state are the same, so Qt paints each such section once into
     a pixmap and later paints draw that; a section under the mouse (hover and press are the header's private
     state) is always painted by Qt.
+
+    A new product's row adds a number, and the number before it stops being the last. Whether the style
+    draws a last section differently from a middle one is asked once per look and section state, by drawing
+    both and comparing them (`_end_looks_like_middle`); where it does not, a section's pixmap does not depend
+    on being last, and the number before the new one is not painted again.
     """
 
     SECTIONS_KEPT = 1024
@@ -104,6 +115,8 @@ class RowNumbers(_KeptHeader):
         """The first section's size (`sizeHint`)."""
         self._look: tuple[frozenset[int], frozenset[int], int, int] | None = None
         """While a paint runs: what its sections share (`_paint_look`)."""
+        self._end_like_middle: dict[tuple[int | bool, ...], bool] = {}
+        """Per section size and state: whether the style draws a last section as it draws a middle one."""
 
     def sizeHint(self) -> QSize:
         last = self.count() - 1
@@ -122,8 +135,7 @@ class RowNumbers(_KeptHeader):
         if w <= 0 or h <= 0:
             return
         touched, whole, last, state = look
-        key = (
-            logical,
+        shared = (
             w,
             h,
             logical in touched,
@@ -131,9 +143,12 @@ class RowNumbers(_KeptHeader):
             logical - 1 in whole,
             logical + 1 in whole,
             logical == 0,
-            logical == last,
             state,
         )
+        is_last = logical == last
+        if is_last and logical > 0 and self._end_looks_like_middle(shared, logical, w, h):
+            is_last = False  # drawn as a middle section would be: the same pixmap serves both
+        key = (logical, is_last, *shared)
         pixmap = self._painted.get(key)
         if pixmap is None:
             ratio = painter.device().devicePixelRatioF()
@@ -149,6 +164,31 @@ class RowNumbers(_KeptHeader):
                 self._painted.clear()
             self._painted[key] = pixmap
         painter.drawPixmap(x, y, pixmap)
+
+    def _end_looks_like_middle(
+        self, shared: tuple[int | bool, ...], logical: int, w: int, h: int
+    ) -> bool:
+        known = self._end_like_middle.get(shared)
+        if known is None:
+            option = QStyleOptionHeaderV2()
+            self.initStyleOption(option)
+            self.initStyleOptionForIndex(
+                option, logical
+            )  # the section's own state, as paintSection's
+            option.rect = QRect(0, 0, w, h)
+            drawn = []
+            for position in (_END, _MIDDLE):
+                option.position = position
+                image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+                image.fill(Qt.GlobalColor.transparent)
+                into = QPainter(image)
+                try:
+                    self.style().drawControl(QStyle.ControlElement.CE_Header, option, into, self)
+                finally:
+                    into.end()
+                drawn.append(image)
+            known = self._end_like_middle[shared] = drawn[0] == drawn[1]
+        return known
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self._look = self._paint_look()
@@ -190,6 +230,7 @@ class RowNumbers(_KeptHeader):
 
     def _forget(self, *_args: object) -> None:
         self._painted = {}  # assigned, not cleared: Qt may report a style change while the header is built
+        self._end_like_middle = {}
         self._first = None
 
 

@@ -338,3 +338,71 @@ def test_row_numbers_drawn_from_memory_look_as_qt_paints_them(
     session.scan(PRODUCTS[40].sku)  # a row added: its number appears
     qtbot.wait(10)
     assert shown(remember=True) == shown(remember=False)
+
+
+def _scroll_to_end_and_paint(qtbot: Any, view: LinesTableView) -> None:
+    view.scrollTo(view.model().index(view.model().rowCount() - 1, 0))
+    view.verticalHeader().viewport().repaint()
+    qtbot.wait(10)
+
+
+@pytest.mark.parametrize("look", ["station theme", "plain Qt"])
+def test_a_new_products_row_number_is_the_only_one_qt_paints(
+    qtbot: Any, request: pytest.FixtureRequest, look: str
+) -> None:
+    """Where the style draws a last section as a middle one (both looks here do), the number that stops
+    being the last keeps its pixmap: one section painted by Qt per new product, not two."""
+    if look == "station theme":
+        request.getfixturevalue("themed")
+    view, session = _table(qtbot, [p.sku for p in PRODUCTS[:30]])
+    header = view.verticalHeader()
+    assert isinstance(header, RowNumbers)
+    _scroll_to_end_and_paint(qtbot, view)
+    for product in PRODUCTS[30:33]:
+        kept = len(header._painted)
+        session.scan(product.sku)
+        _scroll_to_end_and_paint(qtbot, view)
+        assert len(header._painted) == kept + 1, "more than the new number was painted by Qt"
+    assert set(header._end_like_middle.values()) == {True}
+
+
+def test_a_style_that_draws_the_last_section_its_own_way_is_followed(qtbot: Any) -> None:
+    """A style whose last section differs (here: a red bar) keeps "last" in the pixmap's key, so the number
+    that stops being the last is painted again as a middle one, and the pixels stay Qt's."""
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleOption, QStyleOptionHeader, QWidget
+
+    class LastInRed(QProxyStyle):
+        def drawControl(
+            self,
+            element: QStyle.ControlElement,
+            option: QStyleOption,
+            painter: QPainter,
+            widget: QWidget | None = None,
+        ) -> None:
+            super().drawControl(element, option, painter, widget)
+            is_end = (
+                isinstance(option, QStyleOptionHeader)
+                and option.position == QStyleOptionHeader.SectionPosition.End
+            )
+            if element == QStyle.ControlElement.CE_Header and is_end:
+                painter.fillRect(option.rect.adjusted(0, 0, 0, -option.rect.height() // 2), Qt.red)
+
+    view, session = _table(qtbot, [p.sku for p in PRODUCTS[:30]])
+    header = view.verticalHeader()
+    assert isinstance(header, RowNumbers)
+    style = LastInRed("fusion")
+    style.setParent(header)  # lives as long as the header that draws with it
+    header.setStyle(style)
+
+    def shown(*, remember: bool) -> QImage:
+        header.remember = remember
+        header.viewport().repaint()
+        return header.viewport().grab().toImage()
+
+    _scroll_to_end_and_paint(qtbot, view)
+    assert shown(remember=True) == shown(remember=False)
+    session.scan(PRODUCTS[30].sku)
+    _scroll_to_end_and_paint(qtbot, view)
+    assert shown(remember=True) == shown(remember=False), "the former last number kept its red bar"
+    assert set(header._end_like_middle.values()) == {False}
