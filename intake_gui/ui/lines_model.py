@@ -279,8 +279,11 @@ class LinesTableModel(QAbstractTableModel):
         row = self._rows[r]
         lit = row.key == self._highlight_key
         cached = self._cell_cache.get(row.key)
-        if cached is not None and cached[0] is row and cached[1] == lit:
+        if cached is not None and cached[0] is row:
             entry = cached[2]
+            if cached[1] != lit:
+                entry = self._relit(row, lit, entry)
+                self._cell_cache[row.key] = (row, lit, entry)
         else:
             cells = [self._cell_roles(row, column, lit) for column in self._columns]
             flags = [self._cell_flags(row, column) for column in self._columns]
@@ -295,6 +298,23 @@ class LinesTableModel(QAbstractTableModel):
         shown[r] = entry
         return entry
 
+    def _relit(self, row: Row, lit: bool, entry: ShownRow) -> ShownRow:
+        """The same row with its highlight turned on or off: only the background differs, so the cells are
+        copied rather than worked out again (the row a new product's scan un-lights, on every such scan)."""
+        background = self._background(row, lit)
+        cells = []
+        for roles in entry[0]:
+            roles = dict(roles)
+            if background is None:
+                roles.pop(_BACKGROUND, None)
+            else:
+                roles[_BACKGROUND] = background
+            cells.append(roles)
+        return (cells, entry[1], entry[2])
+
+    def _background(self, row: Row, lit: bool) -> QColor | None:
+        return HIGHLIGHT_COLOUR if lit else None if self._blind else STATUS_COLOURS.get(row.status)
+
     def _cell_roles(self, row: Row, column: Column, lit: bool) -> dict[int, Any]:
         roles: dict[int, Any] = {
             _DISPLAY: self._display(row, column),
@@ -303,9 +323,7 @@ class LinesTableModel(QAbstractTableModel):
             ROW_ROLE: row,
             KEY_ROLE: row.key,
         }
-        background = (
-            HIGHLIGHT_COLOUR if lit else None if self._blind else STATUS_COLOURS.get(row.status)
-        )
+        background = self._background(row, lit)
         if background is not None:
             roles[_BACKGROUND] = background
         if row.line is None:

@@ -222,3 +222,43 @@ def test_formatting_helpers():
     assert format_qty(None) == ""
     assert format_diff(Decimal("-3")) == "−3"
     assert format_diff(Decimal("0")) == "0"
+
+
+@pytest.mark.parametrize("blind", [False, True])
+def test_a_row_lit_then_unlit_shows_what_a_fresh_model_shows(model, session, clock, blind):
+    """The row a scan un-lights is copied with its background changed, not worked out again; what it shows
+    must be what a model building every cell from scratch shows (status colours from a manifest included)."""
+    session.load_expected(manifest())
+    model.set_blind(blind)
+    worked_out: list[int] = []
+    cell_roles = model._cell_roles
+
+    def counting(row, column, lit):
+        worked_out.append(model._rows.index(row))
+        return cell_roles(row, column, lit)
+
+    model._cell_roles = counting
+
+    def shown_everywhere() -> None:  # what a paint of the whole table asks
+        for r in range(model.rowCount()):
+            model.shown_row(r)
+
+    shown_everywhere()
+    for code in ("3B4791", "CART-1", "3B4791", "012345678905", "CART-1"):
+        before = {row.key: row for row in model._rows}
+        scan(session, clock, code)
+        worked_out.clear()
+        shown_everywhere()
+        lit = model.highlighted_row
+        changed = {r for r, row in enumerate(model._rows) if before.get(row.key) is not row}
+        assert set(worked_out) <= changed, (
+            "a row whose highlight alone changed was worked out again"
+        )
+        fresh = LinesTableModel(session)
+        fresh.set_blind(blind)
+        fresh.highlight_row(lit)
+        for r in range(model.rowCount()):
+            assert model.shown_row(r) == fresh.shown_row(r), (
+                f"row {r} differs after scanning {code}"
+            )
+        fresh.detach()
