@@ -5,7 +5,10 @@ and model. Two ways in, both with capitals (SKUs like "JBH71F": a separate Shift
 * synthetic (offscreen): key events built by ui/wedge_keys exactly as a wedge produces them (Shift press and
   release around each capital, 3 ms apart, window-system timestamps), posted to the focus window;
 * x11: the same window on Qt's xcb platform under Xvfb, typed at by xdotool (real X events, the X server's
-  timestamps), one xdotool process per scan.
+  timestamps). One xdotool process types the whole run, pausing PACE_S between scans as a clerk picking up the
+  next item does: a wedge scanner is no process on the station, and an xdotool started for each scan (the
+  bench's way until 2026-12-02, kept as `--x11-process-per-scan`) starts up and exits, at a raised priority, on
+  the station's two cores while the scan it typed is being handled.
 
 Either way the clock starts when the Enter key event reaches the application (an event filter that runs before
 the scanner filter) and stops when (a) the model announces the changed row and (b) the view has finished the
@@ -16,6 +19,7 @@ a new product (a row is inserted). Target: p99 < 8 ms. Writes bench/out/scan.jso
     python bench/bench_scan.py            # synthetic and x11 (x11 needs Xvfb and xdotool)
     python bench/bench_scan.py --synthetic-only
     python bench/bench_scan.py --plain          # plain Qt instead of the station's theme
+    python bench/bench_scan.py --x11-process-per-scan   # one xdotool process per scan, sent back to back
 """
 
 from __future__ import annotations
@@ -55,6 +59,10 @@ TARGET_P99_MS = 8.0
 SCANS = 300
 X11_SCANS = 150
 KEY_GAP_MS = 3
+PACE_S = 0.4
+"""Between one scan's Return and the next scan's first key, in the x11 run (not per-scan mode): the issue's
+"three identical items scanned 400 ms apart"."""
+PER_SCAN_PROCESS = "--x11-process-per-scan" in sys.argv
 
 
 class TimedView(LinesTableView):
@@ -107,11 +115,28 @@ def synthetic_sender() -> Sender:
     return send
 
 
+def _typed(code: str) -> str:
+    """xdotool's script for one scan: the code (Shift pressed for each capital), then Return."""
+    return f"type --delay {2 * KEY_GAP_MS - 1} {code}\nkey --delay 0 Return\n"
+
+
 def x11_sender() -> Sender:
-    """xdotool types the code (Shift pressed for each capital) and Return into the focused window."""
+    """One xdotool process per scan, typing into the focused window (`--x11-process-per-scan`)."""
 
     def send(_target: QWidget, code: str) -> None:
-        _spawn(f"type --delay {2 * KEY_GAP_MS - 1} {code}\nkey --delay 0 Return\n")
+        _spawn(_typed(code))
+
+    return send
+
+
+def x11_typist(plan: list[str]) -> Sender:
+    """One xdotool process for the whole plan, started at the first send; later sends only wait their turn."""
+    started = [False]
+
+    def send(_target: QWidget, _code: str) -> None:
+        if not started[0]:
+            started[0] = True
+            _spawn("".join(f"{_typed(code)}sleep {PACE_S}\n" for code in plan))
 
     return send
 
@@ -171,15 +196,6 @@ def measure(
     )  # as the station's wizard does: older collections after the paint, between scans
     for _ in range(20):
         app.processEvents()
-    if x11:
-        window_id = int(window.winId())
-        subprocess.run(["xdotool", "windowfocus", "--sync", str(window_id)], check=True, timeout=30)
-        for _ in range(20):
-            app.processEvents()
-        send = x11_sender()
-    else:
-        send = synthetic_sender()
-
     rng = random.Random(3)
     pool = rng.sample(products, 150)  # a delivery of ~150 products
     plan: list[str] = []
@@ -187,15 +203,24 @@ def measure(
         # Clerks scan a case unit by unit: runs of the same code, then the next product. SKUs have capitals.
         p = rng.choice(pool)
         plan += [p.sku] * rng.choice((1, 1, 2, 3, 6, 12))
+    plan = plan[:scans]
+    if x11:
+        window_id = int(window.winId())
+        subprocess.run(["xdotool", "windowfocus", "--sync", str(window_id)], check=True, timeout=30)
+        for _ in range(20):
+            app.processEvents()
+        send = x11_sender() if PER_SCAN_PROCESS else x11_typist(plan)
+    else:
+        send = synthetic_sender()
     first: list[tuple[float, float]] = []
     repeat: list[tuple[float, float]] = []
     missed = 0
     previous = ""
-    for code in plan[:scans]:
+    for code in plan:
         model_at[0] = 0.0
         probe.at = 0.0
         send(search, code)
-        deadline = time.perf_counter() + (5.0 if x11 else 1.0)
+        deadline = time.perf_counter() + (5.0 + PACE_S if x11 else 1.0)
         while time.perf_counter() < deadline:
             app.processEvents()
             t0 = probe.at
@@ -208,9 +233,11 @@ def measure(
         sample = ((model_at[0] - t0) * 1000, (view.painted_at - t0) * 1000)
         (repeat if code == previous else first).append(sample)
         previous = code
-        if x11:
+        if x11 and PER_SCAN_PROCESS:
             while _children:
                 _children.pop().wait(30)
+    while _children:
+        _children.pop().wait(30)
     scanner.uninstall(app)
     app.removeEventFilter(probe)
     model.detach()
@@ -280,7 +307,7 @@ def measure_x11() -> list[dict[str, object]]:
                 sys.executable,
                 __file__,
                 "--x11-child",
-                *(["--plain"] if "--plain" in sys.argv else []),
+                *(flag for flag in ("--plain", "--x11-process-per-scan") if flag in sys.argv),
             ],
             env=env,
             capture_output=True,
@@ -311,6 +338,9 @@ def main() -> dict[str, object]:
         "x11": x11,
         "every_column_17k": every_column,
         "look": "plain Qt" if "--plain" in sys.argv else "station theme",
+        "x11_typing": "one xdotool process per scan, back to back"
+        if PER_SCAN_PROCESS
+        else f"one xdotool process for the run, {PACE_S} s between scans",
         "target_p99_ms": TARGET_P99_MS,
         "meets_target": complete
         and all(
