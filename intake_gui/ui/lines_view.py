@@ -416,6 +416,17 @@ class LinesTableView(QTableView):
         self._relayout_all = True
         super().reset()
 
+    def scrollTo(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+    ) -> None:
+        # Lay out rows inserted since the last layout first: QTableView scrolls within the scroll bar's range,
+        # which takes a new row in only when the layout runs. Without this, a scan that overflowed the table
+        # scrolled its row only partly into view (tests/perf/test_perf_lines_view.py).
+        self.executeDelayedItemsLayout()
+        super().scrollTo(index, hint)
+
     # ---- the layout --------------------------------------------------------------------------------
 
     def doItemsLayout(self) -> None:

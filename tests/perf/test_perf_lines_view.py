@@ -143,3 +143,24 @@ def test_what_is_shown_is_what_a_full_repaint_shows(qtbot: Any) -> None:
             h.model.set_blind(False)
             h.window.resize(700, 360)
             h.assert_shows_the_truth("a resize")
+
+
+@pytest.mark.parametrize("scrolled", ["as the row lights up", "after the scan"])
+def test_every_scanned_row_is_brought_wholly_into_view(qtbot: Any, scrolled: str) -> None:
+    """A row added at the bottom is wholly in view whether the scroll comes while the model announces it or
+    after the scan: the scroll range must take the new row in first. Before LinesTableView.scrollTo laid
+    out pending rows, the scan that first overflowed the table showed its row cut off."""
+    h = Harness(qtbot)
+    if scrolled == "after the scan":
+        h.model.row_highlighted.disconnect()
+    for product in PRODUCTS[:30] + PRODUCTS[3:6] + PRODUCTS[30:34]:
+        h.session.scan(product.sku)
+        if scrolled == "after the scan":
+            h.view.scrollTo(h.model.index(h.model.highlighted_row, 0))
+        h.settle()
+        row = h.model.highlighted_row
+        top = h.view.rowViewportPosition(row)
+        bottom = top + h.view.rowHeight(row)
+        assert top >= 0 and bottom <= h.view.viewport().height(), (
+            f"{product.sku}: row {row} not in view"
+        )

@@ -50,6 +50,16 @@ def themed(qapp: QApplication) -> Iterator[QApplication]:
     qapp.setFont(font)
 
 
+@pytest.fixture
+def plain(qapp: QApplication) -> Iterator[QApplication]:
+    """No style sheet, whatever an earlier test left on the application (a style sheet wraps a widget's own
+    style, and would hide a proxy style's drawing)."""
+    style_sheet = qapp.styleSheet()
+    qapp.setStyleSheet("")
+    yield qapp
+    qapp.setStyleSheet(style_sheet)
+
+
 def _table(
     qtbot: Any,
     scans: list[str],
@@ -366,7 +376,9 @@ def test_a_new_products_row_number_is_the_only_one_qt_paints(
     assert set(header._end_like_middle.values()) == {True}
 
 
-def test_a_style_that_draws_the_last_section_its_own_way_is_followed(qtbot: Any) -> None:
+def test_a_style_that_draws_the_last_section_its_own_way_is_followed(
+    qtbot: Any, plain: QApplication
+) -> None:
     """A style whose last section differs (here: a red bar) keeps "last" in the pixmap's key, so the number
     that stops being the last is painted again as a middle one, and the pixels stay Qt's."""
     from PySide6.QtGui import QPainter
