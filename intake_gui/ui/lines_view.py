@@ -95,6 +95,10 @@ class RowNumbers(_KeptHeader):
     a pixmap and later paints draw that; a section under the mouse (hover and press are the header's private
     state) is always painted by Qt.
 
+    A row added makes Qt's header repaint every visible section, although the numbers above it do not
+    change: while rows are inserted the header's viewport holds its updates (`_hold`/`_release`), then
+    repaints from the number before the first new one down; the view's scroll blits the rest.
+
     A new product's row adds a number, and the number before it stops being the last. Whether the style
     draws a last section differently from a middle one is asked once per look and section state, by drawing
     both and comparing them (`_end_looks_like_middle`); where it does not, a section's pixmap does not depend
@@ -117,6 +121,32 @@ class RowNumbers(_KeptHeader):
         """While a paint runs: what its sections share (`_paint_look`)."""
         self._end_like_middle: dict[tuple[int | bool, ...], bool] = {}
         """Per section size and state: whether the style draws a last section as it draws a middle one."""
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        old = self.model()
+        if old is not None:
+            with contextlib.suppress(RuntimeError, TypeError):  # gone already, or never connected
+                old.rowsAboutToBeInserted.disconnect(self._hold)
+                old.rowsInserted.disconnect(self._release)
+        super().setModel(model)  # connects Qt's own slots first: `_release` runs after them
+        if model is not None:
+            model.rowsAboutToBeInserted.connect(self._hold)
+            model.rowsInserted.connect(self._release)
+
+    def _hold(self, parent: QModelIndex, _first: int, _last: int) -> None:
+        viewport = self.viewport()
+        if not parent.isValid() and viewport.isVisible():
+            viewport.setAttribute(_HOLD, True)
+
+    def _release(self, parent: QModelIndex, first: int, _last: int) -> None:
+        viewport = self.viewport()
+        if parent.isValid() or not viewport.testAttribute(_HOLD):
+            return
+        viewport.setAttribute(_HOLD, False)
+        # The number before the first new one may change its look (no longer the last); the rest is new.
+        top = max(0, self.sectionViewportPosition(max(0, first - 1)))
+        if top < viewport.height():
+            viewport.update(QRect(0, top, viewport.width(), viewport.height() - top))
 
     def sizeHint(self) -> QSize:
         last = self.count() - 1

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QImage, QPaintEvent
+from PySide6.QtGui import QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from intake_gui.domain.catalog_index import CatalogIndex
@@ -20,7 +20,7 @@ from intake_gui.domain.manifest import parse_csv
 from intake_gui.domain.models import Product
 from intake_gui.domain.scan_session import ScanSession
 from intake_gui.ui.lines_model import LinesTableModel
-from intake_gui.ui.lines_view import ROW_HEIGHT, LinesTableView
+from intake_gui.ui.lines_view import ROW_HEIGHT, LinesTableView, RowNumbers
 
 pytestmark = pytest.mark.gui
 
@@ -66,8 +66,8 @@ class Harness:
     def assert_shows_the_truth(self, step: str) -> None:
         self.settle()
         shown = self.on_screen()
-        self.window.repaint()
-        self.view.viewport().repaint()
+        for widget in (self.window, *self.window.findChildren(QWidget)):
+            widget.repaint()  # a window's repaint leaves its opaque children (the headers' viewports) alone
         self.settle()
         truth = self.on_screen()
         stale = _differences(shown, truth, ignore=self._scroll_corner())
@@ -164,3 +164,50 @@ def test_every_scanned_row_is_brought_wholly_into_view(qtbot: Any, scrolled: str
         assert top >= 0 and bottom <= h.view.viewport().height(), (
             f"{product.sku}: row {row} not in view"
         )
+
+
+def test_the_row_numbers_follow_a_selected_row_pushed_down_by_rows_inserted_above(
+    qtbot: Any,
+) -> None:
+    """Rows inserted above the selected row move its highlighted number down: the row numbers repaint from
+    the first inserted row down, although their updates are held while rows are inserted."""
+    h = Harness(qtbot)
+    for product in PRODUCTS[:8]:
+        h.session.scan(product.sku)
+        h.settle()
+    h.view.selectRow(6)
+    h.assert_shows_the_truth("a row selected")
+    h.session.load_expected(
+        parse_csv("sku,qty\n" + "".join(f"{p.sku},3\n" for p in PRODUCTS[60:64]))
+    )
+    h.assert_shows_the_truth("expected rows inserted")
+    h.session.scan(PRODUCTS[61].sku)
+    h.assert_shows_the_truth("an expected row counted")
+
+
+class CountingNumbers(RowNumbers):
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.painted: list[int] = []
+
+    def paintSection(self, painter: QPainter, rect: QRect, logical: int) -> None:
+        self.painted.append(logical)
+        super().paintSection(painter, rect, logical)
+
+
+def test_a_new_line_repaints_its_number_not_every_number(qtbot: Any) -> None:
+    """Qt's header repaints every visible number when a row is added; the row numbers hold that repaint and
+    redraw only from the number before the new one down (counted, not timed: bench_scan times it)."""
+    h = Harness(qtbot)
+    numbers = CountingNumbers(h.view)
+    h.view.setVerticalHeader(numbers)
+    numbers.show()  # a header set on a shown view stays hidden until shown
+    for product in PRODUCTS[:30]:
+        h.session.scan(product.sku)
+        h.settle()
+    numbers.painted.clear()
+    h.session.scan(PRODUCTS[30].sku)
+    h.settle()
+    assert 30 in numbers.painted, "the new number was not painted"
+    assert len(set(numbers.painted)) <= 3, f"numbers repainted: {sorted(set(numbers.painted))}"
+    h.assert_shows_the_truth("a new line at the bottom")
