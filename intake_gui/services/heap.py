@@ -40,25 +40,29 @@ def set_aside(what: str) -> None:
 def collect_when_quiet() -> int | None:
     """Run the collection the collector would soon start by itself, now, while no scan waits on it.
 
-    CPython collects the middle generation after every `threshold1` young collections (10), and everything not
-    frozen after every `threshold2` (10) of those. Between scans on a station the middle generation holds
-    ~6,500 objects (1.5-3 ms to walk) and the whole unfrozen heap ~70k (15-30 ms); bench/bench_scan.py saw one
-    or the other inside ~1 % of scans. Called between scans, this walks the middle generation once half of its
-    young collections have built up (so a scan would need that many again to trip the count itself) and
-    everything once its count is due, then the counts start again. Returns the generation collected, or None.
+    CPython collects the young generation after `threshold0` (700) new container objects, the middle one after
+    every `threshold1` (10) young collections, and everything not frozen after every `threshold2` (10) of those.
+    A scan allocates ~90, so a young collection (0.1-0.8 ms) lands inside about one scan in eight; between
+    scans on a station the middle generation holds ~6,500 objects (1.5-3 ms to walk) and the whole unfrozen
+    heap ~70k (15-30 ms), and bench/bench_scan.py saw one or the other inside ~1 % of scans. Called between
+    scans, this runs each generation's collection once half of what would trip it has built up (so a scan
+    would need as much again to trip it itself), and everything once its count is due; the counts then start
+    again. Returns the generation collected, or None.
 
     Unlike the collector's own trigger, a full walk here does not wait for the long-lived objects to have grown
     by a quarter: it runs at most once every ~50 young collections (hundreds of scans), between two scans.
     """
     if not gc.isenabled():
         return None
-    _, young_runs, middle_runs = gc.get_count()
-    _, young_due, middle_due = gc.get_threshold()
+    young, young_runs, middle_runs = gc.get_count()
+    young_due, middle_due, full_due = gc.get_threshold()
     generation = None
-    if middle_runs >= max(1, middle_due):
+    if middle_runs >= max(1, full_due):
         generation = 2
-    elif young_runs >= max(1, young_due // 2):
+    elif young_runs >= max(1, middle_due // 2):
         generation = 1
+    elif young >= max(1, young_due // 2):
+        generation = 0
     if generation is not None:
         gc.collect(generation)
     return generation

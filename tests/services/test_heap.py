@@ -66,12 +66,26 @@ def test_nothing_is_collected_when_no_collection_is_near(collections: _Collectio
     assert collections.runs == [2]  # only the set-up's own
 
 
+def test_the_young_generation_is_collected_once_half_its_allocations_are_in(
+    collections: _Collections,
+) -> None:
+    young_due, _, _ = gc.get_threshold()
+    gc.collect()
+    kept = [[] for _ in range(young_due // 2 - 100)]
+    assert collect_when_quiet() is None, "collected before half the allocations were in"
+    kept += [[] for _ in range(150)]
+    collections.runs.clear()
+    assert collect_when_quiet() == 0
+    assert collections.runs == [0]
+    assert len(kept) == young_due // 2 + 50
+
+
 def test_the_middle_generation_is_collected_once_half_its_young_runs_are_in(
     collections: _Collections,
 ) -> None:
-    _, young_due, _ = gc.get_threshold()
+    _, middle_due, _ = gc.get_threshold()
     gc.collect()
-    for _ in range(young_due // 2 - 1):
+    for _ in range(middle_due // 2 - 1):
         gc.collect(0)
     assert collect_when_quiet() is None, "collected before half the young runs were in"
     gc.collect(0)
@@ -84,9 +98,9 @@ def test_the_middle_generation_is_collected_once_half_its_young_runs_are_in(
 def test_everything_is_collected_when_the_middle_generation_has_run_often_enough(
     collections: _Collections,
 ) -> None:
-    _, _, middle_due = gc.get_threshold()
+    _, _, full_due = gc.get_threshold()
     gc.collect()
-    for _ in range(middle_due):
+    for _ in range(full_due):
         gc.collect(1)
     collections.runs.clear()
     assert collect_when_quiet() == 2
