@@ -10,9 +10,9 @@ the catalog is replaced; only reference cycles among them would outlive it, and 
 none (tests/services/test_heap.py checks a replaced catalog is freed).
 
 What is not frozen is still collected, by generation, when allocations trip the collector's counters, and that
-also tends to happen in the middle of a scan. `collect_when_quiet` runs the older two generations early, at a
-moment chosen by the caller (right after a scan's line is on screen, ui/heap_tidy.py), so the counters that
-would start them never trip inside a scan.
+also tends to happen in the middle of a scan. `collect_when_quiet` runs each generation's collection early, at
+a moment chosen by the caller (right after a scan's line is on screen, ui/heap_tidy.py), so the counters that
+would start them do not trip inside a scan.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Garbage collection between scans instead of inside them.
 
 A scan allocates (rows, cells, drawing plans), so the collector's counters trip every so often in the middle of
-one, and a walk of the middle generation (1.5-3 ms) or of the whole unfrozen heap (15-30 ms) then sits between
-the scanner's Enter and the line on screen. `HeapTidy` runs those walks when they are nearly due, right after
-the scan's line has been painted (`services.heap.collect_when_quiet`): the clerk has the line in front of them
-and the next scan is a few hundred milliseconds away.
+one, and a young collection (0.1-2 ms), a walk of the middle generation (1.5-7 ms) or of the whole unfrozen
+heap (15-45 ms) then sits between the scanner's Enter and the line on screen. `HeapTidy` runs each when it is
+half-way due, right after the scan's line has been painted (`services.heap.collect_when_quiet`): the clerk
+has the line in front of them and the next scan is a few hundred milliseconds away.
 
 "Right after the paint" is an event posted below Qt's own priority for repaints: Qt posts a widget's update
 request at `Qt.LowEventPriority` and delivers posted events by priority, so this one comes after the repaint

@@ -121,6 +121,8 @@ class RowNumbers(_KeptHeader):
         """While a paint runs: what its sections share (`_paint_look`)."""
         self._end_like_middle: dict[tuple[int | bool, ...], bool] = {}
         """Per section size and state: whether the style draws a last section as it draws a middle one."""
+        self._holding = False
+        """Between rows about to be inserted and inserted: this header holds its viewport's updates."""
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         old = self.model()
@@ -135,13 +137,16 @@ class RowNumbers(_KeptHeader):
 
     def _hold(self, parent: QModelIndex, _first: int, _last: int) -> None:
         viewport = self.viewport()
-        if not parent.isValid() and viewport.isVisible():
+        # Not when updates are off already (a parent's setUpdatesEnabled): that hold is not ours to lift.
+        if not parent.isValid() and viewport.isVisible() and not viewport.testAttribute(_HOLD):
             viewport.setAttribute(_HOLD, True)
+            self._holding = True
 
     def _release(self, parent: QModelIndex, first: int, _last: int) -> None:
-        viewport = self.viewport()
-        if parent.isValid() or not viewport.testAttribute(_HOLD):
+        if parent.isValid() or not self._holding:
             return
+        self._holding = False
+        viewport = self.viewport()
         viewport.setAttribute(_HOLD, False)
         # The number before the first new one may change its look (no longer the last); the rest is new.
         top = max(0, self.sectionViewportPosition(max(0, first - 1)))
@@ -202,9 +207,8 @@ class RowNumbers(_KeptHeader):
         if known is None:
             option = QStyleOptionHeaderV2()
             self.initStyleOption(option)
-            self.initStyleOptionForIndex(
-                option, logical
-            )  # the section's own state, as paintSection's
+            # The section's own state, as QHeaderView.paintSection sets it up.
+            self.initStyleOptionForIndex(option, logical)
             option.rect = QRect(0, 0, w, h)
             drawn = []
             for position in (_END, _MIDDLE):

@@ -229,7 +229,7 @@ class ReceiveWizard(WizardSteps, WizardNav, PageAccess, QWidget):
 
         self.scanner = ScannerFilter(self.settings.scanner, parent=self)
         self.scanner.scanned.connect(self.handle_scan)
-        HeapTidy(self.scanner)  # older collections after a scan's paint, not inside the next scan
+        HeapTidy(self.scanner)  # garbage collections after a scan's paint, not inside a scan
         self._start_scanner()
 
     def _on_first_paint(self) -> None:
