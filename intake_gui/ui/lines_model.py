@@ -302,14 +302,9 @@ class LinesTableModel(QAbstractTableModel):
         """The same row with its highlight turned on or off: only the background differs, so the cells are
         copied rather than worked out again (the row a new product's scan un-lights, on every such scan)."""
         background = self._background(row, lit)
-        cells = []
-        for roles in entry[0]:
-            roles = dict(roles)
-            if background is None:
-                roles.pop(_BACKGROUND, None)
-            else:
-                roles[_BACKGROUND] = background
-            cells.append(roles)
+        cells = [{**roles, _BACKGROUND: background} for roles in entry[0]]
+        for roles in cells if background is None else ():
+            del roles[_BACKGROUND]  # no background role at all, as `_cell_roles` makes it
         return (cells, entry[1], entry[2])
 
     def _background(self, row: Row, lit: bool) -> QColor | None:
