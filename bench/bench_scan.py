@@ -191,9 +191,8 @@ def measure(
     model.dataChanged.connect(lambda *_: model_at.__setitem__(0, time.perf_counter()))
     model.rowsInserted.connect(lambda *_: model_at.__setitem__(0, time.perf_counter()))
     scanner.scanned.connect(session.scan)
-    HeapTidy(
-        scanner
-    )  # as the station's wizard does: older collections after the paint, between scans
+    # As the station's wizard does: garbage collections after the paint, between scans.
+    HeapTidy(scanner)
     for _ in range(20):
         app.processEvents()
     rng = random.Random(3)
