@@ -468,7 +468,9 @@ class LinesTableView(QTableView):
         everything, self._relayout_all = self._relayout_all, False
         changed, self._changed_rows = self._changed_rows, []
         viewport = self.viewport()
-        if everything or start is None or not viewport.isVisible():
+        # Updates off already (a parent's setUpdatesEnabled): that hold is not ours to lift; Qt repaints
+        # everything when it is lifted.
+        if everything or start is None or not viewport.isVisible() or viewport.testAttribute(_HOLD):
             super().doItemsLayout()
             return
         size, left, top_offset = viewport.size(), self.horizontalOffset(), self.verticalOffset()

@@ -11,7 +11,7 @@ import random
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
@@ -211,3 +211,21 @@ def test_a_new_line_repaints_its_number_not_every_number(qtbot: Any) -> None:
     assert 30 in numbers.painted, "the new number was not painted"
     assert len(set(numbers.painted)) <= 3, f"numbers repainted: {sorted(set(numbers.painted))}"
     h.assert_shows_the_truth("a new line at the bottom")
+
+
+def test_rows_added_while_the_window_holds_its_updates_leave_that_hold_alone(qtbot: Any) -> None:
+    """The table and its row numbers hold their own updates while rows are inserted; a hold that was already
+    there (a parent's setUpdatesEnabled(False)) is not theirs to lift."""
+    h = Harness(qtbot)
+    for product in PRODUCTS[:20]:
+        h.session.scan(product.sku)
+        h.settle()
+    held = Qt.WidgetAttribute.WA_UpdatesDisabled
+    h.window.setUpdatesEnabled(False)
+    for product in PRODUCTS[20:23]:
+        h.session.scan(product.sku)
+        h.settle()
+    assert h.view.viewport().testAttribute(held), "the cells' viewport lifted the window's hold"
+    assert h.view.verticalHeader().viewport().testAttribute(held), "the row numbers lifted it"
+    h.window.setUpdatesEnabled(True)
+    h.assert_shows_the_truth("updates enabled again")
